@@ -1,0 +1,161 @@
+"""Write one report folder (report.html, clusters.csv, report.json) atomically, and the latest pointer.
+
+The folder is written as ``.tmp-<name>-…`` next to its destination and renamed into place, so a
+reader (or a killed run) never sees half a report. ``reports/latest.html`` is the newest report's
+page with its links pointing into that report's folder; it is replaced with ``os.replace``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from corpus import __version__
+from corpus.report.collect import ReportData, collect
+from corpus.report.errors import ReportError
+from corpus.report.render import render_html
+from corpus.report.sections import extra_sections
+from corpus.report.settings import ReportSettings
+from corpus.workspace import Workspace
+
+CSV_FIELDS = ("cluster_id", "cluster_size", "canonical", "is_canonical", "doc_id", "url", "outlet", "published",
+              "script", "similarity", "method", "title")
+# A spreadsheet runs a cell starting with one of these as a formula; scraped titles must not.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LATEST = "latest.html"
+
+
+@dataclass
+class ReportResult:
+    path: Path
+    latest: Path | None
+    summary: dict
+    since: dict | None
+
+
+def write_report(workspace: Workspace, out: Path | None = None, since: str | None = None,
+                 settings: ReportSettings | None = None,
+                 progress: Callable[[str], None] | None = None) -> ReportResult:
+    """Build the report of the workspace's store into ``out`` (default ``reports/<UTC timestamp>/``).
+
+    Args:
+        workspace: whose store, releases and reports folder to use.
+        out: the report folder to create; it must not exist yet (or be empty).
+        since: a release version; the report then lists what changed since it.
+        settings: text caps and page sizes; default ``ReportSettings()``.
+        progress: called with a short line before each stage.
+
+    Raises:
+        ReportError: the output folder is taken. ReleaseError: no such release.
+    """
+    settings = settings or ReportSettings()
+    say = progress or (lambda line: None)
+    now = datetime.now(timezone.utc)
+    generated_at = now.isoformat(timespec="seconds")
+    out = Path(out) if out is not None else free_folder(workspace.ensure().reports_dir, now.strftime("%Y%m%dT%H%M%SZ"))
+    check_destination(out)
+    store = workspace.open_store()
+    try:
+        say("reading the store")
+        data = collect(store.conn, settings)
+        sections = extra_sections(store.conn)
+        changes = None
+        if since is not None:
+            from corpus.report.since import changes_since  # reads Parquet: only when asked
+            say(f"comparing with release {since}")
+            changes = changes_since(store.conn, workspace.releases_dir, since)
+    finally:
+        store.close()
+    say("writing report.html, clusters.csv, report.json")
+    document = {"generated_at": generated_at, "workspace": str(workspace.home), "newscorpus_version": __version__,
+                "settings": asdict(settings), **data.to_json(),
+                "sections": [section.to_json() for section in sections],
+                "since": changes.to_json() if changes else None}
+    page = dict(generated_at=generated_at, home=str(workspace.home), settings=settings, since=changes,
+                sections=sections)
+    temp = Path(tempfile.mkdtemp(prefix=f".tmp-{out.name}-", dir=out.parent))
+    os.chmod(temp, 0o755)  # mkdtemp makes it private; a report is meant to be shared
+    try:
+        write_text(temp / "report.html", render_html(data, **page))
+        write_text(temp / "report.json", json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+        write_csv(temp / "clusters.csv", data)
+        publish(temp, out)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    latest = None
+    if out.parent.resolve() == workspace.reports_dir.resolve():
+        latest = out.parent / LATEST
+        write_text(latest, render_html(data, link_prefix=f"{out.name}/", **page), replace=True)
+    return ReportResult(out, latest, data.summary, changes.to_json() if changes else None)
+
+
+def free_folder(parent: Path, name: str) -> Path:
+    """``parent/name``, or ``name-2``, ``name-3``… when two reports are made in the same second."""
+    candidate, suffix = parent / name, 1
+    while candidate.exists():
+        suffix += 1
+        candidate = parent / f"{name}-{suffix}"
+    return candidate
+
+
+def check_destination(out: Path) -> None:
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ReportError(f"{out} already exists and is not an empty folder: choose another --out "
+                          "(reports are never overwritten)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+
+def publish(temp: Path, out: Path) -> None:
+    """Rename the finished folder into place (an empty destination folder is replaced)."""
+    for path in temp.iterdir():
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+    if out.is_dir():
+        out.rmdir()
+    os.rename(temp, out)
+
+
+def write_text(path: Path, text: str, replace: bool = False) -> None:
+    """Write UTF-8 text; with ``replace``, through a temporary file so readers never see half of it."""
+    if not replace:
+        path.write_text(text, encoding="utf-8")
+        return
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def write_csv(path: Path, data: ReportData) -> None:
+    """One row per cluster member, canonical first; titles that look like formulas get a leading '."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_FIELDS)
+        writer.writeheader()
+        for cluster in data.clusters:
+            for member in cluster["members"]:
+                writer.writerow({
+                    "cluster_id": cluster["cluster_id"], "cluster_size": cluster["size"],
+                    "canonical": cluster["canonical"], "is_canonical": int(member["doc_id"] == cluster["canonical"]),
+                    **{k: member[k] for k in ("doc_id", "url", "outlet", "published", "script", "similarity",
+                                              "method")},
+                    "title": defuse_formula(member["title"]),
+                })
+
+
+def defuse_formula(text: str | None) -> str | None:
+    return "'" + text if text and text.startswith(FORMULA_STARTS) else text
