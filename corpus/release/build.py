@@ -1,0 +1,222 @@
+"""Build a release: read one store snapshot, write every file into a temporary folder, rename it.
+
+Atomic: the folder ``releases/.tmp-<version>-…`` is complete and fsynced before one ``rename``
+makes it ``releases/<version>``; a SIGKILL at any point leaves either the whole release or only a
+temporary folder, which the next release removes. Immutable: an existing version is refused.
+Releases are serialised by an ``flock`` on ``releases/.lock``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import pyarrow as pa
+
+from corpus import __version__
+from corpus.release.card import render_card
+from corpus.release.catalog import MANIFEST, TEMP_PREFIX, default_version, list_releases, validate_version
+from corpus.release.changes import CLUSTERS_FILE, compute_changes, count_changes, read_members, render_changes_markdown
+from corpus.release.configuration import store_configuration
+from corpus.release.errors import ReleaseError
+from corpus.release.manifest import describe_files, write_json
+from corpus.release.settings import ReleaseSettings
+from corpus.release.snapshot import check_deduplicated, iter_stories, taken_down_urls
+from corpus.release.tables import (CHANGES_SCHEMA, CLUSTERS_SCHEMA, DOCUMENTS_SCHEMA, cluster_rows, document_row,
+                                   fsync_file, row_bytes, write_table)
+from corpus.runlock import RunLock, WorkspaceBusy
+from corpus.store import utc_now
+from corpus.workspace import Workspace
+
+DATA_DIR = "data"
+LOCK_FILE = ".lock"
+
+
+def make_release(workspace: Workspace, version: str | None = None, notes: str | None = None,
+                 settings: ReleaseSettings | None = None,
+                 progress: Callable[[int], None] | None = None) -> Path:
+    """Freeze the store's deduplicated corpus into ``releases/<version>/`` and return that path.
+
+    Args:
+        workspace: the workspace whose store is released.
+        version: folder name; default ``YYYY.MM.DD`` (UTC) with ``.1``, ``.2``… if taken.
+        notes: free text for the dataset card and manifest.
+        settings: writer settings; default ``ReleaseSettings.from_env()``.
+        progress: called with the number of stories written since the last call.
+
+    Raises:
+        ReleaseError: bad or existing version, documents not deduplicated yet, another release running.
+    """
+    settings = settings or ReleaseSettings.from_env()
+    if version is not None:
+        validate_version(version)
+    releases_dir = workspace.ensure().releases_dir
+    try:
+        with RunLock(releases_dir / LOCK_FILE):
+            remove_stale_builds(releases_dir)
+            version = version or default_version(releases_dir)
+            target = releases_dir / version
+            if target.exists():
+                raise ReleaseError(f"release {version} already exists at {target}; releases are never "
+                                   "overwritten: choose another --version (or omit it for a date stamp)")
+            existing = list_releases(releases_dir)
+            parent = existing[-1] if existing else None
+            build = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{version}-", dir=releases_dir))
+            try:
+                _build(workspace, build, version, parent, notes, settings, progress)
+                _fsync_tree(build)
+                os.rename(build, target)
+                _fsync_dir(releases_dir)
+            except BaseException:
+                shutil.rmtree(build, ignore_errors=True)
+                raise
+    except WorkspaceBusy:
+        raise ReleaseError(f"another release is being written in {releases_dir}; wait for it to finish") from None
+    return target
+
+
+def remove_stale_builds(releases_dir: Path) -> list[str]:
+    """Delete temporary folders left by killed releases (call only while holding the lock)."""
+    removed = []
+    for path in releases_dir.glob(f"{TEMP_PREFIX}*"):
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path.name)
+    return removed
+
+
+def _build(workspace, build, version, parent, notes, settings, progress) -> None:
+    pause = (lambda: time.sleep(settings.pause_seconds)) if settings.pause_seconds else (lambda: None)
+    store = workspace.open_store()
+    try:
+        db = store.conn
+        db.execute("BEGIN")  # one read snapshot for the whole release, even if dedup writes meanwhile
+        try:
+            check_deduplicated(db)
+            taken_down = taken_down_urls(db)
+            stats, members = _write_stories(db, build, taken_down, settings, progress, pause)
+            configuration = store_configuration(db)
+        finally:
+            db.execute("COMMIT")
+    finally:
+        store.close()
+    configuration["release"] = {
+        "shard_size": settings.shard_size, "row_group_rows": settings.row_group_rows,
+        "compression": settings.compression, "compression_level": settings.compression_level,
+        "pyarrow": pa.__version__,
+    }
+    write_table(members, CLUSTERS_SCHEMA, build / CLUSTERS_FILE, settings)
+    pause()
+    changes = compute_changes(read_members(parent.path) if parent else [], members, taken_down)
+    write_table(changes, CHANGES_SCHEMA, build / "changes.parquet", settings)
+    (build / "CHANGES.md").write_text(render_changes_markdown(version, parent and parent.version, changes), "utf-8")
+    manifest = {
+        "version": version,
+        "parent": parent.version if parent else None,
+        "sequence": parent.sequence + 1 if parent else 1,
+        "created": utc_now(),
+        "notes": notes,
+        "newscorpus_version": __version__,
+        "configuration": configuration,
+        "counts": stats,
+        "changes": count_changes(changes),
+    }
+    (build / "README.md").write_text(render_card(manifest), "utf-8")
+    manifest["files"] = describe_files(build)
+    write_json(build / MANIFEST, manifest)
+    pause()
+
+
+def _write_stories(db, build: Path, taken_down: set[str], settings: ReleaseSettings, progress, pause):
+    """Write the data shards; return the counts for the manifest and the rows of clusters.parquet."""
+    data_dir = build / DATA_DIR
+    data_dir.mkdir()
+    shards: list[Path] = []
+    rows, size, members = [], 0, []
+    outlets, langs, scripts = Counter(), Counter(), Counter()
+    pages, sources, cleaners = Counter(), Counter(), Counter()
+    published = []
+
+    def flush():
+        nonlocal rows, size
+        path = data_dir / f"part-{len(shards):05d}.parquet"
+        write_table(rows, DOCUMENTS_SCHEMA, path, settings)
+        shards.append(path)
+        if progress:
+            progress(len(rows))
+        rows, size = [], 0
+        pause()
+
+    for story in iter_stories(db, taken_down):
+        rows.append(document_row(story))
+        members.extend(cluster_rows(story))
+        size += row_bytes(story)
+        doc = story.canonical
+        outlets[doc.outlet or "unknown"] += 1
+        langs[doc.lang or "unknown"] += 1
+        scripts[doc.script or "unknown"] += 1
+        for member in story.members:
+            pages[member.outlet or "unknown"] += 1
+            sources[member.source] += 1
+            cleaners[member.cleaner_version] += 1
+        if doc.published:
+            published.append(doc.published)
+        if size >= settings.shard_size:
+            flush()
+    if rows or not shards:
+        flush()  # an empty release still has one (empty) shard, so `data/*.parquet` always matches
+    for index, path in enumerate(shards):
+        path.rename(data_dir / f"train-{index:05d}-of-{len(shards):05d}.parquet")
+    documents = sum(outlets.values())
+    return {
+        "documents": documents,
+        "members": len(members),
+        "duplicates": len(members) - documents,
+        "taken_down_in_store": len(taken_down),
+        "by_outlet": dict(sorted(outlets.items())),
+        "pages_by_outlet": dict(sorted(pages.items())),
+        "pages_by_source": dict(sorted(sources.items())),
+        "by_lang": dict(sorted(langs.items())),
+        "by_script": dict(sorted(scripts.items())),
+        "by_cleaner_version": dict(sorted(cleaners.items())),
+        "time_span": _time_span(published),
+    }, members
+
+
+def _time_span(published: list[str]) -> dict:
+    """Earliest and latest publication date, compared as instants (unparseable dates skipped)."""
+    instants = []
+    for value in published:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            continue
+        instants.append((moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc), value))
+    return {
+        "earliest": min(instants)[1] if instants else None,
+        "latest": max(instants)[1] if instants else None,
+        "dated": len(instants),
+    }
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*"), reverse=True):
+        if path.is_file():
+            fsync_file(path)
+            path.chmod(0o444)  # release files are read-only: they are never modified
+        else:
+            _fsync_dir(path)
+    _fsync_dir(root)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

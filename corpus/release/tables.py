@@ -1,0 +1,123 @@
+"""The Parquet files of a release: their schemas, rows and one deterministic way to write them.
+
+Same rows + same settings + same pyarrow version = same bytes: rows come in a fixed order, the
+writer settings are fixed, and nothing time-dependent goes inside a data file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corpus.release.settings import ReleaseSettings
+from corpus.release.snapshot import Member, Story
+
+PROVENANCE_TYPE = pa.struct([
+    ("url", pa.string()),
+    ("outlet", pa.string()),
+    ("published", pa.string()),
+    ("script", pa.string()),
+    ("similarity", pa.float64()),
+    ("method", pa.string()),
+])
+
+DOCUMENTS_SCHEMA = pa.schema([
+    pa.field("id", pa.string(), nullable=False),  # the story id = dedup cluster id, stable across releases
+    ("url", pa.string()),
+    ("outlet", pa.string()),
+    ("title", pa.string()),
+    ("text", pa.string()),
+    ("published", pa.string()),  # ISO 8601 with the source's UTC offset, as the cleaners found it
+    ("lang", pa.string()),
+    ("script", pa.string()),
+    ("provenance", pa.list_(PROVENANCE_TYPE)),  # every other page that carried the story
+    ("fetched_at", pa.string()),
+    ("cleaner_version", pa.string()),
+])
+
+CLUSTERS_SCHEMA = pa.schema([
+    ("cluster_id", pa.string()),  # = `id` in data/*.parquet
+    ("url", pa.string()),
+    ("outlet", pa.string()),
+    ("published", pa.string()),
+    ("script", pa.string()),
+    ("is_canonical", pa.bool_()),
+    ("similarity", pa.float64()),
+    ("method", pa.string()),
+    ("canonical_reason", pa.string()),
+    ("text_sha256", pa.string()),
+    ("chars", pa.int64()),
+])
+
+CHANGES_SCHEMA = pa.schema([
+    ("change", pa.string()),  # added | removed | updated | merged | taken_down
+    ("id", pa.string()),  # the story id concerned (in the newer release, or the older one if gone)
+    ("url", pa.string()),
+    ("into", pa.string()),  # merged: the story id it became a duplicate of
+    ("detail", pa.string()),
+])
+
+CHANGE_KINDS = ("added", "updated", "removed", "merged", "taken_down")
+DICTIONARY_COLUMNS = ["outlet", "lang", "script", "cleaner_version", "method", "canonical_reason", "change"]
+
+
+def document_row(story: Story) -> dict:
+    doc = story.canonical
+    return {
+        "id": story.id, "url": doc.url, "outlet": doc.outlet, "title": doc.title, "text": doc.text,
+        "published": doc.published, "lang": doc.lang, "script": doc.script,
+        "provenance": [_provenance(member) for member in story.duplicates],
+        "fetched_at": doc.fetched_at, "cleaner_version": doc.cleaner_version,
+    }
+
+
+def cluster_rows(story: Story) -> list[dict]:
+    return [
+        {
+            "cluster_id": story.id, "url": member.url, "outlet": member.outlet, "published": member.published,
+            "script": member.script, "is_canonical": member is story.canonical, "similarity": member.similarity,
+            "method": member.method, "canonical_reason": story.canonical_reason,
+            "text_sha256": member.text_sha256, "chars": len(member.text),
+        }
+        for member in story.members
+    ]
+
+
+def row_bytes(story: Story) -> int:
+    """The size a story adds to a shard, for sharding by size (UTF-8 bytes of its strings)."""
+    doc = story.canonical
+    return len(doc.text.encode("utf-8")) + len((doc.title or "").encode("utf-8")) + len(doc.url) + 64 * (
+        1 + len(story.duplicates))
+
+
+def _provenance(member: Member) -> dict:
+    return {"url": member.url, "outlet": member.outlet, "published": member.published, "script": member.script,
+            "similarity": member.similarity, "method": member.method}
+
+
+def write_table(rows: list[dict], schema: pa.Schema, path: Path, settings: ReleaseSettings) -> int:
+    """Write ``rows`` to ``path`` with the release's fixed writer settings, fsync it; return the row count."""
+    table = pa.Table.from_pylist(rows, schema=schema)
+    pq.write_table(
+        table, str(path),
+        row_group_size=settings.row_group_rows,
+        compression=settings.compression,
+        compression_level=settings.compression_level,
+        use_dictionary=[name for name in DICTIONARY_COLUMNS if name in schema.names],
+        write_statistics=True,
+        version="2.6",
+        data_page_version="1.0",
+    )
+    fsync_file(path)
+    return table.num_rows
+
+
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
