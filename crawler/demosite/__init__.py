@@ -1,0 +1,51 @@
+"""The bundled demo news site: four Chinese-language outlets on one host, for tests and demos.
+
+    from crawler.demosite import DemoSite
+    with DemoSite(scale=1, port=0) as site:      # pages rendered in memory, served on 127.0.0.1
+        site.url, site.ground_truth()
+
+Also ``python -m crawler.demosite --port 0 --scale 1`` and ``newscorpus demo-site`` (first stdout
+line: the URL). Built from the five seed documents and a THUCNews sample (``data/SOURCE.md``);
+the same scale always gives the same pages. Scale 1 is ~300 pages (~100 articles); article pages
+grow by ~70 per unit of scale (``--scale 75`` gives more than 5,000 article pages).
+
+Layout (one host; outlet name = path prefix = ``outlet`` in the ground truth):
+
+- ``/`` links to the four outlet homes. ``/robots.txt``: ``Disallow: /private/`` and
+  ``Sitemap: {base}/sitemap_index.xml``, which lists ``/wire/sitemap-news.xml`` (Google News sitemap
+  with ``news:publication_date`` and ``news:title``) and ``/{hk,morning,agg}/sitemap.xml``.
+- Every outlet home ``/{outlet}/`` is page 1 of its listing (newest first, 20 a page), continued at
+  ``/{outlet}/list_{n}.html`` by "下一页" ("下一頁" on hk) links, and autodiscovers its feed with
+  ``<link rel="alternate">``: RSS 2.0 at ``/{wire,morning,hk}/rss.xml``, Atom at ``/agg/atom.xml``
+  (all feeds and sitemaps UTF-8).
+- ``/wire/`` 神州通讯社, UTF-8, articles ``/wire/{yyyy}-{mm}/{dd}/c_{n}.htm``: JSON-LD NewsArticle.
+- ``/morning/`` 山城晨报, GBK bytes, articles ``/morning/html/{yyyy}-{mm}/{dd}/content_{n}.htm``:
+  ``article:published_time`` meta, or only a "发布时间：2024年05月26日 10:09" line; one in three
+  article pages declares no charset at all (no header charset, no meta); editor lines "编辑：… 责编：…".
+- ``/hk/`` 香江日報, Big5 (written with big5hkscs, declared ``charset=big5``), Traditional script,
+  articles ``/hk/news/{yyyymmdd}/{n}.html`` ("發佈時間：…" line, JSON-LD on half); e-paper editions
+  ``/hk/epaper/{yyyy}-{mm}/{dd}/node_{n}.htm`` (n = 1.. contiguous; several stories per page with
+  photo captions), a contents page ``/hk/epaper/{yyyy}-{mm}/{dd}/index.htm`` per day and an archive
+  ``/hk/epaper/``.
+- ``/agg/`` 快看资讯网, UTF-8, articles ``/agg/news/{n}.html`` (no date in the URL; ``og:type`` says
+  article): wire stories republished with seed 004's snapshot footer ("以上内容为资讯信息快照…",
+  "快照生成时间", "本站信息快照查询为非营利公共服务…", "信息原文地址") and a related-links list.
+- Wire stories reappear on agg, morning and hk (Traditional via OpenCC s2hk), lightly edited; seed
+  001 (morning) and seed 004 (wire) are different stories on one topic sharing figures.
+- Every article and e-paper page has ETag and Last-Modified and answers 304 to If-None-Match /
+  If-Modified-Since. ``/ground-truth.json`` (not linked) = ``site.ground_truth()``: one row per
+  (page, story) with story, url, outlet, script, variant, topic, kind (article|epaper), published.
+
+Faults (``FAULTS``; each linked from page 1 of an outlet listing):
+
+- ``not_found`` 404 · ``server_error`` 500 always · ``redirect`` 301 to the agg copy of seed 004 ·
+  ``slow`` answers after 1.5 s · ``binary`` PNG bytes served as text/html · ``oversized`` a 12 MiB
+  page · ``charset_declares_gb2312_is_utf8`` / ``charset_declares_utf8_is_gbk`` articles (in the
+  ground truth) whose declaration lies · ``calendar_trap`` ``/agg/calendar/{yyyy}-{mm}.html`` whose
+  "下个月" link never ends · ``private`` a ``/private/`` page linked from listings, disallowed by robots.
+"""
+
+from crawler.demosite.server import DemoSite
+from crawler.demosite.site import FAULTS
+
+__all__ = ["DemoSite", "FAULTS"]

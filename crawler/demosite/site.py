@@ -1,0 +1,383 @@
+"""Build every page of the demo site in memory: articles, listings, e-paper, feeds, faults.
+
+``build_site(scale, base)`` returns a ``Site``: a dict from path to a ready-to-send ``Page`` (body
+bytes, headers, ETag, Last-Modified) plus the ground truth. The same scale gives byte-identical
+bodies for the same base URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import struct
+import zlib
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+from crawler.demosite import feeds, render
+from crawler.demosite.edits import outlet_copy, to_traditional
+from crawler.demosite.outlets import EDITORS, OUTLETS, Outlet
+from crawler.demosite.render import Copy
+from crawler.demosite.stories import Story, build_stories, related_pool
+
+LISTING_PAGE_SIZE = 20
+FEED_SIZE = 50
+EPAPER_STORIES_PER_NODE = 2
+EPAPER_SECTIONS = ("要聞", "港聞", "大灣區", "中國", "財經", "副刊", "體育", "國際")
+SLOW_SECONDS = 1.5
+OVERSIZED_BYTES = 12 * 1024 * 1024
+STRUCTURE_DATE = datetime(2025, 11, 20, 8, 0)
+SNAPSHOT_CRAWLER_HOST = "spider.kuaikan.example"  # named in the aggregator's footer, as td.fyun.cc in seed 004  # Last-Modified of pages that carry no dated story
+
+# Fault pages, each linked from a crawlable page (see the package docstring for what each does).
+FAULTS = {
+    "not_found": "/wire/2024-05/31/c_1139999999.htm",
+    "server_error": "/morning/html/2025-05/20/content_500.htm",
+    "redirect": "/agg/old/news_7004.html",
+    "slow": "/hk/realtime/slow.html",
+    "binary": "/hk/photo/gallery.html",
+    "oversized": "/agg/archive/all.html",
+    "charset_declares_gb2312_is_utf8": "/morning/html/2025-05/23/content_7001.htm",
+    "charset_declares_utf8_is_gbk": "/morning/html/2024-05/26/content_7004.htm",
+    "calendar_trap": "/agg/calendar/2024-05.html",
+    "private": "/private/drafts/1.html",
+}
+REDIRECT_TARGET_STORY = "seed004"
+# Seed 004 went out 25 May 15:09; the aggregator's snapshot is dated 26 May 10:09 as in the seed.
+SEED004_DELAYS = {"wire": timedelta(), "agg": timedelta(hours=19), "morning": timedelta(hours=20),
+                  "hk": timedelta(hours=22)}  # FAULTS["redirect"] answers 301 to the aggregator's copy of it
+
+
+@dataclass
+class Page:
+    status: int
+    body: bytes
+    content_type: str
+    last_modified: datetime | None = None  # UTC
+    etag: str | None = None
+    location: str | None = None
+    delay: float = 0.0
+
+
+@dataclass
+class Site:
+    base: str
+    scale: int
+    pages: dict[str, Page] = field(default_factory=dict)
+    ground_truth: list[dict] = field(default_factory=list)
+    # Articles keep a renderer so ``edit_article`` can rebuild them with new text.
+    articles: dict[str, tuple[Copy, Callable[[Copy], Page]]] = field(default_factory=dict)
+
+
+def to_utc(local: datetime) -> datetime:
+    return (local - timedelta(hours=8)).replace(tzinfo=timezone.utc)
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=8).hexdigest() + '"'
+
+
+def html_page(text: str, codec: str, header_charset: str | None, modified: datetime) -> Page:
+    body = text.encode(codec, "xmlcharrefreplace")
+    content_type = f"text/html; charset={header_charset}" if header_charset else "text/html"
+    return Page(200, body, content_type, to_utc(modified), etag_of(body))
+
+
+def xml_page(text: str, content_type: str, modified: datetime) -> Page:
+    body = text.encode("utf-8")
+    return Page(200, body, content_type, to_utc(modified), etag_of(body))
+
+
+# --- article copies ---------------------------------------------------------------------------------
+
+def _number(story: Story, index: int) -> int:
+    return 7000 + int(story.id[4:7]) if story.id.startswith("seed") else 100000 + index * 7
+
+
+def article_path(outlet: str, story: Story, index: int, when: datetime) -> str:
+    number = _number(story, index)
+    if outlet == "wire":
+        return f"/wire/{when:%Y-%m}/{when:%d}/c_{1130000000 + number}.htm"
+    if outlet == "morning":
+        return f"/morning/html/{when:%Y-%m}/{when:%d}/content_{number}.htm"
+    if outlet == "hk":
+        return f"/hk/news/{when:%Y%m%d}/{number}.html"
+    return f"/agg/news/{number}.html"
+
+
+def _credit(story: Story, outlet: str) -> str | None:
+    source = "新华社" if story.id == "seed004" else OUTLETS["wire"].title
+    if outlet == story.home:
+        return f"来源：{source}" if outlet == "wire" and story.id == "seed004" else None
+    if outlet == "agg":
+        return f"本文转自:{'新华网' if story.id == 'seed004' else source}"
+    if outlet == "hk":
+        return to_traditional(f"来源：{source}")
+    return f"来源：{source}"
+
+
+def _editor(outlet: str, rng: random.Random) -> str | None:
+    if outlet == "agg":
+        return None
+    if outlet == "hk":
+        return f"責任編輯：{rng.choice(EDITORS['zh-Hant'])}"
+    names = rng.sample(EDITORS["zh-Hans"], 3)
+    if outlet == "morning":
+        return f"编辑：{names[0]} 责编：{names[1]} 审核：{names[2]}"
+    return f"责任编辑：{names[0]}"
+
+
+def _meta_style(outlet: str, count: int) -> tuple[str, str | None]:
+    """(metadata form, declared charset) for the ``count``-th article of an outlet."""
+    if outlet == "wire":
+        return "jsonld", "utf-8"
+    if outlet == "agg":
+        return "text-only", "utf-8"
+    if outlet == "hk":
+        return ("jsonld" if count % 2 else "text-only"), "big5"
+    return [("og-time", "gb2312"), ("text-only", "gb2312"), ("text-only", None)][count % 3]
+
+
+def make_copies(stories: list[Story], rng: random.Random) -> list[Copy]:
+    copies, counts = [], {name: 0 for name in OUTLETS}
+    for index, story in enumerate(stories):
+        for outlet in story.carriers:
+            if story.id.startswith("seed000"):
+                continue  # e-paper only: these came from a printed page
+            delay = timedelta() if outlet == story.home else timedelta(hours=rng.randint(1, 20), minutes=rng.randrange(60))
+            if story.id == "seed004":
+                delay = SEED004_DELAYS[outlet]
+            when = story.published + delay
+            title, blocks, variant = outlet_copy(story, outlet, rng)
+            meta, charset = _meta_style(outlet, counts[outlet])
+            counts[outlet] += 1
+            trad = outlet == "hk"
+            copies.append(Copy(
+                story_id=story.id, outlet=outlet, path=article_path(outlet, story, index, when), title=title,
+                blocks=blocks, variant=variant, published=when, script="zh-Hant" if trad else "zh-Hans",
+                topic=to_traditional(story.topic) if trad else story.topic,
+                byline=_convert(story.byline, trad), dateline=_convert(story.dateline, trad),
+                credit=_credit(story, outlet), editor=_editor(outlet, rng), meta=meta, charset=charset,
+                deck=story.deck, kicker=story.kicker))
+    return copies
+
+
+def _convert(text: str | None, trad: bool) -> str | None:
+    return to_traditional(text) if text and trad else text
+
+
+# --- the site ---------------------------------------------------------------------------------------
+
+class SiteBuilder:
+    def __init__(self, scale: int, base: str):
+        self.site = Site(base=base, scale=scale)
+        self.rng = random.Random(f"newscorpus-demosite-copies-{scale}")
+        self.stories = build_stories(scale)
+        self.copies = make_copies(self.stories, self.rng)
+        self.by_outlet = {name: sorted((c for c in self.copies if c.outlet == name),
+                                       key=lambda c: (c.published, c.path), reverse=True) for name in OUTLETS}
+
+    def build(self) -> Site:
+        for name in OUTLETS:
+            self.articles(OUTLETS[name])
+        self.epaper()
+        for name in OUTLETS:
+            self.listings(OUTLETS[name])
+        self.feeds_and_sitemaps()
+        self.structure()
+        self.faults()
+        self.site.pages["/ground-truth.json"] = xml_page(
+            json.dumps(self.site.ground_truth, ensure_ascii=False, indent=1), "application/json", STRUCTURE_DATE)
+        return self.site
+
+    def add(self, path: str, page: Page) -> None:
+        self.site.pages[path] = page
+
+    def truth(self, copy: Copy, path: str, kind: str) -> None:
+        self.site.ground_truth.append({
+            "story": copy.story_id, "url": self.site.base + path, "outlet": copy.outlet, "script": copy.script,
+            "variant": copy.variant, "topic": copy.topic, "kind": kind, "published": render.iso(copy.published)})
+
+    def articles(self, outlet: Outlet) -> None:
+        copies = self.by_outlet[outlet.name]
+        for position, copy in enumerate(copies):
+            neighbours = [copies[(position + step) % len(copies)] for step in range(1, 6) if len(copies) > step]
+            hot = [(c.path, c.title) for c in neighbours]
+            renderer = self.article_renderer(outlet, hot, neighbours)
+            if copy.path == FAULTS["charset_declares_gb2312_is_utf8"]:
+                copy.charset, copy.variant = "gb2312", copy.variant + "+declares-gb2312-is-utf8"
+            if copy.path == FAULTS["charset_declares_utf8_is_gbk"]:
+                copy.charset, copy.variant = "utf-8", copy.variant + "+declares-utf8-is-gbk"
+            self.site.articles[copy.path] = (copy, renderer)
+            self.add(copy.path, renderer(copy))
+            self.truth(copy, copy.path, "article")
+
+    def article_renderer(self, outlet: Outlet, hot: list[tuple[str, str]], neighbours: list[Copy]) -> Callable[[Copy], Page]:
+        base, related = self.site.base, self._related(neighbours)
+        wire_paths = {c.story_id: c.path for c in self.by_outlet["wire"]}
+
+        def render_copy(copy: Copy) -> Page:
+            tail = ""
+            if outlet.name == "agg":
+                original = base + wire_paths.get(copy.story_id, copy.path)
+                tail = render.snapshot_tail(copy, related, original, SNAPSHOT_CRAWLER_HOST)
+            text = render.article_page(copy, outlet, base, hot, tail)
+            if copy.path == FAULTS["charset_declares_gb2312_is_utf8"]:
+                return html_page(text, "utf-8", None, copy.published)
+            if copy.path == FAULTS["charset_declares_utf8_is_gbk"]:
+                return html_page(text, "gbk", "utf-8", copy.published)
+            header = {"hk": "big5", "wire": "utf-8", "agg": "utf-8"}.get(outlet.name)
+            if outlet.name == "morning" and copy.meta == "og-time":
+                header = "gbk"
+            return html_page(text, outlet.codec, header, copy.published)
+        return render_copy
+
+    def _related(self, neighbours: list[Copy]) -> list[dict]:
+        """Related links: the aggregator's own neighbours, then two lines from seed 004's list."""
+        pool = related_pool()
+        entries = [{"title": c.title, "path": c.path, "date": f"{c.published:%Y-%m-%d %H:%M:%S}",
+                    "snippet": "..." + "".join(t for k, t in c.blocks if k == "p")[10:90]} for c in neighbours[:4]]
+        start = self.rng.randrange(len(pool))
+        return entries + [pool[(start + i) % len(pool)] for i in range(2)]
+
+    def epaper(self) -> None:
+        """Print editions: each hk-own story on its day's pages, two to a page, with a contents page."""
+        outlet = OUTLETS["hk"]
+        editions: dict[str, list[Copy]] = {}
+        for story in sorted((s for s in self.stories if s.home == "hk"), key=lambda s: (s.published, s.id)):
+            title, blocks, variant = outlet_copy(story, "hk", self.rng)
+            copy = Copy(story_id=story.id, outlet="hk", path="", title=title, blocks=blocks,
+                        variant=variant.replace("original", "epaper"), published=story.published, script="zh-Hant",
+                        topic=to_traditional(story.topic), byline=story.byline, deck=story.deck, kicker=story.kicker)
+            editions.setdefault(f"{story.published:%Y-%m/%d}", []).append(copy)
+        archive = []
+        for day_path, copies in sorted(editions.items()):
+            day = copies[0].published
+            nodes = [copies[i:i + EPAPER_STORIES_PER_NODE] for i in range(0, len(copies), EPAPER_STORIES_PER_NODE)]
+            if len(nodes) == 1:
+                nodes.append([])  # an advertisement page: every edition has several pages
+            sections = [(EPAPER_SECTIONS[n % len(EPAPER_SECTIONS)] if stories else "廣告", stories)
+                        for n, stories in enumerate(nodes)]
+            for number, (section, stories) in enumerate(sections, 1):
+                path = f"/hk/epaper/{day_path}/node_{number}.htm"
+                self.add(path, html_page(render.epaper_node(outlet, day, number, len(nodes), section, stories),
+                                         outlet.codec, "big5", day))
+                for copy in stories:
+                    self.truth(copy, path, "epaper")
+            self.add(f"/hk/epaper/{day_path}/index.htm",
+                     html_page(render.epaper_toc(outlet, day, sections), outlet.codec, "big5", day))
+            archive.append((f"/hk/epaper/{day_path}/index.htm", f"{day:%Y年%m月%d日}"))
+        links = "".join(f'<li><a href="{path}">{label}</a></li>' for path, label in reversed(archive))
+        self.add("/hk/epaper/", html_page(render.simple_page(outlet, "電子報 往期回顧", f"<ul>{links}</ul>\n", "big5"),
+                                          outlet.codec, "big5", STRUCTURE_DATE))
+
+    def listings(self, outlet: Outlet) -> None:
+        copies = self.by_outlet[outlet.name]
+        pages = max(1, -(-len(copies) // LISTING_PAGE_SIZE))
+        feed_type, feed_path = (("application/atom+xml", "atom.xml") if outlet.name == "agg"
+                                else ("application/rss+xml", "rss.xml"))
+        discovery = (f'<link rel="alternate" type="{feed_type}" title="{outlet.title}" '
+                     f'href="{self.site.base}{outlet.home}{feed_path}">\n')
+        header = None if outlet.name == "morning" else outlet.charset
+        for page in range(1, pages + 1):
+            chunk = copies[(page - 1) * LISTING_PAGE_SIZE: page * LISTING_PAGE_SIZE]
+            items = [(c.path, c.title, c.published) for c in chunk]
+            extra = EXTRA_LINKS.get(outlet.name, []) if page == 1 else []
+            text = render.listing_page(outlet, "最新" if page == 1 else f"第{page}页", items,
+                                       page, pages, "gb2312" if outlet.name == "morning" else outlet.charset,
+                                       discovery if page == 1 else "", extra)
+            path = outlet.home if page == 1 else f"{outlet.home}list_{page}.html"
+            newest = chunk[0].published if chunk else STRUCTURE_DATE
+            self.add(path, html_page(text, outlet.codec, header, newest))
+
+    def feeds_and_sitemaps(self) -> None:
+        base, sitemaps = self.site.base, []
+        for name, outlet in OUTLETS.items():
+            copies = self.by_outlet[name]
+            entries = [feeds.Entry(base + c.path, c.title, c.published, c.byline or outlet.title,
+                                   "".join(t for k, t in c.blocks if k == "p")[:120]) for c in copies]
+            newest = copies[0].published if copies else STRUCTURE_DATE
+            if name == "wire":
+                self.add("/wire/sitemap-news.xml", xml_page(feeds.news_sitemap(entries, outlet.title),
+                                                            "application/xml", newest))
+                sitemaps.append(("/wire/sitemap-news.xml", newest))
+            else:
+                self.add(f"/{name}/sitemap.xml", xml_page(feeds.urlset(entries), "application/xml", newest))
+                sitemaps.append((f"/{name}/sitemap.xml", newest))
+            if name == "agg":
+                self.add("/agg/atom.xml", xml_page(feeds.atom(outlet.title, base + outlet.home, base + "/agg/atom.xml",
+                                                              entries[:FEED_SIZE]), "application/atom+xml", newest))
+            else:
+                self.add(f"/{name}/rss.xml", xml_page(feeds.rss(outlet.title, base + outlet.home, entries[:FEED_SIZE]),
+                                                      "application/rss+xml", newest))
+        self.add("/sitemap_index.xml", xml_page(feeds.sitemap_index(base, sitemaps), "application/xml", STRUCTURE_DATE))
+        self.add("/robots.txt", xml_page(feeds.robots(base), "text/plain; charset=utf-8", STRUCTURE_DATE))
+
+    def structure(self) -> None:
+        links = "".join(f'<li><a href="{o.home}">{o.title}</a></li>' for o in OUTLETS.values())
+        body = f"<p>newscorpus 演示新闻站：四家媒体。</p>\n<ul>{links}</ul>\n"
+        self.add("/", html_page(render.simple_page(None, "newscorpus 演示新闻站", body), "utf-8", "utf-8", STRUCTURE_DATE))
+        self.add("/static/site.css", Page(200, b"body{font-family:sans-serif}\n", "text/css", to_utc(STRUCTURE_DATE),
+                                          etag_of(b"css")))
+        gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+        self.add("/static/photo.gif", Page(200, gif, "image/gif", to_utc(STRUCTURE_DATE), etag_of(gif)))
+        for number in (1, 2, 3):
+            text = render.simple_page(None, f"内部稿件 {number}（未审）",
+                                      f"<p>编辑部内部稿件，未经审核，请勿抓取。</p><a href=\"/private/drafts/{number % 3 + 1}.html\">下一篇</a>\n")
+            self.add(f"/private/drafts/{number}.html", html_page(text, "utf-8", "utf-8", STRUCTURE_DATE))
+
+    def faults(self) -> None:
+        base = self.site.base
+        self.add(FAULTS["server_error"], Page(500, b"<html><body><h1>500 Internal Server Error</h1></body></html>\n",
+                                              "text/html"))
+        target = next(c.path for c in self.by_outlet["agg"] if c.story_id == REDIRECT_TARGET_STORY)
+        self.add(FAULTS["redirect"], Page(301, b"", "text/html", location=base + target))
+        slow = render.simple_page(OUTLETS["hk"], "即時新聞（載入中）", "<p>即時新聞稍後更新。</p>\n", "big5")
+        self.add(FAULTS["slow"], replace(html_page(slow, "big5hkscs", "big5", STRUCTURE_DATE), delay=SLOW_SECONDS))
+        png = tiny_png()
+        self.add(FAULTS["binary"], Page(200, png, "text/html", to_utc(STRUCTURE_DATE), etag_of(png)))
+        self.add(FAULTS["oversized"], oversized_page())
+
+
+# Links that only listing page 1 carries: how a crawler meets the faults and the e-paper.
+EXTRA_LINKS = {
+    "wire": [(FAULTS["not_found"], "【专题】已删除的稿件"), (FAULTS["private"], "内部稿件（编辑部）")],
+    "morning": [(FAULTS["server_error"], "数字报 今日版面"), (FAULTS["private"], "内部稿件")],
+    "hk": [("/hk/epaper/", "電子報"), (FAULTS["slow"], "即時新聞"), (FAULTS["binary"], "圖片集")],
+    "agg": [(FAULTS["redirect"], "旧版：共赴“山海之约”"), (FAULTS["oversized"], "全部资讯归档"),
+            (FAULTS["calendar_trap"], "资讯日历")],
+}
+
+
+def tiny_png() -> bytes:
+    """A valid 64x64 grey PNG: binary bytes that a server mislabels as text/html."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"".join(b"\x00" + bytes(range(64)) for _ in range(64))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 64, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+def oversized_page() -> Page:
+    row = "<p>资讯归档：本页收录全部历史资讯条目，内容持续更新。</p>\n".encode("utf-8")
+    body = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>全部资讯归档</title></head><body>\n'.encode()
+    body += row * (OVERSIZED_BYTES // len(row) + 1) + b"</body></html>\n"
+    return Page(200, body, "text/html; charset=utf-8", to_utc(STRUCTURE_DATE), etag_of(body[:4096]))
+
+
+def calendar_page(year: int, month: int) -> Page:
+    """The calendar trap: every month links to the next one, forever."""
+    next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
+    prev_year, prev_month = (year - 1, 12) if month == 1 else (year, month - 1)
+    days = "".join(f"<td>{d}</td>" for d in range(1, 29))
+    text = render.simple_page(OUTLETS["agg"], f"资讯日历 {year}年{month}月",
+                              f'<table class="calendar"><tr>{days}</tr></table>\n'
+                              f'<a href="/agg/calendar/{prev_year:04d}-{prev_month:02d}.html">上个月</a> '
+                              f'<a href="/agg/calendar/{next_year:04d}-{next_month:02d}.html">下个月</a>\n')
+    return html_page(text, "utf-8", "utf-8", STRUCTURE_DATE)
+
+
+def build_site(scale: int, base: str) -> Site:
+    return SiteBuilder(scale, base).build()
