@@ -62,8 +62,11 @@ STORY_CN = "香港特区政府今日公布新一轮防疫措施，市民须于�
 STORY_WIRE = "新华社重庆电 重庆市今日召开新闻发布会，介绍长江上游生态保护工作进展。"
 
 
-def fill_store(db: sqlite3.Connection) -> dict:
-    """A small store with every case the report shows; returns the ids the tests look for."""
+def fill_store(db: sqlite3.Connection, undeduplicated: bool = True) -> dict:
+    """A small store with every case the report shows; returns the ids the tests look for.
+
+    With ``undeduplicated``, one document is left out of every cluster (as before `dedup` runs).
+    """
     ids = {}
     ids["hk"] = add_document(db, "https://hk.example/news/1.htm", "hk", STORY_HK, title="防疫措施公布",
                              published="2025-06-01T08:00:00+08:00", script="zh-Hant")
@@ -81,7 +84,8 @@ def fill_store(db: sqlite3.Connection) -> dict:
                                       published="2025-05-21T09:00:00+08:00", script="zh-Hant")
     ids["single"] = add_document(db, "https://morning.example/a/2", "morning", "重庆今日降雨，气温下降。",
                                  title="天气", published="2025-06-05T07:00:00+08:00")
-    ids["loose"] = add_document(db, "https://wire.example/w/10", "wire", "尚未去重的新稿件。", title="新稿")
+    if undeduplicated:
+        ids["loose"] = add_document(db, "https://wire.example/w/10", "wire", "尚未去重的新稿件。", title="新稿")
     add_cluster(db, "c-covid", [(ids["hk"], 1.0, "canonical"), (ids["morning"], 0.93, "near")])
     add_cluster(db, "c-river", [(ids["wire"], 1.0, "canonical"), (ids["agg"], 1.0, "exact"),
                                 (ids["agg2"], 0.88, "near")])
@@ -156,11 +160,11 @@ class Chromium:
         return result["result"].get("value")
 
     def wait_for(self, expression: str, timeout: float = 15.0):
-        """Poll until ``expression`` is truthy in the page; return its value."""
+        """Poll until ``expression`` is truthy in the page (a DOM node counts); return its value."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             value = self.evaluate(expression)
-            if value:
+            if value not in (None, False, "", 0):
                 return value
             time.sleep(0.05)
         raise TimeoutError(f"the page never satisfied {expression!r}")

@@ -178,7 +178,7 @@
     const grid = el("div", "diff");
     grid.appendChild(left);
     grid.appendChild(right);
-    area.replaceChildren(el("p", "note", caption), heads, grid);
+    area.replaceChildren(el("p", "note diff-caption", caption), heads, grid);
     area.currentPair = [canonical, member];
   }
 

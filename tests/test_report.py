@@ -1,0 +1,160 @@
+"""`newscorpus report` through the CLI: files agree with the store, scraped text is escaped, --since."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+from conftest import run_cli
+from report_support import HOSTILE_TEXT, HOSTILE_TITLE, add_cluster, add_document, fill_store
+
+
+def filled(workspace, **options) -> dict:
+    store = workspace.open_store()
+    with store.transaction() as db:
+        ids = fill_store(db, **options)
+    store.close()
+    return ids
+
+
+def make_report(workspace, *args) -> Path:
+    out = workspace.home / "out"
+    run_cli("report", "--out", str(out), *args, home=workspace)
+    return out
+
+
+def store_members(workspace) -> dict[str, list[tuple]]:
+    store = workspace.open_store()
+    rows = store.execute(
+        "SELECT m.cluster_id, d.id, d.url, d.outlet, d.published, d.script, m.similarity, c.canonical_doc_id "
+        "FROM cluster_members m JOIN documents d ON d.id = m.doc_id JOIN clusters c ON c.id = m.cluster_id").fetchall()
+    store.close()
+    clusters: dict[str, list[tuple]] = {}
+    for row in rows:
+        clusters.setdefault(row[0], []).append(tuple(row[1:]))
+    return {cid: sorted(members) for cid, members in clusters.items()}
+
+
+def test_csv_and_json_hold_the_store_clusters(workspace):
+    filled(workspace)
+    out = make_report(workspace)
+    expected = store_members(workspace)
+
+    with open(out / "clusters.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    from_csv: dict[str, list[tuple]] = {}
+    for row in rows:
+        from_csv.setdefault(row["cluster_id"], []).append(
+            (int(row["doc_id"]), row["url"], row["outlet"], row["published"], row["script"], float(row["similarity"]),
+             int(row["canonical"])))
+        assert row["is_canonical"] == str(int(row["doc_id"] == row["canonical"]))
+    assert {cid: sorted(m) for cid, m in from_csv.items()} == expected
+
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    from_json = {c["cluster_id"]: sorted((m["doc_id"], m["url"], m["outlet"], m["published"], m["script"],
+                                          m["similarity"], c["canonical"]) for m in c["members"])
+                 for c in report["clusters"]}
+    assert from_json == expected
+    sizes = [c["size"] for c in report["clusters"]]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] == 3
+    for cluster in report["clusters"]:
+        assert cluster["members"][0]["doc_id"] == cluster["canonical"]
+
+
+def test_summary_counts_outlets_rejects_and_containments(workspace):
+    ids = filled(workspace)
+    report = json.loads((make_report(workspace) / "report.json").read_text("utf-8"))
+    summary = report["summary"]
+    assert (summary["documents"], summary["clusters"], summary["duplicates"]) == (9, 4, 4)
+    assert summary["cross_script_clusters"] == 1  # the Hong Kong story and its mainland copy
+    assert summary["not_deduplicated"] == 1
+    outlets = {o["outlet"]: (o["documents"], o["duplicates"], o["duplicates_of_other_outlets"]) for o in report["outlets"]}
+    assert outlets == {"hk": (2, 1, 1), "morning": (2, 1, 1), "wire": (2, 0, 0), "agg": (2, 2, 2),
+                       "<b>evil</b>": (1, 0, 0)}
+    assert report["rejects"] == [{"reason": "too-short", "count": 2}, {"reason": "not-article", "count": 1}]
+    [containment] = report["containments"]
+    assert (containment["container"]["doc_id"], containment["contained"]["doc_id"]) == (ids["agg2"], ids["wire"])
+
+
+def test_html_is_self_contained_and_escapes_scraped_text(workspace):
+    filled(workspace)
+    page = (make_report(workspace) / "report.html").read_text("utf-8")
+    # Nothing is loaded from elsewhere, and a CSP says so too.
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert not re.search(r"""<(?:link|img|iframe)\b|\bsrc\s*=\s*["']?(?:https?:)?//""", page.replace(HOSTILE_TEXT, ""))
+    # Exactly our two script elements: the JSON data block and the code. No payload opened another.
+    assert len(re.findall(r"<script\b", page, re.I)) == 2
+    assert HOSTILE_TITLE not in page and "<img src=x" not in page and "<script>window.__pwned" not in page
+    data = page.split('<script type="application/json" id="report-data">', 1)[1].split("</script>", 1)[0]
+    assert "\\u003cscript\\u003e" in data and "<" not in data and "\u2028" not in data
+    assert json.loads(data)["clusters"]  # still valid JSON
+    # Server-rendered tables escape the hostile outlet name; unsafe URLs never become links.
+    assert "&lt;b&gt;evil&lt;/b&gt;" in page and "<b>evil</b>" not in page
+    assert not re.search(r'href="\s*javascript:', page, re.I)
+    assert 'rel="noopener noreferrer"' in page
+
+
+def test_csv_defuses_titles_a_spreadsheet_would_run(workspace):
+    store = workspace.open_store()
+    with store.transaction() as db:
+        doc = add_document(db, "https://x.example/1", "x", "正文", title="=HYPERLINK(\"http://evil\")")
+        add_cluster(db, "c1", [(doc, 1.0, "canonical")])
+    store.close()
+    with open(make_report(workspace) / "clusters.csv", encoding="utf-8", newline="") as handle:
+        [row] = list(csv.DictReader(handle))
+    assert row["title"] == "'=HYPERLINK(\"http://evil\")"
+
+
+def test_default_folder_latest_page_and_no_overwrite(workspace):
+    filled(workspace)
+    first = run_cli("report", home=workspace).stdout
+    second = run_cli("report", home=workspace).stdout
+    folders = sorted(p for p in workspace.reports_dir.iterdir() if p.is_dir())
+    assert len(folders) == 2 and not any(p.name.startswith(".") for p in folders)
+    assert str(folders[0]) in first + second and str(folders[1]) in first + second
+    newest = max(folders, key=lambda p: (p / "report.json").stat().st_mtime_ns)
+    latest = (workspace.reports_dir / "latest.html").read_text("utf-8")
+    assert f'href="{newest.name}/clusters.csv"' in latest
+    for folder in folders:
+        assert {p.name for p in folder.iterdir()} == {"report.html", "clusters.csv", "report.json"}
+
+    taken = workspace.home / "taken"
+    taken.mkdir()
+    (taken / "keep.txt").write_text("mine")
+    result = run_cli("report", "--out", str(taken), home=workspace, check=False)
+    assert result.returncode != 0 and "already exists" in result.stderr
+    assert [p.name for p in taken.iterdir()] == ["keep.txt"]
+
+
+def test_empty_workspace_gives_a_report_that_says_so(workspace):
+    out = make_report(workspace)
+    page = (out / "report.html").read_text("utf-8")
+    assert "No clusters yet" in page
+    assert json.loads((out / "report.json").read_text("utf-8"))["clusters"] == []
+
+
+def test_since_release_lists_what_changed(workspace):
+    ids = filled(workspace, undeduplicated=False)
+    run_cli("release", "--version", "v1", home=workspace)
+    store = workspace.open_store()
+    with store.transaction() as db:
+        new = add_document(db, "https://wire.example/w/11", "wire", "新的一篇报道。", title="新报道")
+        add_cluster(db, "c-new", [(new, 1.0, "canonical")])
+        db.execute("UPDATE documents SET text = text || '（更正）' WHERE id = ?", (ids["single"],))
+    store.close()
+
+    out = make_report(workspace, "--since", "v1")
+    since = json.loads((out / "report.json").read_text("utf-8"))["since"]
+    assert since["version"] == "v1"
+    assert {k: v for k, v in since["counts"].items() if v} == {"added": 1, "updated": 1}
+    assert {(c["change"], c["url"]) for c in since["changes"]} == {
+        ("added", "https://wire.example/w/11"), ("updated", "https://morning.example/a/2")}
+    page = (out / "report.html").read_text("utf-8")
+    assert "Changed since release v1" in page and 'id="f-changed"' in page
+    data = json.loads(page.split('id="report-data">', 1)[1].split("</script>", 1)[0])
+    assert {c["id"] for c in data["clusters"] if c["c"]} == {"c-new", "c-weather"}
+
+    missing = run_cli("report", "--since", "v9", home=workspace, check=False)
+    assert missing.returncode == 1 and "no release 'v9'" in missing.stderr and "v1" in missing.stderr
