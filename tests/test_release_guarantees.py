@@ -1,0 +1,114 @@
+"""The promises of a release: immutable, atomic under SIGKILL, reproducible, verifiable, safe names."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+
+import pytest
+
+from conftest import ROOT, run_cli
+from release_support import data_checksums, put_document, real_texts, set_clusters
+
+
+@pytest.fixture
+def corpus_ws(workspace):
+    """Ten singleton stories and one pair of duplicates."""
+    texts = real_texts()
+    for i in range(10):
+        put_document(workspace, f"https://wire.example.cn/{i}.html", texts[i])
+    put_document(workspace, "https://agg.example.com/0.html", texts[0], outlet="agg")
+    clusters = {f"s-{i:02d}": [f"https://wire.example.cn/{i}.html"] for i in range(10)}
+    clusters["s-00"].append("https://agg.example.com/0.html")
+    set_clusters(workspace, clusters)
+    return workspace
+
+
+def test_same_state_twice_gives_identical_data_files(corpus_ws):
+    run_cli("release", "--version", "a", "--shard-size", "3KB", home=corpus_ws)
+    run_cli("release", "--version", "b", "--shard-size", "3KB", home=corpus_ws)
+    first = data_checksums(corpus_ws.releases_dir / "a")
+    second = data_checksums(corpus_ws.releases_dir / "b")
+    assert len(first) > 2 and first == second
+    assert "0 added, 0 updated, 0 removed, 0 merged, 0 taken down" in run_cli("diff", "a", "b", home=corpus_ws).stdout
+
+
+def test_default_versions_are_dated_and_suffixed(corpus_ws):
+    days = {datetime.now(timezone.utc).strftime("%Y.%m.%d")}
+    run_cli("release", home=corpus_ws)
+    run_cli("release", home=corpus_ws)
+    days.add(datetime.now(timezone.utc).strftime("%Y.%m.%d"))
+    names = sorted(path.name for path in corpus_ws.releases_dir.iterdir() if not path.name.startswith("."))
+    assert names[0] in days and names == [names[0], f"{names[0]}.1"]
+
+
+@pytest.mark.parametrize("bad", ["../escape", "a/b", ".hidden", "v1..2", "", "x" * 101, "na me"])
+def test_bad_version_names_are_refused(corpus_ws, bad):
+    result = run_cli("release", "--version", bad, home=corpus_ws, check=False)
+    assert result.returncode != 0
+    assert "invalid release version" in result.stderr
+    assert list(corpus_ws.releases_dir.iterdir()) == []
+    assert not (corpus_ws.home / "escape").exists()
+
+
+def test_existing_version_is_never_overwritten(corpus_ws):
+    run_cli("release", "--version", "v1", home=corpus_ws)
+    before = data_checksums(corpus_ws.releases_dir / "v1")
+    put_document(corpus_ws, "https://wire.example.cn/0.html", "改过的文本\n第二段")
+    result = run_cli("release", "--version", "v1", home=corpus_ws, check=False)
+    assert result.returncode != 0 and "already exists" in result.stderr
+    assert data_checksums(corpus_ws.releases_dir / "v1") == before
+
+
+def test_verify_names_a_flipped_byte_and_missing_or_extra_files(corpus_ws):
+    run_cli("release", "--version", "v1", "--shard-size", "3KB", home=corpus_ws)
+    release = corpus_ws.releases_dir / "v1"
+    assert "ok: release v1" in run_cli("verify", "v1", home=corpus_ws).stdout
+
+    shard = sorted((release / "data").glob("*.parquet"))[1]
+    shard.chmod(0o644)
+    data = bytearray(shard.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    shard.write_bytes(bytes(data))
+    result = run_cli("verify", "v1", home=corpus_ws, check=False)
+    assert result.returncode == 1
+    assert f"data/{shard.name}: sha256 mismatch" in result.stderr
+
+    (release / "CHANGES.md").unlink()
+    (release / "notes.txt").write_text("added later")
+    result = run_cli("verify", "v1", home=corpus_ws, check=False)
+    assert "CHANGES.md: missing" in result.stderr
+    assert "notes.txt: extra" in result.stderr
+
+
+def test_sigkill_during_release_leaves_no_partial_release(corpus_ws):
+    command = [sys.executable, "-m", "corpus.cli", "--home", str(corpus_ws.home), "release", "--version", "v1",
+               "--shard-size", "1KB"]
+    env = {**os.environ, "NEWSCORPUS_RELEASE_TEST_PAUSE": "30"}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(corpus_ws.releases_dir.glob(".tmp-v1-*/data/*.parquet")):
+            assert process.poll() is None and time.monotonic() < deadline, "release never wrote a shard"
+            time.sleep(0.05)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    assert not (corpus_ws.releases_dir / "v1").exists()
+    assert "No releases yet" in run_cli("releases", home=corpus_ws).stdout
+
+    run_cli("release", "--version", "v1", "--shard-size", "1KB", home=corpus_ws)
+    assert [p.name for p in corpus_ws.releases_dir.iterdir() if p.name.startswith(".tmp-")] == []
+    assert "ok: release v1" in run_cli("verify", "v1", home=corpus_ws).stdout
+
+
+def test_release_refuses_documents_not_deduplicated(corpus_ws):
+    put_document(corpus_ws, "https://wire.example.cn/new.html", "新的文章\n还没有去重")
+    result = run_cli("release", home=corpus_ws, check=False)
+    assert result.returncode != 0
+    assert "run `newscorpus dedup` first" in result.stderr
+    assert [p.name for p in corpus_ws.releases_dir.iterdir()] == [".lock"]  # nothing else left behind

@@ -1,0 +1,106 @@
+"""Takedowns: a tombstone keeps a page out of later releases; --purge blanks its raw WARC record."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from conftest import run_cli
+from release_support import data_table, put_document, real_texts, set_clusters
+from corpus.store import utc_now
+
+GONE = "https://hk.example.hk/news/gone.html"
+KEPT = "https://hk.example.hk/news/kept.html"
+
+
+def _write_warc(ws, pages: dict[str, str]) -> dict[str, int]:
+    """A gzip WARC with a response + request record per page; the store's fetch rows point at it."""
+    offsets = {}
+    path = ws.warc_dir / "crawl-00001.warc.gz"
+    with open(path, "wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        for url, text in pages.items():
+            body = f"<html><body><p>{text}</p></body></html>".encode("utf-8")
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            offsets[url] = f.tell()
+            # Explicit lengths keep warcio from spooling the payload to an unclosed temporary file.
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                                          length=len(body), http_headers=headers))
+            request = StatusAndHeaders("GET / HTTP/1.1", [("Host", "hk.example.hk")], is_http_request=True)
+            writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(b""), length=0,
+                                                          http_headers=request))
+    with ws.open_store() as store, store.transaction() as db:
+        for url, offset in offsets.items():
+            fetch = db.execute(
+                """INSERT INTO fetches (url, final_url, site, kind, status, fetched_at, warc_file, warc_offset)
+                   VALUES (?, ?, 'hk', 'article', 200, ?, ?, ?)""", (url, url, utc_now(), path.name, offset)).lastrowid
+            db.execute("UPDATE documents SET fetch_id = ? WHERE url = ?", (fetch, url))
+    return offsets
+
+
+def _record_at(path, offset):
+    with open(path, "rb") as f:
+        f.seek(offset)
+        record = next(iter(ArchiveIterator(f)))
+        return record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), record.content_stream().read()
+
+
+def test_takedown_excludes_the_page_and_keeps_the_warc_record(workspace):
+    texts = real_texts()
+    put_document(workspace, GONE, texts[0], outlet="hk")
+    put_document(workspace, KEPT, texts[1], outlet="hk")
+    set_clusters(workspace, {"s-gone": [GONE], "s-kept": [KEPT]})
+    offsets = _write_warc(workspace, {GONE: texts[0], KEPT: texts[1]})
+    before = (workspace.warc_dir / "crawl-00001.warc.gz").read_bytes()
+
+    result = run_cli("takedown", GONE, "--reason", "publisher request 2025-06-01", home=workspace)
+    assert "Recorded takedown" in result.stdout
+    run_cli("release", "--version", "v1", home=workspace)
+    assert data_table(workspace.releases_dir / "v1")["url"].to_pylist() == [KEPT]
+    assert (workspace.warc_dir / "crawl-00001.warc.gz").read_bytes() == before
+    assert _record_at(workspace.warc_dir / "crawl-00001.warc.gz", offsets[GONE])[0] == "response"
+    with workspace.open_store() as store:
+        row = store.execute("SELECT reason, purge, purged_at FROM takedowns WHERE url = ?", (GONE,)).fetchone()
+    assert tuple(row) == ("publisher request 2025-06-01", 0, None)
+
+
+def test_purge_blanks_the_record_in_place_and_keeps_every_offset(workspace):
+    texts = real_texts()
+    put_document(workspace, GONE, texts[0], outlet="hk")
+    put_document(workspace, KEPT, texts[1], outlet="hk")
+    set_clusters(workspace, {"s-gone": [GONE], "s-kept": [KEPT]})
+    offsets = _write_warc(workspace, {GONE: texts[0], KEPT: texts[1]})
+    path = workspace.warc_dir / "crawl-00001.warc.gz"
+    size = path.stat().st_size
+    secret = texts[0][:40].encode("utf-8")
+    assert secret in gzip.decompress(path.read_bytes())
+
+    result = run_cli("takedown", GONE, "--reason", "court order", "--purge", home=workspace)
+    assert "1 WARC record(s) blanked" in result.stdout
+    assert path.stat().st_size == size
+    assert secret not in gzip.decompress(path.read_bytes())
+    kind, uri, content = _record_at(path, offsets[GONE])
+    assert (kind, uri) == ("metadata", GONE) and b"purged" in content
+    kind, uri, content = _record_at(path, offsets[KEPT])
+    assert (kind, uri) == ("response", KEPT) and texts[1][:40].encode("utf-8") in content
+    with open(path, "rb") as f:
+        assert [r.rec_type for r in ArchiveIterator(f)] == ["metadata", "request", "response", "request"]
+    with workspace.open_store() as store:
+        doc = store.execute("SELECT title, text FROM documents WHERE url = ?", (GONE,)).fetchone()
+        purged_at = store.execute("SELECT purged_at FROM takedowns WHERE url = ?", (GONE,)).fetchone()[0]
+    assert tuple(doc) == (None, "") and purged_at is not None
+
+    again = run_cli("takedown", GONE, "--reason", "court order", "--purge", home=workspace)
+    assert "Updated takedown" in again.stdout and "0 WARC record(s) blanked" in again.stdout
+
+
+def test_takedown_needs_a_reason(workspace):
+    result = run_cli("takedown", GONE, "--reason", "  ", home=workspace, check=False)
+    assert result.returncode != 0 and "give a reason" in result.stderr
+    listed = run_cli("releases", "--format", "json", home=workspace).stdout
+    assert json.loads("[" + ",".join(listed.splitlines()) + "]") == []
