@@ -1,0 +1,148 @@
+"""Publication dates from Chinese pages: parse the local forms, then pick by evidence order.
+
+Order of preference (first source with a usable date wins; the others are checked against it):
+
+0. ``given``    — a date supplied with plain-text input (``newscorpus ingest``)
+1. ``jsonld``   — ``datePublished`` in JSON-LD (the publisher's machine-readable claim)
+2. ``meta``     — ``article:published_time``, ``pubdate``, ``publishdate``, ... meta tags, ``<time datetime>``
+3. ``sitemap``  — the news sitemap's ``publication_date`` the crawler kept in ``urls.hints``
+4. ``feed``     — the RSS/Atom ``pubDate``/``published`` the crawler kept in ``urls.hints``
+5. ``text``     — a labelled line (发布时间/發佈時間/来源/日期 …) or the first full date in the page text;
+                  relative forms ("3小时前", "昨天 10:20") are anchored at the fetch time
+6. ``url``      — /2024/05/26/, /20240526/, t20240526_ ...
+
+Times without a zone are Chinese local time (+08:00). A date later than the fetch (plus a day) or
+before 1990 is not believed. Sources more than a day apart from the winner are reported.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+CHINA = timezone(timedelta(hours=8))
+SOURCE_ORDER = ("given", "jsonld", "meta", "sitemap", "feed", "text", "url")
+DISAGREEMENT = timedelta(days=1)
+EARLIEST = datetime(1990, 1, 1, tzinfo=CHINA)
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９：－／．　", "0123456789:-/. ")
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" "9")
+_ABSOLUTE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*[年/\-.]\s*(\d{1,2})\s*[月/\-.]\s*(\d{1,2})\s*[日号號]?"
+    r"(?:\s*(?:T|\s)?\s*(上午|下午|晚上|凌晨)?\s*(\d{1,2})\s*[:时時点點]\s*(\d{1,2})\s*分?(?:\s*:?\s*(\d{1,2})\s*秒?)?)?"
+    r"(?:\.\d+)?(?:\s*(Z|[+-]\d{2}:?\d{2}))?")
+_CN_NUMERAL_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_RELATIVE = re.compile(r"(\d+)\s*(秒|分钟|分鐘|小时|小時|天|日)前|(刚刚|剛剛)|(今天|今日|昨天|昨日|前天)\s*(\d{1,2}:\d{2})?")
+_LABELLED = re.compile(r"(发布时间|發佈時間|發布時間|发布日期|發佈日期|发表时间|發表時間|出版日期|时间|時間|日期|来源|來源)\s*[:：]?")
+_URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
+_URL_MONTH_DAY = re.compile(r"/((?:19|20)\d{2})-?(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/")
+
+
+def _cn_number(text: str) -> int:
+    """一 .. 三十一 as an int."""
+    if "十" not in text:
+        return int(text.translate(_CN_DIGITS))
+    tens, _, units = text.partition("十")
+    return (int(tens.translate(_CN_DIGITS)) if tens else 1) * 10 + (int(units.translate(_CN_DIGITS)) if units else 0)
+
+
+def _zone(raw: str | None) -> timezone:
+    if not raw:
+        return CHINA
+    if raw == "Z":
+        return timezone.utc
+    sign = -1 if raw[0] == "-" else 1
+    digits = raw[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
+
+
+def parse_date(text: str | None, anchor: datetime | None = None) -> datetime | None:
+    """The first date in ``text`` (absolute, Chinese-numeral, ISO or relative to ``anchor``)."""
+    if not text:
+        return None
+    text = text.translate(_FULLWIDTH)
+    match = _ABSOLUTE.search(text)
+    if match:
+        year, month, day, half, hour, minute, second, zone = match.groups()
+        hour_value = int(hour or 0)
+        if half in ("下午", "晚上") and hour_value < 12:
+            hour_value += 12
+        try:
+            return datetime(int(year), int(month), int(day), hour_value, int(minute or 0), int(second or 0),
+                            tzinfo=_zone(zone))
+        except ValueError:
+            return None
+    match = _CN_NUMERAL_DATE.search(text)
+    if match:
+        try:
+            return datetime(_cn_number(match[1]), _cn_number(match[2]), _cn_number(match[3]), tzinfo=CHINA)
+        except ValueError:
+            return None
+    return _relative(text, anchor) if anchor else None
+
+
+def _relative(text: str, anchor: datetime) -> datetime | None:
+    match = _RELATIVE.search(text)
+    if not match:
+        return None
+    local = anchor.astimezone(CHINA)
+    amount, unit, just_now, day_word, clock = match.groups()
+    if just_now:
+        return local.replace(microsecond=0)
+    if amount:
+        step = {"秒": "seconds", "分钟": "minutes", "分鐘": "minutes", "小时": "hours", "小時": "hours"}.get(unit, "days")
+        return (local - timedelta(**{step: int(amount)})).replace(microsecond=0)
+    back = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}[day_word]
+    day = local - timedelta(days=back)
+    hour, minute = (int(part) for part in clock.split(":")) if clock else (0, 0)
+    if hour > 23 or minute > 59:
+        return None
+    return day.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+def date_from_text(text: str, anchor: datetime | None = None, head_chars: int = 3000) -> datetime | None:
+    """A labelled date line first (发布时间：…), else the first full date near the top of the text."""
+    head = text[:head_chars]
+    for match in _LABELLED.finditer(head):
+        found = parse_date(head[match.end(): match.end() + 40], anchor)
+        if found:
+            return found
+    for line in head.splitlines():
+        if len(line) <= 60:
+            found = parse_date(line, anchor)
+            if found:
+                return found
+    return None
+
+
+def date_from_url(url: str) -> datetime | None:
+    match = _URL_MONTH_DAY.search(url) or _URL_DATE.search(url)
+    if not match:
+        return None
+    try:
+        return datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=CHINA)
+    except ValueError:
+        return None
+
+
+def choose_published(candidates: dict[str, datetime | None], fetched_at: datetime | None = None
+                     ) -> tuple[str | None, str | None, dict]:
+    """Pick the date by SOURCE_ORDER.
+
+    Returns:
+        (ISO 8601 with offset, source name, disagreements {source: iso} of sources > 1 day away).
+    """
+    latest = (fetched_at or datetime.now(timezone.utc)) + DISAGREEMENT
+    usable = {source: value for source, value in candidates.items()
+              if value is not None and EARLIEST <= _aware(value) <= latest}
+    for source in SOURCE_ORDER:
+        if source in usable:
+            chosen = _aware(usable[source])
+            disagreements = {other: _aware(value).isoformat() for other, value in usable.items()
+                             if abs(_aware(value) - chosen) > DISAGREEMENT}
+            return chosen.isoformat(), source, disagreements
+    return None, None, {}
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=CHINA)

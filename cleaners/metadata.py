@@ -1,0 +1,100 @@
+"""Title, author and machine-readable dates from a parsed page (JSON-LD, meta tags, headings).
+
+Cheap by design: a few XPath lookups on the tree trafilatura parsed, no htmldate.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lxml.html import HtmlElement
+
+from cleaners.dates import parse_date
+
+_META_DATE_NAMES = (
+    "article:published_time", "og:published_time", "og:release_date", "pubdate", "publishdate", "publish-date",
+    "publish_date", "publishtime", "publication_date", "datepublished", "dc.date.issued", "dc.date", "dcterms.issued",
+    "sailthru.date", "parsely-pub-date", "weibo:article:create_at", "article.published", "date",
+)
+_META_AUTHOR_NAMES = ("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author")
+_TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜–—]|\s-\s|--)\s*")
+_MAX_JSONLD_CHARS = 200_000
+
+
+@dataclass
+class PageMetadata:
+    title: str | None = None
+    author: str | None = None
+    dates: dict[str, datetime | None] = field(default_factory=dict)   # jsonld, meta
+
+
+def _meta_map(tree: HtmlElement) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for meta in tree.iterfind(".//meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        content = (meta.get("content") or "").strip()
+        if key and content and key not in found:
+            found[key] = content[:500]
+    return found
+
+
+def _jsonld_objects(tree: HtmlElement) -> list[dict]:
+    objects: list[dict] = []
+    for script in tree.xpath('.//script[@type="application/ld+json"]'):
+        raw = (script.text or "")[:_MAX_JSONLD_CHARS]
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                objects.append(item)
+                stack.extend(v for k, v in item.items() if k == "@graph")
+    return objects
+
+
+def _jsonld_author(value) -> str | None:
+    if isinstance(value, list):
+        names = [_jsonld_author(v) for v in value]
+        return "、".join(n for n in names if n) or None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return value.strip()[:200] if isinstance(value, str) and value.strip() else None
+
+
+def _title(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict]) -> str | None:
+    title_tag = " ".join((tree.findtext(".//title") or "").split())
+    headings = [" ".join(h.text_content().split()) for h in tree.xpath(".//h1|.//h2")[:8]]
+    # A heading that the <title> repeats is the article's own title, without the site suffix.
+    for heading in headings:
+        if 4 <= len(heading) <= 120 and heading in title_tag:
+            return heading
+    for candidate in (meta.get("og:title"), *(o.get("headline") for o in jsonld)):
+        if isinstance(candidate, str) and candidate.strip():
+            return " ".join(candidate.split())[:300]
+    if title_tag:
+        return max(_TITLE_SEPARATORS.split(title_tag), key=len)[:300]
+    return None
+
+
+def page_metadata(tree: HtmlElement) -> PageMetadata:
+    """Title, author, and the JSON-LD and meta-tag publication dates of a page."""
+    meta = _meta_map(tree)
+    jsonld = _jsonld_objects(tree)
+    found = PageMetadata(title=_title(tree, meta, jsonld))
+    jsonld_date = next((o["datePublished"] for o in jsonld if isinstance(o.get("datePublished"), str)), None)
+    found.dates["jsonld"] = parse_date(jsonld_date)
+    meta_date = next((meta[name] for name in _META_DATE_NAMES if name in meta), None)
+    if meta_date is None:
+        meta_date = next(iter(tree.xpath(".//time/@datetime")), None)
+    found.dates["meta"] = parse_date(meta_date)
+    found.author = next((_jsonld_author(o["author"]) for o in jsonld if o.get("author")), None) or next(
+        (meta[name][:200] for name in _META_AUTHOR_NAMES if name in meta and not meta[name].startswith("http")), None)
+    return found

@@ -1,0 +1,200 @@
+"""Genre rules: what trafilatura leaves in Chinese news pages, removed line by line.
+
+Each rule is small and named, says what it removes, and is counted: ``apply_rules`` returns the
+kept lines and ``{rule name: lines removed}`` for the document's ``extra``. The rules see one
+paragraph per line (trafilatura's text output), never HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+_DATE_ONLY = re.compile(r"^\s*\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s+\d{1,2}:\d{2}(:\d{2})?)?\s*$")
+_SENTENCE_END = re.compile(r"[。！？!?；;…”」』]\s*$")
+_CJK_OR_WORD = re.compile(r"[\w\u3400-\u9fff]")
+_INLINE_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?|\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}")
+
+
+class Rule(Protocol):
+    name: str
+    removes: str
+
+    def apply(self, lines: list[str]) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class LineRule:
+    """Drops every line up to ``max_chars`` long that matches ``pattern``."""
+
+    name: str
+    removes: str
+    pattern: re.Pattern
+    max_chars: int = 80
+
+    def drops(self, line: str) -> bool:
+        return len(line) <= self.max_chars and self.pattern.search(line) is not None
+
+    def apply(self, lines: list[str]) -> list[str]:
+        return [line for line in lines if not self.drops(line)]
+
+
+@dataclass(frozen=True)
+class TrailingCreditRule:
+    """Cuts editor/reviewer credits glued to the end of a paragraph ("…供图编辑:李宏伟责编:吴磊")."""
+
+    name: str = "editor-credits-trailing"
+    removes: str = "editor/reviewer credits run into the last sentence of a paragraph"
+    pattern: re.Pattern = re.compile(
+        r"(?:[（(]?(?:责任编辑|責任編輯|编辑|編輯|责编|責編|审核|審核|一审|二审|三审|终审|校对|校對)\s*[:：]\s*"
+        r"[\u3400-\u9fff·]{2,4}\s*[)）]?\s*){1,6}$")
+
+    def apply(self, lines: list[str]) -> list[str]:
+        kept = []
+        for line in lines:
+            match = self.pattern.search(line)
+            if match and match.start() > 0:
+                line = line[: match.start()].rstrip()
+            kept.append(line)
+        return kept
+
+
+@dataclass(frozen=True)
+class RelatedLinksRule:
+    """Drops runs of headline + snippet + date items (aggregator "related news" lists).
+
+    A run is anchored on date-only lines: two or more of them, each within ``max_gap`` lines of
+    the previous; the run starts at most ``max_gap`` lines before the first date and ends at the
+    last date, plus a trailing "更多关于…的资讯" line. A heading like "相关新闻" just before goes too.
+    """
+
+    name: str = "related-links"
+    removes: str = "related-links lists: short headlines each followed by a date, '更多关于…的资讯'"
+    max_gap: int = 3
+    more_about: re.Pattern = re.compile(r"^(更多关于|更多關於).{0,20}(资讯|資訊|新闻|新聞)[:：]?$|^(相关|相關|热门|熱門|推荐|推薦|延伸)(新闻|新聞|阅读|閱讀|文章|推荐|推薦|报道|報導|链接|連結)[:：]?$")
+
+    def apply(self, lines: list[str]) -> list[str]:
+        dates = [i for i, line in enumerate(lines) if _DATE_ONLY.match(line)]
+        drop: set[int] = set()
+        run: list[int] = []
+        for index in dates + [None]:
+            if run and (index is None or index - run[-1] > self.max_gap + 1):
+                if len(run) >= 2:
+                    drop.update(range(self._item_start(lines, run[0]), run[-1] + 1))
+                run = []
+            if index is not None:
+                run.append(index)
+        drop.update(i for i, line in enumerate(lines) if self.more_about.match(line) or self._inline_list(line))
+        return [line for i, line in enumerate(lines) if i not in drop]
+
+    @staticmethod
+    def _inline_list(line: str) -> bool:
+        """Several dated headlines run into one line ("·标题（2005-04-03 17:19） ·标题（…）")."""
+        stamps = len(_INLINE_DATE.findall(line))
+        return stamps >= 2 and len(line) / stamps < 60
+
+    def _item_start(self, lines: list[str], first_date: int) -> int:
+        """First line of the item ending at ``first_date``: headlines and cut snippets, no finished sentence."""
+        start = first_date
+        while start > 0 and first_date - start < self.max_gap:
+            line = lines[start - 1]
+            if len(line) > 120 or _SENTENCE_END.search(line):
+                break
+            start -= 1
+        return start
+
+
+@dataclass(frozen=True)
+class OrphanFragmentRule:
+    """Drops e-paper OCR debris: 1–3 character lines and short unpunctuated fragments between them."""
+
+    name: str = "epaper-debris"
+    removes: str = "orphan 1-3 character lines and broken heading fragments left by e-paper OCR"
+    max_chars: int = 3
+
+    def apply(self, lines: list[str]) -> list[str]:
+        return [line for line in lines if not self._orphan(line)]
+
+    def _orphan(self, line: str) -> bool:
+        letters = _CJK_OR_WORD.findall(line)
+        return len(letters) <= self.max_chars and not _DATE_ONLY.match(line)
+
+
+@dataclass(frozen=True)
+class TableRowRule:
+    """Drops navigation and advert rows of layout tables; keeps prose rows without the cell bars.
+
+    trafilatura writes table rows as "| cell | cell |". A row whose every cell is short, or that
+    has three or more cells and no sentence, is a menu or an advert block.
+    """
+
+    name: str = "table-navigation"
+    removes: str = "layout-table rows of short link cells (menus, adverts, 'today's picks')"
+    max_cell_chars: int = 30
+
+    def apply(self, lines: list[str]) -> list[str]:
+        kept = []
+        for line in lines:
+            if not line.startswith("|"):
+                kept.append(line)
+                continue
+            cells = [cell.strip() for cell in line.replace("\\|", "|").split("|") if cell.strip(" -·")]
+            prose = [cell for cell in cells if _SENTENCE_END.search(cell) or re.search(r"[。！？]", cell)]
+            if cells and not all(len(cell) <= self.max_cell_chars for cell in cells) and (prose or len(cells) < 3):
+                kept.append(" ".join(cells))
+        return kept
+
+
+_RULES: tuple[Rule, ...] = (
+    TableRowRule(),
+    LineRule(
+        "copyright", "copyright notices (©, Copyright, 版权所有, 未经授权不得转载)",
+        re.compile(r"©|Copyright|版权所有|版權所有|未经.{0,12}授权.{0,20}(转载|轉載)|未經.{0,12}授權"), max_chars=200),
+    LineRule(
+        "snapshot-footer", "aggregator snapshot footers (以上内容为资讯信息快照, 快照生成时间, 信息原文地址)",
+        re.compile(r"资讯信息快照|資訊信息快照|快照生成时间|快照生成時間|信息快照查询|信息快照查詢|信息原文地址|信息原文地址"
+                   r"|本站未对信息做任何修改|如有侵权请联系|如有侵權請聯繫"), max_chars=200),
+    RelatedLinksRule(),
+    LineRule(
+        "reprint-line", "reprint/source lines (本文转自：新华网, 来源：…, 转载请注明出处)",
+        re.compile(r"^[（(【\[]?\s*(本文)?(转自|轉自|转载自|轉載自|来源|來源|稿源|出处|出處)\s*[:：]"
+                   r"|转载请注明|轉載請註明|本文来源[:：]"), max_chars=60),
+    LineRule(
+        "metadata-line", "page metadata lines (类别:国内 发布时间:… 来源:…, 字号, 浏览次数)",
+        re.compile(r"(发布时间|發佈時間|發布時間|发布日期|發佈日期|更新时间|更新時間|时间|時間|日期)\s*[:：]\s*\d"
+                   r"|字号\s*[:：]|字體\s*[:：]|浏览次数|瀏覽次數|阅读量|閱讀量|点击数|點擊數|【(大|中|小)】"), max_chars=100),
+    LineRule(
+        "editor-credits", "editor and reviewer credits (编辑：… 责编：…, 一审/二审/三审, 審核, 校对)",
+        re.compile(r"^[（(【\[]?\s*(责任编辑|責任編輯|编辑|編輯|责编|責編|审核|審核|一审|二审|三审|终审|校对|校對|"
+                   r"监制|監製|统筹|統籌|策划|策劃|值班编辑|值班編輯)\s*[:：]"), max_chars=80),
+    TrailingCreditRule(),
+    LineRule(
+        "photo-caption", "photo captions (…供圖, …摄/攝, 圖為…, 资料图片)",
+        re.compile(r"(供圖|供图|摄|攝|攝影|摄影|圖片來源\S*|图片来源\S*|資料圖片?|资料图片?)[)）】]?\s*$"
+                   r"|^[（(【\[]?\s*(圖為|图为|圖：|图：|圖/|图/|▲|△)"), max_chars=60),
+    LineRule(
+        "comment-share-prompt", "comment and share prompts (网友评论, 文明上网, 分享到, 扫码阅读手机版)",
+        re.compile(r"网友评论|網友評論|文明上网|文明上網|发表评论|發表評論|我要评论|我要評論|已有\d+人参与|"
+                   r"分享到|分享至|扫码阅读手机版|掃碼閱讀手機版|扫一扫|掃一掃|扫描二维码|掃描二維碼|打开APP|打開APP|"
+                   r"下载客户端|下載客戶端|点击进入|點擊進入|登录后|登錄後|举报|舉報|关注我们|關注我們|返回顶部|返回頂部|"
+                   r"上一篇|下一篇|打印本页|打印本頁|关闭窗口|關閉窗口|收藏本文|複製連結|复制链接|字級設定|字级设置|字體大小|字体大小"), max_chars=40),
+    OrphanFragmentRule(),
+)
+
+
+def rules() -> tuple[Rule, ...]:
+    """The genre rules in the order they run."""
+    return _RULES
+
+
+def apply_rules(lines: list[str]) -> tuple[list[str], dict[str, int]]:
+    """Run every rule; return the kept lines and the lines each rule removed (or edited)."""
+    counts: dict[str, int] = {}
+    for rule in _RULES:
+        before = lines
+        lines = [line for line in rule.apply(lines) if line.strip()]
+        changed = len(before) - len(lines) if len(lines) != len(before) else sum(a != b for a, b in zip(before, lines))
+        if changed:
+            counts[rule.name] = changed
+    return lines, counts
