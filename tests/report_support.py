@@ -202,3 +202,25 @@ class Chromium:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def add_crawl_run(db: sqlite3.Connection, site: str, fetches: list[tuple[str, int | None, str | None]]) -> tuple[int, list[int]]:
+    """A finished crawl run of ``site``; ``fetches`` are (url, status, error). Returns run and fetch ids."""
+    now = utc_now()
+    db.execute("INSERT OR IGNORE INTO sites VALUES (?, '{}', ?)", (site, now))
+    run = db.execute("INSERT INTO crawl_runs (started_at, finished_at, status, sites) VALUES (?, ?, 'finished', ?)",
+                     (now, now, json.dumps([site]))).lastrowid
+    ids = [db.execute("INSERT INTO fetches (run_id, url, site, kind, status, fetched_at, error) "
+                      "VALUES (?, ?, ?, 'article', ?, ?, ?)", (run, url, site, status, now, error)).lastrowid
+           for url, status, error in fetches]
+    return run, ids
+
+
+def outlet_watch_section(db: sqlite3.Connection):
+    """A stand-in for a section another stage contributes through ``REPORT_SECTIONS``."""
+    from corpus.report.sections import Section
+
+    rows = [[outlet, count] for outlet, count in db.execute(
+        "SELECT outlet, count(*) FROM documents GROUP BY outlet ORDER BY outlet")]
+    return Section(key="outlet_watch", title="Outlet watch", columns=["outlet", "documents"], rows=rows,
+                   alerts=["<i>hk</i>: only 10% of article pages gave a document"], note="For the test.")

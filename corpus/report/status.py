@@ -1,0 +1,178 @@
+"""The state of a workspace at a glance (``newscorpus status``): what is there and what is left to do.
+
+Read-only: a folder without a store is described as empty rather than created.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from corpus.release.catalog import list_releases
+from corpus.report.build import LATEST
+from corpus.report.sections import extra_sections
+from corpus.store import Store
+from corpus.workspace import Workspace
+
+RECENT_RUNS = 5
+
+SITES_SQL = """
+WITH names AS (SELECT name FROM sites UNION SELECT outlet FROM documents WHERE outlet IS NOT NULL
+               UNION SELECT site FROM fetches WHERE site IS NOT NULL)
+SELECT n.name,
+       (SELECT count(*) FROM documents d WHERE d.outlet = n.name),
+       (SELECT count(*) FROM rejects r WHERE r.outlet = n.name),
+       (SELECT count(*) FROM fetches f WHERE f.site = n.name),
+       (SELECT max(fetched_at) FROM fetches f WHERE f.site = n.name),
+       n.name IN (SELECT name FROM sites)
+FROM names n ORDER BY n.name
+"""
+
+# The newest successful fetch of each article URL that neither a document nor a reject came from.
+UNEXTRACTED_SQL = """
+SELECT count(*) FROM fetches f
+WHERE f.kind = 'article' AND f.status = 200 AND f.error IS NULL
+  AND f.id = (SELECT max(g.id) FROM fetches g WHERE g.url = f.url AND g.status = 200)
+  AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.fetch_id = f.id)
+  AND NOT EXISTS (SELECT 1 FROM rejects r WHERE r.fetch_id = f.id)
+"""
+
+UNDEDUPLICATED_SQL = """
+SELECT count(*) FROM documents d
+WHERE NOT EXISTS (SELECT 1 FROM cluster_members m WHERE m.doc_id = d.id)
+  AND d.url NOT IN (SELECT url FROM takedowns)
+"""
+
+
+def workspace_status(workspace: Workspace) -> dict:
+    """Everything ``status`` prints, as plain data (the ``--json`` output)."""
+    status = {"workspace": str(workspace.home), "store": str(workspace.db_path),
+              "initialised": workspace.db_path.is_file(), "sites": [], "crawl_runs": [], "cycle_runs": [],
+              "corpus": empty_corpus(), "releases": releases(workspace.releases_dir),
+              "pending": {"fetched_not_extracted": 0, "documents_not_deduplicated": 0},
+              "latest_report": latest_report(workspace.reports_dir), "alerts": []}
+    if not status["initialised"]:
+        return status
+    store = Store.open(workspace.db_path)
+    try:
+        db = store.conn
+        status["store_bytes"] = workspace.db_path.stat().st_size
+        status["sites"] = [{"name": row[0], "configured": bool(row[5]), "documents": row[1], "rejects": row[2],
+                            "fetches": row[3], "last_fetched_at": row[4]} for row in db.execute(SITES_SQL)]
+        status["crawl_runs"] = crawl_runs(db)
+        status["cycle_runs"] = [dict(row) for row in db.execute(
+            "SELECT id, started_at, finished_at, status, stage, error FROM cycle_runs ORDER BY id DESC LIMIT ?",
+            (RECENT_RUNS,))]
+        status["corpus"] = corpus_counts(db)
+        status["pending"] = {"fetched_not_extracted": db.execute(UNEXTRACTED_SQL).fetchone()[0],
+                             "documents_not_deduplicated": db.execute(UNDEDUPLICATED_SQL).fetchone()[0]}
+        status["alerts"] = [alert for section in extra_sections(db) for alert in section.alerts]
+    finally:
+        store.close()
+    return status
+
+
+def empty_corpus() -> dict:
+    return {"documents": 0, "documents_by_source": {}, "rejects": 0, "rejects_by_reason": {}, "clusters": 0,
+            "clusters_with_duplicates": 0, "duplicates": 0, "containments": 0, "taken_down": 0, "last_dedup": None}
+
+
+def corpus_counts(db: sqlite3.Connection) -> dict:
+    clusters, with_duplicates, members = db.execute(
+        "SELECT count(*), coalesce(sum(n > 1), 0), coalesce(sum(n), 0) FROM "
+        "(SELECT count(*) AS n FROM cluster_members GROUP BY cluster_id)").fetchone()
+    return {
+        "documents": db.execute("SELECT count(*) FROM documents").fetchone()[0],
+        "documents_by_source": dict(db.execute("SELECT source, count(*) FROM documents GROUP BY source ORDER BY 2 DESC")),
+        "rejects": db.execute("SELECT count(*) FROM rejects").fetchone()[0],
+        "rejects_by_reason": dict(db.execute("SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY 2 DESC, 1")),
+        "clusters": clusters,
+        "clusters_with_duplicates": with_duplicates,
+        "duplicates": members - clusters,
+        "containments": db.execute("SELECT count(*) FROM containments").fetchone()[0],
+        "taken_down": db.execute("SELECT count(*) FROM takedowns").fetchone()[0],
+        "last_dedup": db.execute("SELECT max(finished_at) FROM dedup_runs").fetchone()[0],
+    }
+
+
+def crawl_runs(db: sqlite3.Connection) -> list[dict]:
+    runs = []
+    for row in db.execute(
+            "SELECT r.id, r.started_at, r.finished_at, r.status, r.sites, "
+            "(SELECT count(*) FROM fetches f WHERE f.run_id = r.id AND f.error IS NULL), "
+            "(SELECT count(*) FROM fetches f WHERE f.run_id = r.id AND f.error IS NOT NULL) "
+            "FROM crawl_runs r ORDER BY r.id DESC LIMIT ?", (RECENT_RUNS,)):
+        runs.append({"id": row[0], "started_at": row[1], "finished_at": row[2], "status": row[3],
+                     "sites": json.loads(row[4]) if row[4] else [], "fetches": row[5], "errors": row[6]})
+    return runs
+
+
+def releases(releases_dir: Path) -> list[dict]:
+    return [{"version": info.version, "created": info.manifest.get("created"),
+             "documents": info.manifest.get("counts", {}).get("documents"),
+             "changes": info.manifest.get("changes", {})} for info in reversed(list_releases(releases_dir))]
+
+
+def latest_report(reports_dir: Path) -> str | None:
+    latest = reports_dir / LATEST
+    return str(latest) if latest.is_file() else None
+
+
+def format_status(status: dict) -> str:
+    """The human form: short sections, numbers aligned, pending work with the command that does it."""
+    lines = [f"Workspace  {status['workspace']}"]
+    if not status["initialised"]:
+        lines += ["", "Nothing here yet. Start with `newscorpus demo`, or `newscorpus crawl --start-url URL`."]
+        return "\n".join(lines)
+    lines.append(f"Store      {status['store']} ({status['store_bytes'] / 1024 ** 2:,.1f} MiB)")
+    for alert in status["alerts"]:
+        lines.append(f"WARNING    {alert}")
+
+    lines += ["", f"Sites ({len(status['sites'])})"]
+    for site in status["sites"]:
+        lines.append(f"  {site['name']:<20} {site['documents']:>8,} documents {site['rejects']:>7,} rejects "
+                     f"{site['fetches']:>8,} fetches   last fetch {site['last_fetched_at'] or 'never'}")
+    if not status["sites"]:
+        lines.append("  none yet")
+
+    lines += ["", "Crawl runs (latest first)"]
+    for run in status["crawl_runs"]:
+        lines.append(f"  #{run['id']:<5} {run['started_at']} → {run['finished_at'] or '…':<25} {run['status']:<9} "
+                     f"{run['fetches']:>7,} fetches {run['errors']:>5,} errors  {', '.join(run['sites'])}")
+    if not status["crawl_runs"]:
+        lines.append("  none yet")
+    if status["cycle_runs"]:
+        lines += ["", "Scheduled runs (latest first)"]
+        for run in status["cycle_runs"]:
+            failed = f" at {run['stage']}: {run['error']}" if run["status"] == "failed" else ""
+            lines.append(f"  #{run['id']:<5} {run['started_at']} → {run['finished_at'] or '…'}  {run['status']}{failed}")
+
+    c = status["corpus"]
+    sources = ", ".join(f"{n:,} {source}" for source, n in c["documents_by_source"].items())
+    reasons = ", ".join(f"{n:,} {reason}" for reason, n in c["rejects_by_reason"].items())
+    lines += ["", "Corpus",
+              f"  documents      {c['documents']:>10,}" + (f"  ({sources})" if sources else ""),
+              f"  rejects        {c['rejects']:>10,}" + (f"  ({reasons})" if reasons else ""),
+              f"  clusters       {c['clusters']:>10,}  ({c['clusters_with_duplicates']:,} with duplicates, "
+              f"{c['duplicates']:,} duplicate documents; last dedup {c['last_dedup'] or 'never'})",
+              f"  containments   {c['containments']:>10,}",
+              f"  taken down     {c['taken_down']:>10,}"]
+
+    lines += ["", f"Releases ({len(status['releases'])})"]
+    for release in status["releases"]:
+        changes = ", ".join(f"{n:,} {kind.replace('_', ' ')}" for kind, n in release["changes"].items() if n)
+        documents = "?" if release["documents"] is None else f"{release['documents']:,}"
+        lines.append(f"  {release['version']:<16} {release['created'] or '':<26} {documents:>8} documents"
+                     + (f"  ({changes})" if changes else ""))
+    if not status["releases"]:
+        lines.append("  none yet (`newscorpus release`)")
+
+    pending = status["pending"]
+    lines += ["", "Pending",
+              f"  fetched pages not yet extracted   {pending['fetched_not_extracted']:>8,}"
+              + ("   → newscorpus extract" if pending["fetched_not_extracted"] else ""),
+              f"  documents not yet deduplicated    {pending['documents_not_deduplicated']:>8,}"
+              + ("   → newscorpus dedup" if pending["documents_not_deduplicated"] else "")]
+    lines += ["", f"Latest report  {status['latest_report'] or 'none yet (`newscorpus report`)'}"]
+    return "\n".join(lines)
