@@ -140,8 +140,14 @@ def _processing(manifest: dict) -> list[str]:
         "Simplified and Traditional copies of one story meet; candidate pairs are verified before merging.",
     ]
     if dedup:
-        lines += ["   Settings recorded by the dedup stage:", "", "```json",
-                  json.dumps(dedup, ensure_ascii=False, indent=2, sort_keys=True), "```"]
+        settings = dedup["settings"]
+        lines.append(
+            f"   Recorded by dedup run {dedup['run']} ({dedup['finished_at']}): two pages are one story when the "
+            f"verified Jaccard similarity of their {settings.get('shingle_size', '?')}-character shingles is at "
+            f"least {settings.get('threshold', '?')} (LSH candidates from {settings.get('lsh_threshold', '?')}, "
+            f"{settings.get('num_perm', '?')} permutations); a page holding {settings.get('containment', '?')} "
+            "of a shorter one is flagged as containing it. All recorded settings:")
+        lines += ["", "```json", json.dumps(dedup, ensure_ascii=False, indent=2, sort_keys=True), "```"]
     else:
         lines.append("   The store holds no record of the dedup settings used.")
     lines += [

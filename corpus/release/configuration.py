@@ -1,13 +1,17 @@
 """What produced the released data, as recorded in the store (never guessed from current code).
 
-Cleaners: the ``cleaner_version`` values of the stored documents. Dedup: the settings the dedup
-stage persisted with its latest run, when it persisted any.
+Cleaners: the ``cleaner_version`` values of the stored documents. Dedup: the settings of the
+latest finished run (``dedup_runs.settings``) and the signature scheme it used (``dedup_params``),
+when the dedup stage recorded them.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+
+PARAMS_COLUMNS = ("library", "library_version", "scheme", "seed", "num_perm", "shingle_size", "shingle_hash",
+                  "normalizer")
 
 
 def store_configuration(db: sqlite3.Connection) -> dict:
@@ -19,14 +23,22 @@ def _cleaners(db: sqlite3.Connection) -> dict:
     return {"cleaner_versions": {version: count for version, count in versions}}
 
 
+def _tables(db: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
 def _dedup(db: sqlite3.Connection) -> dict | None:
-    """The latest recorded dedup settings, or None when the store holds none."""
-    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if "dedup_runs" not in tables:
+    """The latest finished dedup run's settings and signature scheme, or None if none is recorded."""
+    if "dedup_runs" not in _tables(db):
         return None
-    columns = [row[1] for row in db.execute("PRAGMA table_info(dedup_runs)")]
-    if "settings" not in columns:
+    run = db.execute("""SELECT id, finished_at, settings, params_id FROM dedup_runs
+                        WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1""").fetchone()
+    if run is None:
         return None
-    row = db.execute("SELECT settings FROM dedup_runs WHERE settings IS NOT NULL ORDER BY rowid DESC LIMIT 1")
-    found = row.fetchone()
-    return json.loads(found[0]) if found else None
+    recorded = {"run": run["id"], "finished_at": run["finished_at"], "settings": json.loads(run["settings"])}
+    if run["params_id"] is not None and "dedup_params" in _tables(db):
+        params = db.execute(f"SELECT {', '.join(PARAMS_COLUMNS)} FROM dedup_params WHERE id = ?",
+                            (run["params_id"],)).fetchone()
+        if params is not None:
+            recorded["signatures"] = dict(params)
+    return recorded
