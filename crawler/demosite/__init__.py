@@ -6,8 +6,9 @@
 
 Also ``python -m crawler.demosite --port 0 --scale 1`` and ``newscorpus demo-site`` (first stdout
 line: the URL). Built from the five seed documents and a THUCNews sample (``data/SOURCE.md``);
-the same scale always gives the same pages. Scale 1 is ~300 pages (~100 articles); article pages
-grow by ~70 per unit of scale (``--scale 75`` gives more than 5,000 article pages).
+the same scale always gives the same pages. Scale 1 is ~170 pages (115 articles); each unit of
+scale adds ~110 articles: ``--scale 50`` gives 5,579 article pages (6,324 pages in all), enough
+for the crawl benchmark.
 
 Layout (one host; outlet name = path prefix = ``outlet`` in the ground truth):
 

@@ -16,6 +16,7 @@ from crawler.demosite.outlets import Outlet
 from crawler.demosite.stories import Block
 
 TZ = "+08:00"
+PAGER_WINDOW = 5  # page numbers shown either side of the current listing page
 
 
 @dataclass
@@ -160,7 +161,8 @@ def listing_page(outlet: Outlet, heading: str, items: list[tuple[str, str, datet
     pager = []
     if page > 1:
         pager.append(f'<a href="{list_path(page - 1)}">{"上一頁" if outlet.name == "hk" else "上一页"}</a>')
-    pager += [f'<a href="{list_path(n)}">{n}</a>' if n != page else f"<b>{n}</b>" for n in range(1, pages + 1)]
+    window = range(max(1, page - PAGER_WINDOW), min(pages, page + PAGER_WINDOW) + 1)
+    pager += [f'<a href="{list_path(n)}">{n}</a>' if n != page else f"<b>{n}</b>" for n in window]
     if page < pages:
         pager.append(f'<a href="{list_path(page + 1)}">{outlet.next_label}</a>')
     box = link_list("更多" if outlet.name != "hk" else "更多內容", extra_links) if extra_links else ""

@@ -51,8 +51,9 @@ class DemoHandler(BaseHTTPRequestHandler):
         if status == 200 and self.not_modified(page):
             status, body = 304, b""
         lines = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}", f"Date: {formatdate(usegmt=True)}",
-                 f"Server: {self.server_version}", f"Content-Type: {page.content_type}",
-                 f"Content-Length: {len(body) if status != 304 else 0}"]
+                 f"Server: {self.server_version}", f"Content-Type: {page.content_type}"]
+        if status != 304:
+            lines.append(f"Content-Length: {len(body)}")
         if page.etag:
             lines.append(f"ETag: {page.etag}")
         if page.last_modified:

@@ -26,6 +26,7 @@ LISTING_PAGE_SIZE = 20
 FEED_SIZE = 50
 EPAPER_STORIES_PER_NODE = 2
 EPAPER_SECTIONS = ("要聞", "港聞", "大灣區", "中國", "財經", "副刊", "體育", "國際")
+PHOTOGRAPHERS = ("記者 黃志強", "記者 梁家輝", "記者 陳曉東", "新華社")
 SLOW_SECONDS = 1.5
 OVERSIZED_BYTES = 12 * 1024 * 1024
 STRUCTURE_DATE = datetime(2025, 11, 20, 8, 0)
@@ -158,10 +159,17 @@ def make_copies(stories: list[Story], rng: random.Random) -> list[Copy]:
                 story_id=story.id, outlet=outlet, path=article_path(outlet, story, index, when), title=title,
                 blocks=blocks, variant=variant, published=when, script="zh-Hant" if trad else "zh-Hans",
                 topic=to_traditional(story.topic) if trad else story.topic,
-                byline=_convert(story.byline, trad), dateline=_convert(story.dateline, trad),
+                byline=_convert(story.byline, trad), dateline=_convert(_dateline(story, outlet), trad),
                 credit=_credit(story, outlet), editor=_editor(outlet, rng), meta=meta, charset=charset,
                 deck=story.deck, kicker=story.kicker))
     return copies
+
+
+def _dateline(story: Story, outlet: str) -> str | None:
+    """The wire's dateline as each desk rewrites it."""
+    if not story.dateline or outlet in ("wire", "agg"):
+        return story.dateline
+    return f"据{story.dateline}" if outlet == "morning" else f"【{story.dateline.split('社')[0]}社電】"
 
 
 def _convert(text: str | None, trad: bool) -> str | None:
@@ -178,6 +186,7 @@ class SiteBuilder:
         self.copies = make_copies(self.stories, self.rng)
         self.by_outlet = {name: sorted((c for c in self.copies if c.outlet == name),
                                        key=lambda c: (c.published, c.path), reverse=True) for name in OUTLETS}
+        self.wire_paths = {c.story_id: c.path for c in self.by_outlet["wire"]}
 
     def build(self) -> Site:
         for name in OUTLETS:
@@ -215,8 +224,7 @@ class SiteBuilder:
             self.truth(copy, copy.path, "article")
 
     def article_renderer(self, outlet: Outlet, hot: list[tuple[str, str]], neighbours: list[Copy]) -> Callable[[Copy], Page]:
-        base, related = self.site.base, self._related(neighbours)
-        wire_paths = {c.story_id: c.path for c in self.by_outlet["wire"]}
+        base, related, wire_paths = self.site.base, self._related(neighbours), self.wire_paths
 
         def render_copy(copy: Copy) -> Page:
             tail = ""
@@ -248,6 +256,9 @@ class SiteBuilder:
         editions: dict[str, list[Copy]] = {}
         for story in sorted((s for s in self.stories if s.home == "hk"), key=lambda s: (s.published, s.id)):
             title, blocks, variant = outlet_copy(story, "hk", self.rng)
+            if not any(kind == "cap" for kind, _ in blocks):
+                caption = f"{title.split(' ')[0]}。{self.rng.choice(PHOTOGRAPHERS)}攝"
+                blocks = blocks[:2] + [("cap", caption)] + blocks[2:]
             copy = Copy(story_id=story.id, outlet="hk", path="", title=title, blocks=blocks,
                         variant=variant.replace("original", "epaper"), published=story.published, script="zh-Hant",
                         topic=to_traditional(story.topic), byline=story.byline, deck=story.deck, kicker=story.kicker)

@@ -20,14 +20,15 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 
 # Per unit of scale: stories first published by each outlet (seed stories come on top, once).
-WIRE_STORIES_PER_SCALE = 32
-MORNING_STORIES_PER_SCALE = 12
-HK_STORIES_PER_SCALE = 12
+WIRE_STORIES_PER_SCALE = 36
+MORNING_STORIES_PER_SCALE = 14
+HK_STORIES_PER_SCALE = 14
 # Chance that another outlet republishes a wire story.
 REPUBLISH_CHANCE = {"agg": 0.6, "hk": 0.4, "morning": 0.3}
 # Publication windows ("a few weeks" each) between 2024-05 and 2025-11.
 DATE_WINDOWS = [(datetime(2024, 5, 6), 35), (datetime(2025, 5, 5), 35), (datetime(2025, 10, 20), 30)]
 
+REPORTERS = ("王晓峰", "李佳", "张一鸣", "刘思远", "陈静", "赵文涛", "孙悦", "周航")
 Block = tuple[str, str]  # (kind, text): kind is "p" paragraph, "h" subheading or "cap" photo caption
 
 
@@ -119,8 +120,10 @@ def _thucnews_story(index: int, home: str, rng: random.Random) -> Story:
         title, label, body, source = row["title"], row["label"], row["body"], f"thucnews:{row['line']}"
     else:
         (title, label, body), source = _stitched_text(rng), "thucnews:stitched"
+    byline = f"神州社记者 {rng.choice(REPORTERS)}" if home == "wire" else None
     return Story(id=f"s{index:05d}", title=title, blocks=[("p", p) for p in paragraphs_from(body, rng)],
-                 published=_random_date(rng), home=home, script="zh-Hans", topic=label, source=source)
+                 published=_random_date(rng), home=home, script="zh-Hans", topic=label, source=source,
+                 byline=byline)
 
 
 def _group_print_editions(stories: list[Story], per_edition: int = 4) -> None:
