@@ -101,7 +101,9 @@ def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header
     if bad > settings.max_garbled_share * max(len(html), 1):
         return _reject(url, outlet, "garbled", f"{bad} undecodable characters in {len(html)} ({used_encoding})")
     # trafilatura refuses pages whose first 50 characters do not say "html" (CleanEval headers, junk).
-    tree = trafilatura.load_html(html) or trafilatura.load_html(f"<html>{html}</html>")
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        tree = trafilatura.load_html(f"<html>{html}</html>")
     if tree is None:
         return _reject(url, outlet, "empty", "the page does not parse as HTML")
     extracted = trafilatura.extract(

@@ -146,8 +146,28 @@ class TableRowRule:
         return kept
 
 
+@dataclass(frozen=True)
+class MenuLineRule:
+    """Drops menus and breadcrumbs: a line of short items joined by -, |, >, », ·, /."""
+
+    name: str = "navigation"
+    removes: str = "menu and breadcrumb lines (首页 - 新闻 - 体育, 汽车 >> 业界新闻)"
+    separators: re.Pattern = re.compile(r"\s*(?:[|>»·/\\]+|\s[-–—]+\s)\s*")
+    max_item_chars: int = 8
+
+    def apply(self, lines: list[str]) -> list[str]:
+        return [line for line in lines if not self._menu(line)]
+
+    def _menu(self, line: str) -> bool:
+        if len(self.separators.findall(line)) < 3:
+            return False
+        items = [item for item in self.separators.split(line) if item.strip()]
+        return len(items) >= 4 and all(len(item) <= self.max_item_chars for item in items)
+
+
 _RULES: tuple[Rule, ...] = (
     TableRowRule(),
+    MenuLineRule(),
     LineRule(
         "copyright", "copyright notices (©, Copyright, 版权所有, 未经授权不得转载)",
         re.compile(r"©|Copyright|版权所有|版權所有|未经.{0,12}授权.{0,20}(转载|轉載)|未經.{0,12}授權"), max_chars=200),

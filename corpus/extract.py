@@ -1,0 +1,217 @@
+"""The extract stage: WARC responses the crawl kept -> clean documents and rejects in the store.
+
+Worker processes read their WARC records themselves (by file and offset) and clean them; the parent
+writes results in batched transactions, each result together with its ``extractions`` row, so a
+run is idempotent and a killed run resumes where it stopped. After the run, site-level boilerplate
+is learned and swept (``corpus.site_boilerplate``).
+
+Library entry point: ``run_extract(workspace, workers=..., reextract=False, progress=...)``.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from cleaners import CLEANER_VERSION
+from cleaners.pipeline import clean_html
+from cleaners.settings import CleanerSettings
+from corpus import site_boilerplate
+from corpus.documents import write_document, write_reject
+from corpus.store import Store, utc_now
+from corpus.workspace import Workspace
+
+EXTRACT_BATCH = 100                 # results per write transaction
+EXTRACT_MAX_BODY_BYTES = 10_000_000  # hostile input: larger bodies are cut
+EXTRACT_CHUNKSIZE = 4               # jobs handed to a worker at once
+
+# Fetches worth extracting: successful HTML responses of pages that may be articles.
+_PENDING = """
+SELECT f.id, COALESCE(f.final_url, f.url), f.site, f.warc_file, f.warc_offset, f.fetched_at, u.hints
+FROM fetches f LEFT JOIN urls u ON u.url = f.url
+WHERE f.status = 200 AND f.warc_file IS NOT NULL AND f.warc_offset IS NOT NULL
+  AND (f.content_type IS NULL OR f.content_type LIKE '%html%')
+  AND (f.kind IS NULL OR f.kind NOT IN ('listing', 'sitemap', 'feed'))
+  AND f.id NOT IN (SELECT fetch_id FROM extractions)
+ORDER BY f.id
+"""
+
+Progress = Callable[[int, int], None]
+
+
+class ExtractError(Exception):
+    """A problem the user can act on (the message says how)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    fetch_id: int
+    url: str
+    outlet: str | None
+    warc_path: str
+    offset: int
+    fetched_at: str | None
+    hints: dict
+
+
+def read_response(warc_path: str, offset: int) -> tuple[bytes, str | None]:
+    """The HTTP body and Content-Type of the response record at ``offset``."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(warc_path, "rb") as stream:
+        stream.seek(offset)
+        for record in ArchiveIterator(stream):
+            if record.rec_type != "response":
+                raise ValueError(f"record at {offset} of {warc_path} is a {record.rec_type}, not a response")
+            content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
+            return record.content_stream().read(EXTRACT_MAX_BODY_BYTES), content_type
+    raise ValueError(f"no WARC record at offset {offset} of {warc_path}")
+
+
+def header_charset(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
+_worker_settings: CleanerSettings | None = None
+
+
+def _init_worker(settings: CleanerSettings) -> None:
+    global _worker_settings
+    _worker_settings = settings
+
+
+def extract_one(job: Job, settings: CleanerSettings | None = None) -> dict:
+    """Read and clean one fetch; never raises (an error becomes the result)."""
+    settings = settings or _worker_settings or CleanerSettings()
+    try:
+        body, content_type = read_response(job.warc_path, job.offset)
+        cleaned = clean_html(body, job.url, job.outlet, header_charset=header_charset(content_type),
+                             hints=job.hints, fetched_at=job.fetched_at, settings=settings)
+    except Exception as error:  # one bad record must not stop the run
+        return {"job": job, "error": f"{type(error).__name__}: {error}"[:500]}
+    return {"job": job, "document": cleaned.document, "reject": cleaned.reject, "line_keys": cleaned.line_keys}
+
+
+def _jobs(store: Store, warc_dir: Path) -> list[Job]:
+    jobs = []
+    for fetch_id, url, outlet, warc_file, offset, fetched_at, hints in store.execute(_PENDING).fetchall():
+        try:
+            parsed_hints = json.loads(hints) if hints else {}
+        except ValueError:
+            parsed_hints = {}
+        jobs.append(Job(fetch_id, url, outlet, str(warc_dir / warc_file), offset, fetched_at,
+                        parsed_hints if isinstance(parsed_hints, dict) else {}))
+    return jobs
+
+
+def _results(jobs: list[Job], workers: int, settings: CleanerSettings) -> Iterator[dict]:
+    """Results in job order (fetch order), so a URL's latest fetch is written last."""
+    if workers <= 1 or len(jobs) < 2:
+        yield from (extract_one(job, settings) for job in jobs)
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(workers, _init_worker, (settings,)) as pool:
+        yield from pool.imap(extract_one, jobs, chunksize=EXTRACT_CHUNKSIZE)
+
+
+def _write(db, result: dict, summary: Counter, new_doc_ids: set[int], outlets: set[str]) -> None:
+    job: Job = result["job"]
+    now = utc_now()
+    if "error" in result:
+        status, reason = "error", result["error"]
+        summary["errors"] += 1
+    elif result["document"] is not None:
+        status, reason = "document", None
+        first = not db.execute("SELECT 1 FROM extractions WHERE url = ? AND status = 'document'", (job.url,)).fetchone()
+        write_document(db, result["document"], job.fetch_id)
+        new_doc_ids.add(db.execute("SELECT id FROM documents WHERE url = ?", (job.url,)).fetchone()[0])
+        if first:
+            site_boilerplate.count_page(db, job.outlet, result["line_keys"])
+        if job.outlet:
+            outlets.add(job.outlet)
+        summary["documents"] += 1
+    else:
+        status, reason = "reject", result["reject"]["reason"]
+        write_reject(db, result["reject"], job.fetch_id)
+        summary[f"reject:{reason}"] += 1
+    db.execute("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?, ?, ?)",
+               (job.fetch_id, job.url, job.outlet, status, reason, CLEANER_VERSION, now))
+
+
+def run_extract(workspace: Workspace, workers: int | None = None, reextract: bool = False,
+                progress: Progress | None = None, settings: CleanerSettings | None = None) -> dict:
+    """Extract every fetch not yet extracted (all of them with ``reextract``).
+
+    Args:
+        workspace: the workspace whose store and WARC files are read.
+        workers: worker processes (default: CPU count); 1 runs in this process.
+        reextract: forget previous extractions and rebuild every document from WARC.
+        progress: called with (done, total) after each written batch.
+        settings: cleaner settings (defaults from ``cleaners.settings``).
+
+    Returns:
+        A summary: fetches, documents, rejects by reason, errors, boilerplate lines removed, seconds.
+
+    Raises:
+        ExtractError: a bad argument or a workspace without a store.
+    """
+    workers = workers or os.cpu_count() or 1
+    if workers < 1:
+        raise ExtractError(f"--workers must be at least 1, got {workers}")
+    if not workspace.db_path.exists():
+        raise ExtractError(f"no store at {workspace.db_path}; crawl first (newscorpus crawl) or pass --home")
+    settings = settings or CleanerSettings()
+    started = time.monotonic()
+    store = workspace.open_store()
+    try:
+        if reextract:
+            with store.transaction() as db:
+                for table in ("extractions", "outlet_pages", "outlet_lines", "outlet_boilerplate"):
+                    db.execute(f"DELETE FROM {table}")
+        jobs = _jobs(store, workspace.warc_dir)
+        summary: Counter = Counter()
+        new_doc_ids: set[int] = set()
+        outlets: set[str] = set()
+        batch: list[dict] = []
+        done = 0
+        if progress:
+            progress(0, len(jobs))
+        for result in _results(jobs, workers, settings):
+            batch.append(result)
+            if len(batch) >= EXTRACT_BATCH:
+                done += _flush(store, batch, summary, new_doc_ids, outlets)
+                if progress:
+                    progress(done, len(jobs))
+        done += _flush(store, batch, summary, new_doc_ids, outlets)
+        if progress:
+            progress(done, len(jobs))
+        removed = site_boilerplate.sweep(store, outlets, new_doc_ids, settings)
+    finally:
+        store.close()
+    rejects = {key.split(":", 1)[1]: value for key, value in summary.items() if key.startswith("reject:")}
+    return {"fetches": len(jobs), "documents": summary["documents"], "rejects": dict(sorted(rejects.items())),
+            "errors": summary["errors"], "boilerplate_lines_removed": removed, "workers": workers,
+            "seconds": round(time.monotonic() - started, 2), "cleaner_version": CLEANER_VERSION}
+
+
+def _flush(store: Store, batch: list[dict], summary: Counter, new_doc_ids: set[int], outlets: set[str]) -> int:
+    if not batch:
+        return 0
+    with store.transaction() as db:
+        for result in batch:
+            _write(db, result, summary, new_doc_ids, outlets)
+    written = len(batch)
+    batch.clear()
+    return written

@@ -1,0 +1,117 @@
+"""The extract stage end to end through the CLI: WARC records + fetches rows in, documents out."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from clean_support import Page, article_html, write_crawl
+from conftest import run_cli
+
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "cleaners" / "seeds"
+HOTLINE = "晨报新闻热线：023-63812345，欢迎提供新闻线索，一经采用即付稿酬"
+
+
+def _paragraphs(seed: str) -> list[str]:
+    return [line.strip() for line in (SEEDS / seed).read_text("utf-8").splitlines() if len(line.strip()) > 40]
+
+
+def _morning_pages(count: int) -> list[Page]:
+    """GBK pages of one outlet: different stories, the same hotline line no rule knows."""
+    paragraphs = _paragraphs("001_b2decae2bf799c5f.txt") + _paragraphs("004_23808ed94ab39eb3.txt")
+    pages = []
+    for number in range(count):
+        story = paragraphs[number * 2: number * 2 + 3]
+        html = article_html(f"渝港合作第{number}篇报道", story + [HOTLINE], charset="gbk")
+        pages.append(Page(f"http://127.0.0.1/morning/2024/05/{10 + number}/a{number}.html",
+                          html.encode("gb18030"), site="morning", content_type="text/html"))
+    return pages
+
+
+def _documents(workspace) -> dict[str, dict]:
+    db = sqlite3.connect(workspace.db_path)
+    db.row_factory = sqlite3.Row
+    rows = {row["url"]: dict(row) for row in db.execute("SELECT * FROM documents")}
+    db.close()
+    return rows
+
+
+def test_extract_writes_documents_with_encoding_script_dates_and_rejects(workspace):
+    hk_text = _paragraphs("000_4834dbcc47b7c92d.txt")[:4]
+    hk = Page("http://127.0.0.1/hk/news/a1.htm", article_html("全球渝商大會引資約567億元", hk_text, charset="big5")
+              .encode("big5hkscs"), site="hk", content_type="text/html; charset=big5",
+              hints={"news:publication_date": "2024-05-25T08:00:00+08:00"})
+    empty = Page("http://127.0.0.1/wire/empty.html", b"<html><body><p>short</p></body></html>", site="wire")
+    image = Page("http://127.0.0.1/wire/logo.png", b"\x89PNG", site="wire", content_type="image/png")
+    listing = Page("http://127.0.0.1/wire/", article_html("wire", ["x"]).encode(), site="wire", kind="listing")
+    write_crawl(workspace, _morning_pages(2) + [hk, empty, image, listing])
+
+    result = run_cli("extract", "--workers", "2", "--json", home=workspace)
+    summary = json.loads(result.stdout)
+    assert summary["fetches"] == 4                       # not the image, not the listing
+    assert summary["documents"] == 3 and summary["errors"] == 0
+    assert sum(summary["rejects"].values()) == 1
+
+    docs = _documents(workspace)
+    hk_doc = docs[hk.url]
+    assert hk_doc["script"] == "zh-Hant" and hk_doc["lang"] == "zh" and hk_doc["encoding"] == "big5hkscs"
+    assert hk_doc["published"] == "2024-05-25T08:00:00+08:00" and hk_doc["date_source"] == "sitemap"
+    assert hk_doc["title"] == "全球渝商大會引資約567億元" and hk_doc["outlet"] == "hk"
+    morning = docs["http://127.0.0.1/morning/2024/05/10/a0.html"]
+    assert morning["script"] == "zh-Hans" and morning["encoding"] == "gb18030"
+    assert morning["published"].startswith("2024-05-10") and morning["date_source"] == "url"
+    assert morning["cleaner_version"] and morning["fetch_id"]
+
+    db = sqlite3.connect(workspace.db_path)
+    assert db.execute("SELECT reason FROM rejects WHERE url = ?", (empty.url,)).fetchone()[0] in ("too-short", "empty")
+    assert db.execute("SELECT count(*) FROM extractions").fetchone()[0] == 4
+    db.close()
+
+    again = json.loads(run_cli("extract", "--json", home=workspace).stdout)
+    assert again["fetches"] == 0                          # idempotent: nothing new to do
+
+
+def test_site_boilerplate_is_learned_per_outlet_and_swept_incrementally(workspace):
+    write_crawl(workspace, _morning_pages(3))
+    run_cli("extract", "--workers", "1", home=workspace)
+    assert all(HOTLINE in doc["text"] for doc in _documents(workspace).values())   # 3 pages: too few to learn
+
+    write_crawl(workspace, _morning_pages(7)[3:])
+    summary = json.loads(run_cli("extract", "--workers", "2", "--json", home=workspace).stdout)
+    assert summary["fetches"] == 4 and summary["boilerplate_lines_removed"] == 7
+    docs = _documents(workspace)
+    assert len(docs) == 7
+    for doc in docs.values():
+        assert HOTLINE not in doc["text"]
+        assert json.loads(doc["extra"])["site_boilerplate"] == 1
+        assert len(doc["text"]) > 100                     # the stories themselves stay
+
+
+def test_reextract_rebuilds_documents_from_warc(workspace):
+    write_crawl(workspace, _morning_pages(2))
+    run_cli("extract", home=workspace)
+    db = sqlite3.connect(workspace.db_path)
+    db.execute("UPDATE documents SET text = 'stale', cleaner_version = 'old'")
+    db.commit()
+    assert json.loads(run_cli("extract", "--json", home=workspace).stdout)["fetches"] == 0
+    summary = json.loads(run_cli("extract", "--reextract", "--json", home=workspace).stdout)
+    assert summary["fetches"] == 2 and summary["documents"] == 2
+    rows = db.execute("SELECT text, cleaner_version FROM documents").fetchall()
+    db.close()
+    assert all(text != "stale" and version != "old" for text, version in rows)
+
+
+def test_a_broken_warc_record_is_an_error_not_a_crash(workspace):
+    ids = write_crawl(workspace, _morning_pages(2))
+    db = sqlite3.connect(workspace.db_path)
+    db.execute("UPDATE fetches SET warc_offset = warc_offset + 7 WHERE id = ?", (ids[0],))
+    db.commit()
+    db.close()
+    summary = json.loads(run_cli("extract", "--json", home=workspace).stdout)
+    assert summary["errors"] == 1 and summary["documents"] == 1
+
+
+def test_extract_without_a_store_says_what_to_do(tmp_path):
+    result = run_cli("extract", home=tmp_path / "nowhere", check=False)
+    assert result.returncode != 0 and "crawl first" in result.stderr
