@@ -57,7 +57,7 @@ def head(outlet: Outlet, title: str, charset: str | None, extra: str = "", feeds
 def nav(outlet: Outlet) -> str:
     items = "".join(f'<li><a href="{outlet.home}">{escape(label)}</a></li>' for label in outlet.nav)
     return (f'<div class="topbar"><a class="logo" href="{outlet.home}">{escape(outlet.title)}</a>'
-            f'<ul class="nav">{items}</ul><a href="/">返回总站</a></div>\n')
+            f'<ul class="nav">{items}</ul><a href="/">{"返回總站" if outlet.name == "hk" else "返回总站"}</a></div>\n')
 
 
 def footer(outlet: Outlet, extra_links: str = "") -> str:

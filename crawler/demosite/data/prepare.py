@@ -102,7 +102,7 @@ def related_links(seeds: Path) -> list[dict]:
 
 # THUCNews: "<label>\t<title glued to body>". The body usually opens with a source or dateline.
 BODY_START = re.compile(r"新浪|中新网|本报讯|本报记者|每经|导语：|中广网|全景网|新华网|人民网|⊙|□|腾讯|搜狐|网易|"
-                        r"北京时间|据|日前|近日|记者|\d{1,2}月\d{1,2}日|\d{4}年")
+                        r"北京时间|(?<![根依数证占])据|日前|近日|记者|\d{1,2}月\d{1,2}日|\d{4}年")
 NEAR_DUP_LINES = {14}  # line 14 repeats its own body; the helper's candidate pairs are added below
 PER_LABEL, MAX_CHARS = 40, 1800
 
@@ -112,7 +112,7 @@ def split_title(text: str) -> tuple[str, str] | None:
     if not match:
         return None
     title, body = text[: match.start()].strip(), text[match.start():].strip()
-    if not 8 <= len(title) <= 32 or re.search(r"[。！？]", title):
+    if not 8 <= len(title) <= 32 or re.search(r"[。！？，]", title):
         return None
     return title, body
 
