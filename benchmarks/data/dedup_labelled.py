@@ -1,0 +1,263 @@
+"""A labelled near-duplicate set built from real Chinese news text, deterministically.
+
+Run as a script to write the small set the tests use (``tests/fixtures/dedup/labelled.jsonl``);
+``benchmarks/dedup.py`` builds the large one from ``../shared`` at run time.
+
+Bases (real text): THUCNews sample lines, hand-cleaned gold texts of the Chinese web content
+extraction dataset, the five seeds. Each base is a *story*; its copies are made the ways copies
+differ in the wild: script conversion (OpenCC s2hk / s2tw / s2t, and hk2s for Traditional
+bases), aggregator wrapping (header, "本文转自" reprint line, snapshot footer, related links
+quoting other stories), wire datelines and credit lines, light edits, truncation,
+re-paragraphing and re-punctuation, and combinations.
+
+Hard negatives: a different story of the same category with a few sentences (figures
+included) copied in from another; seeds 001 and 004 (same topic and figures, different stories);
+natural THUCNews pairs checked by eye (see ``NATURAL``). Multi-story "e-paper pages" hold
+several stories: they are flagged containments, never duplicates (``contains`` lists them).
+
+Every row: url, text, title, published, source (outlet), script, story, variant, and for pages
+``contains``. Pairs of rows with the same ``story`` are duplicates; all other pairs are not.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+import zlib
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import opencc
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+THUCNEWS = SHARED / "realdata/thucnews-sample/data/cnews/cnews.val.txt"
+GOLD = SHARED / "realdata/chinese-web-content-extraction-dataset/cleaned"
+SEEDS = SHARED / "seeds"
+FIXTURE = Path(__file__).resolve().parents[2] / "tests/fixtures/dedup/labelled.jsonl"
+
+# THUCNews lines (1-based) by eye, from HELPER_near_dup_candidates.tsv.
+NATURAL_SAME_STORY = [(221, 407), (689, 697, 201, 469, 956), (96, 97), (361, 66)]  # re-titled / templated reposts
+NATURAL_DIFFERENT = [(32, 359), (253, 705), (384, 595), (698, 737), (541, 648)]   # same topic, other story
+NATURAL_EXCLUDED = {384, 441, 303, 985, 395, 636, 14}  # ambiguous, containment-only, or self-repeating
+
+_SENTENCE = re.compile(r"(?<=[。！？!?])")
+_CC = {name: opencc.OpenCC(name) for name in ("s2hk", "s2tw", "s2t", "hk2s")}
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE.split(text) if s.strip()]
+
+
+def paragraphs(text: str, rng: random.Random, per: tuple[int, int] = (2, 4)) -> str:
+    """Split one-line text into paragraphs of a few sentences (THUCNews has no breaks)."""
+    parts, current = [], []
+    for sentence in sentences(text):
+        current.append(sentence.strip())
+        if len(current) >= rng.randint(*per):
+            parts.append("".join(current))
+            current = []
+    if current:
+        parts.append("".join(current))
+    return "\n".join(parts)
+
+
+# Variants ---------------------------------------------------------------------------------------
+
+def v_script(text: str, config: str) -> str:
+    return _CC[config].convert(text)
+
+
+def v_aggregator(text: str, title: str, rng: random.Random, others: list[tuple[str, str]], date: str) -> str:
+    links = []
+    for other_title, other_text in rng.sample(others, k=min(len(others), rng.randint(4, 8))):
+        links.append(f"{other_title}\n...{other_text[rng.randint(0, 40):][:60]}\n{date} {rng.randint(6, 22):02d}:{rng.randint(0, 59):02d}:00")
+    head = f"• 我的订阅\n  • 国内\n\n{title}\n\n类别:国内 发布时间:{date} 10:09:00 来源:每日看点快看\n\n本文转自:新华网\n\n"
+    return head + text + "\n\n快照\n" + "\n".join(links) + "\n更多关于国内的资讯:"
+
+
+def v_dateline(text: str, rng: random.Random, date: datetime) -> str:
+    city = rng.choice(["北京", "重庆", "上海", "广州", "深圳"])
+    lead = rng.choice([
+        f"新华社{city}{date.month}月{date.day}日电（记者 {rng.choice(['李晓婷', '周思宇', '王磊'])}）",
+        f"【香港商报讯】记者{rng.choice(['傅博', '何璋', '陈静'])}报道：",
+        f"本报讯（记者 {rng.choice(['赵佳乐', '刘洋'])}）",
+        f"中新网{city}{date.month}月{date.day}日电 ",
+    ])
+    tail = rng.choice(["（完）", "\n编辑：张伟 责编：吴磊", "\n(责任编辑：李明)", "\n新华社记者 王晨 摄", ""])
+    return lead + text + tail
+
+
+def v_light_edit(text: str, rng: random.Random) -> str:
+    parts = sentences(text)
+    short = [i for i in range(1, len(parts)) if len(parts[i]) < len(text) / 10]
+    if len(parts) > 6 and short:
+        del parts[rng.choice(short)]
+    for _ in range(max(1, len(parts) // 8)):
+        i = rng.randrange(len(parts))
+        s = parts[i]
+        if len(s) > 10:
+            j = rng.randrange(len(s) - 4)
+            parts[i] = s[:j] + rng.choice(["据悉，", "同时，", "此外", "记者了解到，", "的"]) + s[j + 2:]
+    return "".join(parts)
+
+
+def v_truncate(text: str, rng: random.Random) -> str:
+    """Cut after 75-92 % of the characters, at the end of that sentence."""
+    cut = round(len(text) * rng.uniform(0.75, 0.92))
+    end = min((m.end() for m in re.finditer(r"[。！？!?]", text) if m.end() >= cut), default=len(text))
+    return text[:end]
+
+
+def v_repunctuate(text: str, rng: random.Random) -> str:
+    table = str.maketrans({"，": ", ", "。": ". ", "“": "\"", "”": "\"", "：": ": ", "（": "(", "）": ")"})
+    return paragraphs(text.translate(table) if rng.random() < 0.7 else text, rng, (1, 3))
+
+
+# Bases ------------------------------------------------------------------------------------------
+
+def load_bases() -> list[dict]:
+    """Real texts as stories: id, title, text (one line or paragraphs), category, script."""
+    bases = []
+    for number, line in enumerate(THUCNEWS.read_text("utf-8").splitlines(), start=1):
+        label, text = line.split("\t", 1)
+        bases.append({"id": f"thuc{number:04d}", "line": number, "category": label, "script": "zh-Hans",
+                      "title": text[:18], "text": text.strip()})
+    for path in sorted(GOLD.glob("*.txt")):
+        text = path.read_text("utf-8").strip()
+        if len(text) >= 200:
+            bases.append({"id": f"gold-{path.stem[:8]}", "category": "gold", "script": "zh-Hans",
+                          "title": text[:18], "text": text})
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text("utf-8").strip()
+        script = "zh-Hant" if path.name[:3] in ("000", "002", "003") else "zh-Hans"
+        bases.append({"id": f"seed{path.name[:3]}", "category": "seed", "script": script,
+                      "title": text.splitlines()[0].lstrip("#• ").strip()[:30], "text": text})
+    return bases
+
+
+OUTLETS = {"zh-Hans": ["新华社", "重庆晨报", "新浪新闻"], "zh-Hant": ["香港商报", "联合报", "大公报"]}
+
+
+def _row(story: str, variant: str, text: str, title: str, outlet: str, script: str, published: datetime) -> dict:
+    host = zlib.crc32(f"{story}/{variant}".encode()) % 97
+    return {"url": f"https://site{host:02d}.example.org/{story}/{variant}.html",
+            "text": text, "title": title, "published": published.isoformat(), "source": outlet,
+            "script": script, "story": story, "variant": variant}
+
+
+def _variants(base: dict, rng: random.Random, others: list[tuple[str, str]], start: datetime) -> list[dict]:
+    """The base itself plus 0-5 copies of it."""
+    story, title, script = base["id"], base["title"], base["script"]
+    text = base["text"] if "\n" in base["text"] else paragraphs(base["text"], rng)
+    rows = [_row(story, "original", text, title, rng.choice(OUTLETS[script]), script, start)]
+    recipes = ["hk", "tw", "t", "agg", "dateline", "edit", "trunc", "repunct", "hk+dateline", "tw+edit",
+               "agg+trunc", "hk+agg"] if script == "zh-Hans" else ["hk2s", "hk2s+dateline", "edit", "trunc", "agg"]
+    for recipe in rng.sample(recipes, k=rng.choice([0, 1, 1, 2, 3, 5])):
+        copy, copy_script = text, script
+        for step in recipe.split("+"):
+            if step in ("hk", "tw", "t"):
+                copy, copy_script = v_script(copy, f"s2{step}"), "zh-Hant"
+            elif step == "hk2s":
+                copy, copy_script = v_script(copy, "hk2s"), "zh-Hans"
+            elif step == "agg":
+                copy = v_aggregator(copy, title, rng, others, (start + timedelta(days=1)).date().isoformat())
+            elif step == "dateline":
+                copy = v_dateline(copy, rng, start)
+            elif step == "edit":
+                copy = v_light_edit(copy, rng)
+            elif step == "trunc":
+                copy = v_truncate(copy, rng)
+            elif step == "repunct":
+                copy = v_repunctuate(copy, rng)
+        outlet = rng.choice(OUTLETS[copy_script]) if "agg" not in recipe else "每日看点"
+        published = start + timedelta(hours=rng.randint(0, 60))
+        rows.append(_row(story, recipe, copy, title, outlet, copy_script, published))
+    return rows
+
+
+def _same_topic_negative(base: dict, donor: dict, rng: random.Random, start: datetime, index: int) -> dict:
+    """``base``'s story with two sentences (figures preferred) of ``donor``'s: still ``base``'s story."""
+    budget = len(base["text"]) * 0.15
+    donated = [s for s in sorted(sentences(donor["text"]), key=lambda s: (-len(re.findall(r"\d", s)), rng.random()))
+               if len(s) <= budget][:2]
+    parts = sentences(base["text"])
+    for sentence in donated:
+        parts.insert(rng.randrange(len(parts) + 1), sentence)
+    return _row(base["id"], f"shares-phrases-{index}", paragraphs("".join(parts), rng), base["title"],
+                rng.choice(OUTLETS[base["script"]]), base["script"], start)
+
+
+def _page(stories: list[dict], rng: random.Random, index: int, start: datetime) -> dict:
+    """A multi-story e-paper page in Traditional script holding ``stories`` (a containment, not a copy)."""
+    text = "\n\n".join(f"{s['title']}\n{v_script(s['text'], 's2hk')}" for s in stories)
+    row = _row(f"page{index:03d}", "epaper-page", text, "版面", "香港商报", "zh-Hant", start)
+    row["contains"] = [s["id"] for s in stories]
+    return row
+
+
+def _seed_story_extracts(bases: list[dict], start: datetime) -> list[dict]:
+    """One story cut out of each multi-story e-paper seed (000, 002), in Simplified: contained, not a copy."""
+    rows = []
+    for base in bases:
+        if base["id"] in ("seed000", "seed002"):
+            parts = [p for p in base["text"].splitlines() if len(p) > 40]
+            story = "\n".join(parts[1:7])
+            row = _row(f"{base['id']}-extract", "story-from-page", v_script(story, "hk2s"), parts[1][:18],
+                       "新华社", "zh-Hans", start)
+            rows.append(row)
+            rows[-1]["contained_in"] = base["id"]
+    return rows
+
+
+def build(size: str = "large", seed: int = 20240525) -> list[dict]:
+    """The labelled rows: ``"small"`` (about 150 documents) or ``"large"`` (about 3,000)."""
+    rng = random.Random(seed)
+    bases = [b for b in load_bases() if b.get("line") not in NATURAL_EXCLUDED and len(b["text"]) >= 150]
+    natural = {line for group in NATURAL_SAME_STORY + NATURAL_DIFFERENT for line in group}
+    by_line = {b["line"]: b for b in bases if "line" in b}
+    for group in NATURAL_SAME_STORY:  # one story id for a natural near-duplicate group
+        for line in group[1:]:
+            by_line[line]["id"] = by_line[group[0]]["id"]
+    if size == "small":
+        pool = [b for b in bases if b["category"] == "seed" or b.get("line") in natural]
+        pool += rng.sample([b for b in bases if b.get("line") and b["line"] not in natural], 40)
+        pool += rng.sample([b for b in bases if b["category"] == "gold"], 5)
+    else:
+        pool = bases
+    others = [(b["title"], b["text"]) for b in bases]
+    rows: list[dict] = []
+    start = datetime(2024, 5, 1, 8, 0)
+    for i, base in enumerate(pool):
+        day = start + timedelta(days=i % 60, minutes=i)
+        if base.get("line") in natural:
+            rows.append(_row(base["id"], f"natural-{base['line']}", paragraphs(base["text"], rng), base["title"],
+                             "新浪新闻", "zh-Hans", day))
+            continue
+        rows.extend(_variants(base, rng, others, day))
+    same_category = [b for b in pool if b["category"] not in ("seed", "gold") and b.get("line") not in natural]
+    wanted, made = len(pool) // 6, 0
+    while made < wanted:
+        base, donor = rng.sample(same_category, 2)
+        if donor["category"] == base["category"]:
+            rows.append(_same_topic_negative(base, donor, rng, start + timedelta(days=made % 60), made))
+            made += 1
+    rows.extend(_seed_story_extracts(bases, start))
+    page_pool = [b for b in same_category if 300 <= len(b["text"]) <= 1500]
+    for i in range(max(2, len(pool) // 40)):
+        rows.append(_page(rng.sample(page_pool, 3), rng, i, start + timedelta(days=i)))
+    return rows
+
+
+def main() -> None:
+    rows = build("small")
+    FIXTURE.parent.mkdir(parents=True, exist_ok=True)
+    with FIXTURE.open("w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"{len(rows)} rows, {len({r['story'] for r in rows})} stories -> {FIXTURE}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

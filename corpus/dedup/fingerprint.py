@@ -1,0 +1,77 @@
+"""Fingerprints of one document: exact-duplicate hash, MinHash signature, paragraph hashes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xxhash
+
+from corpus.dedup.minhash import SignatureMaker, shingle_set
+from corpus.dedup.normalize import normalize_lines
+
+# Bumped whenever normalisation changes what a fingerprint means (recorded with signatures).
+NORMALIZER = "opencc-tw2s-hk2s+nfkc+nopunct+wirelines-v1"
+MAX_TEXT_CHARS = 200_000  # scraped text is hostile input: a runaway page is cut, not choked on
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    doc_id: int
+    norm_hash: str          # xxh3_64 hex of the normalised text; equal means exact duplicate
+    norm_chars: int
+    shingles: int           # distinct shingles
+    signature: np.ndarray   # uint32[num_perm]
+    paragraphs: tuple[int, ...]  # signed 64-bit hashes of long normalised paragraphs
+
+
+def normalized_text(text: str) -> str:
+    return "".join(normalize_lines(text[:MAX_TEXT_CHARS]))
+
+
+def paragraph_hashes(lines: list[str], min_chars: int) -> tuple[int, ...]:
+    return tuple(sorted({xxhash.xxh3_64_intdigest(line.encode("utf-8")) - (1 << 63) for line in lines if len(line) >= min_chars}))
+
+
+def fingerprint_batch(docs: list[tuple[int, str]], maker: SignatureMaker, paragraph_min_chars: int) -> list[Fingerprint]:
+    """Fingerprints for ``(doc_id, text)`` pairs, signatures computed in one vectorised pass."""
+    lines = [normalize_lines(text[:MAX_TEXT_CHARS]) for _, text in docs]
+    texts = ["".join(doc_lines) for doc_lines in lines]
+    signatures = maker.signatures(texts)
+    return [
+        Fingerprint(
+            doc_id=doc_id,
+            norm_hash=xxhash.xxh3_64_hexdigest(norm.encode("utf-8")),
+            norm_chars=len(norm),
+            shingles=max(len(norm) - maker.shingle_size + 1, 0),
+            signature=signatures[i],
+            paragraphs=paragraph_hashes(lines[i], paragraph_min_chars),
+        )
+        for i, ((doc_id, _), norm) in enumerate(zip(docs, texts))
+    ]
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(Jaccard, containment of the smaller set in the larger) of two sorted distinct hash arrays."""
+    if not len(a) or not len(b):
+        return 0.0, 0.0
+    common = len(np.intersect1d(a, b, assume_unique=True))
+    return common / (len(a) + len(b) - common), common / min(len(a), len(b))
+
+
+class ShingleSets:
+    """Exact shingle sets of the documents being verified, computed once per run from their text."""
+
+    def __init__(self, shingle_size: int):
+        self.shingle_size = shingle_size
+        self._sets: dict[int, np.ndarray] = {}
+
+    def load(self, texts: dict[int, str]) -> None:
+        for doc_id, text in texts.items():
+            self._sets[doc_id] = shingle_set(normalized_text(text), self.shingle_size)
+
+    def __contains__(self, doc_id: int) -> bool:
+        return doc_id in self._sets
+
+    def similarity(self, a: int, b: int) -> tuple[float, float]:
+        return similarity(self._sets[a], self._sets[b])

@@ -1,0 +1,183 @@
+"""Character-shingle hashes and datasketch-compatible MinHash signatures, many documents per numpy call.
+
+Scheme: datasketch 2.0's default ``"affine32"`` (see ``datasketch/minhash.py``): each shingle's
+32-bit hash is pre-mixed with the MurmurHash3 32-bit finalizer, then permuted by
+``a_k * h + b_k mod 2^32`` with odd ``a_k``; ``a``/``b`` come from ``np.random.RandomState(seed)``
+exactly as datasketch draws them. The result is bit-identical to
+``datasketch.MinHash(num_perm, seed, scheme="affine32", hashfunc=shingle_hash32)`` fed the same
+shingles, so ``MinHash(hashvalues=..., scheme="affine32")``, ``LeanMinHash`` and ``MinHashLSH``
+interoperate. (The pre-2.0 "legacy" Mersenne-prime scheme folds 61-bit values to 32 bits, which
+inflates estimates on large sets; affine32 is a bijection and needs no 61-bit arithmetic.)
+
+Shingles: every run of ``n`` characters of the normalised text. A shingle's 64-bit hash is a
+polynomial over its code points with fixed odd 64-bit multipliers, then the MurmurHash3 64-bit
+finalizer; its low 32 bits feed MinHash, all 64 bits feed exact set similarity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import datasketch
+import numpy as np
+
+SCHEME = "affine32"
+SHINGLE_HASH = "poly64-fmix64-v1"
+LIBRARY = "datasketch"
+EMPTY = np.uint32(0xFFFFFFFF)
+
+_MASK64 = (1 << 64) - 1
+# Multipliers for the polynomial shingle hash (odd, from a fixed generator: part of SHINGLE_HASH).
+_POLY = np.random.RandomState(20240525).randint(0, 1 << 62, 16, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+# Bound on shingles hashed per numpy call: keeps the (shingles,) temporaries inside L2 cache.
+BATCH_SHINGLES = 1 << 16
+
+
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h ^= h >> np.uint64(33)
+    return h
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    h ^= h >> np.uint32(16)
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(16)
+    return h
+
+
+def codepoints(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def shingle_hashes(text: str, n: int) -> np.ndarray:
+    """64-bit hashes of every ``n``-character shingle of ``text`` (in order, repeats kept)."""
+    return _window_hashes(codepoints(text).astype(np.uint64), n)
+
+
+def _window_hashes(points: np.ndarray, n: int) -> np.ndarray:
+    count = len(points) - n + 1
+    if count <= 0:
+        return np.empty(0, dtype=np.uint64)
+    h = points[:count] * _POLY[0]
+    for i in range(1, n):
+        h += points[i : i + count] * _POLY[i]
+    return _fmix64(h)
+
+
+def shingle_set(text: str, n: int) -> np.ndarray:
+    """Sorted distinct 64-bit shingle hashes: the set exact similarity is computed on."""
+    return np.unique(shingle_hashes(text, n))
+
+
+def shingle_hash32(shingle: str | bytes) -> int:
+    """The hash ``signatures`` gives one shingle, as a datasketch ``hashfunc`` (for interop and tests)."""
+    if isinstance(shingle, bytes):
+        shingle = shingle.decode("utf-8")
+    h = 0
+    for i, char in enumerate(shingle):
+        h = (h + ord(char) * int(_POLY[i])) & _MASK64
+    h ^= h >> 33
+    h = (h * 0xFF51AFD7ED558CCD) & _MASK64
+    h ^= h >> 33
+    h = (h * 0xC4CEB9FE1A85EC53) & _MASK64
+    h ^= h >> 33
+    return h & 0xFFFFFFFF
+
+
+@dataclass(frozen=True)
+class Permutations:
+    """datasketch's affine32 permutation parameters for ``(num_perm, seed)``."""
+
+    num_perm: int
+    seed: int
+
+    def __post_init__(self):
+        if not 1 <= self.num_perm <= 1024:
+            raise ValueError(f"num_perm must be between 1 and 1024, got {self.num_perm}")
+
+    @property
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        # The same draws as datasketch.MinHash._init_permutations for the affine32 scheme.
+        gen = np.random.RandomState(self.seed)
+        a = gen.randint(0, 1 << 31, self.num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        b = gen.randint(0, 1 << 32, self.num_perm, dtype=np.uint32)
+        return a, b
+
+
+class SignatureMaker:
+    """Turns normalised texts into shingle sets' MinHash signatures, in batches.
+
+    Args:
+        shingle_size: characters per shingle.
+        num_perm: permutations (signature length).
+        seed: datasketch seed for the permutation parameters.
+
+    Example:
+        >>> maker = SignatureMaker(shingle_size=5, num_perm=128, seed=1)
+        >>> maker.signatures(["新华社重庆电今日渝港合作会议举行"]).shape
+        (1, 128)
+    """
+
+    def __init__(self, shingle_size: int, num_perm: int = 128, seed: int = 1):
+        if not 1 <= shingle_size <= len(_POLY):
+            raise ValueError(f"shingle_size must be between 1 and {len(_POLY)}, got {shingle_size}")
+        self.shingle_size = shingle_size
+        self.num_perm = num_perm
+        self.seed = seed
+        self.a, self.b = Permutations(num_perm, seed).arrays
+
+    def signatures(self, texts: list[str]) -> np.ndarray:
+        """A ``(len(texts), num_perm)`` uint32 array; a text shorter than one shingle gets all ``EMPTY``."""
+        out = np.full((len(texts), self.num_perm), EMPTY, dtype=np.uint32)
+        start = 0
+        while start < len(texts):
+            stop, budget = start, 0
+            while stop < len(texts) and (stop == start or budget + len(texts[stop]) <= BATCH_SHINGLES):
+                budget += len(texts[stop])
+                stop += 1
+            self._fill(texts[start:stop], out[start:stop])
+            start = stop
+        return out
+
+    def _fill(self, texts: list[str], out: np.ndarray) -> None:
+        n = self.shingle_size
+        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        counts = np.maximum(lengths - n + 1, 0)
+        if not counts.any():
+            return
+        points = codepoints("".join(texts)).astype(np.uint64)
+        hashes = _window_hashes(points, n)
+        # Keep windows that start inside a document and end inside the same one.
+        starts = np.cumsum(lengths) - lengths
+        keep = np.repeat(starts, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+        h = _fmix32(hashes[keep].astype(np.uint32))
+        rows = np.flatnonzero(counts)
+        segments = (np.cumsum(counts) - counts)[rows]
+        tmp = np.empty_like(h)
+        for k in range(self.num_perm):
+            np.multiply(h, self.a[k], out=tmp)
+            np.add(tmp, self.b[k], out=tmp)
+            out[rows, k] = np.minimum.reduceat(tmp, segments)
+
+    def params(self) -> dict:
+        """What a stored signature needs to be read back (recorded with every signature)."""
+        return {
+            "library": LIBRARY,
+            "library_version": datasketch.__version__,
+            "scheme": SCHEME,
+            "seed": self.seed,
+            "num_perm": self.num_perm,
+            "shingle_size": self.shingle_size,
+            "shingle_hash": SHINGLE_HASH,
+        }
+
+
+def to_minhash(hashvalues: np.ndarray, seed: int) -> datasketch.LeanMinHash:
+    """A datasketch ``LeanMinHash`` holding one of our signatures."""
+    return datasketch.LeanMinHash(seed=seed, hashvalues=hashvalues, scheme=SCHEME)

@@ -1,0 +1,83 @@
+"""Every dedup setting and its default, in one place, validated when built."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+# Measured on the labelled set (benchmarks/dedup.py prints the sweep): 4-6 characters separate
+# copies from other stories equally well after normalisation; 5 sits in the middle of that range.
+DEDUP_SHINGLE_SIZE = 5
+DEDUP_NUM_PERM = 128
+DEDUP_SEED = 1
+# Decision on *verified* Jaccard of the shingle sets (never on the MinHash estimate). On the
+# labelled set copies score >= 0.74 (1st percentile), while an e-paper page made mostly of one
+# story scores up to 0.58 against it: 0.6 separates them.
+DEDUP_THRESHOLD = 0.6
+# LSH only proposes candidates; it must sit well below the decision threshold (an LSH threshold
+# equal to the decision one misses close to half the pairs just above it). 0.4 gives datasketch's
+# 32 bands of 4 rows: a pair at Jaccard 0.6 is proposed with probability 0.988, at 0.7 > 0.9999.
+DEDUP_LSH_THRESHOLD = 0.4
+# A document holding this share of a shorter one's shingles is flagged as containing it.
+DEDUP_CONTAINMENT = 0.8
+# Paragraphs used to find containment candidates: long enough to be specific, rare enough not
+# to be boilerplate.
+DEDUP_PARAGRAPH_MIN_CHARS = 24
+DEDUP_PARAGRAPH_MAX_DOCS = 50
+# Canonical policy: earliest published (compared at this granularity: "day" or "second"), then
+# a wire agency, then a priority outlet, then the longest normalised text, then the lowest id.
+DEDUP_CANONICAL_DATE_GRANULARITY = "day"
+DEDUP_WIRE_AGENCIES = ("新华社", "新華社", "xinhua", "中新社", "中新網", "中新网", "chinanews", "wire")
+DEDUP_PRIORITY_OUTLETS: tuple[str, ...] = ()
+DEDUP_FINGERPRINT_BATCH = 500
+
+
+@dataclass(frozen=True)
+class DedupSettings:
+    """The knobs of one dedup run (recorded in ``dedup_runs.settings``).
+
+    Raises:
+        ValueError: a setting is out of range; the message names the setting and the fix.
+    """
+
+    shingle_size: int = DEDUP_SHINGLE_SIZE
+    num_perm: int = DEDUP_NUM_PERM
+    seed: int = DEDUP_SEED
+    threshold: float = DEDUP_THRESHOLD
+    lsh_threshold: float = DEDUP_LSH_THRESHOLD
+    containment: float = DEDUP_CONTAINMENT
+    paragraph_min_chars: int = DEDUP_PARAGRAPH_MIN_CHARS
+    paragraph_max_docs: int = DEDUP_PARAGRAPH_MAX_DOCS
+    canonical_date_granularity: str = DEDUP_CANONICAL_DATE_GRANULARITY
+    wire_agencies: tuple[str, ...] = field(default=DEDUP_WIRE_AGENCIES)
+    priority_outlets: tuple[str, ...] = field(default=DEDUP_PRIORITY_OUTLETS)
+    fingerprint_batch: int = DEDUP_FINGERPRINT_BATCH
+
+    def __post_init__(self):
+        if not 0.0 < self.threshold <= 1.0:
+            raise ValueError(f"DEDUP_THRESHOLD must be in (0, 1], got {self.threshold}")
+        if not 0.0 < self.lsh_threshold <= self.threshold:
+            raise ValueError(
+                f"DEDUP_LSH_THRESHOLD ({self.lsh_threshold}) must be in (0, DEDUP_THRESHOLD={self.threshold}]: "
+                "LSH only proposes candidates, verification decides. Lower the LSH threshold."
+            )
+        if not 0.0 < self.containment <= 1.0:
+            raise ValueError(f"DEDUP_CONTAINMENT must be in (0, 1], got {self.containment}")
+        if not 2 <= self.shingle_size <= 16:
+            raise ValueError(f"DEDUP_SHINGLE_SIZE must be between 2 and 16 characters, got {self.shingle_size}")
+        if not 16 <= self.num_perm <= 1024:
+            raise ValueError(f"DEDUP_NUM_PERM must be between 16 and 1024, got {self.num_perm}")
+        if self.canonical_date_granularity not in ("day", "second"):
+            raise ValueError("DEDUP_CANONICAL_DATE_GRANULARITY must be 'day' or 'second', "
+                             f"got {self.canonical_date_granularity!r}")
+        if self.fingerprint_batch < 1 or self.paragraph_max_docs < 2 or self.paragraph_min_chars < 1:
+            raise ValueError("DEDUP_FINGERPRINT_BATCH, DEDUP_PARAGRAPH_MAX_DOCS and DEDUP_PARAGRAPH_MIN_CHARS "
+                             "must be positive (PARAGRAPH_MAX_DOCS at least 2)")
+
+    def with_threshold(self, threshold: float | None) -> "DedupSettings":
+        """These settings with another decision threshold; the LSH threshold follows it down if needed."""
+        if threshold is None:
+            return self
+        return replace(self, threshold=threshold, lsh_threshold=min(self.lsh_threshold, round(threshold * 2 / 3, 3)))
+
+    def as_dict(self) -> dict:
+        return asdict(self)
