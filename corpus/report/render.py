@@ -86,8 +86,30 @@ def browser_data(data: ReportData, settings: ReportSettings, since) -> dict:
         "m": [[m["doc_id"], m["url"], index[m["outlet"] or ""], m["published"], m["script"],
                m["similarity"], m["method"], m["title"]] for m in c["members"]],
     } for c in data.clusters]
+    paragraphs, texts = intern_paragraphs(data.texts)
     return {"page_size": settings.page_size, "diff_max_edits": settings.diff_max_edits,
-            "outlets": outlets, "clusters": clusters, "texts": {str(k): v for k, v in data.texts.items()}}
+            "outlets": outlets, "clusters": clusters, "paragraphs": paragraphs, "texts": texts}
+
+
+def intern_paragraphs(texts: dict[int, dict]) -> tuple[list[str], dict[str, dict]]:
+    """Texts as lists of paragraph numbers into one shared list.
+
+    Duplicates repeat their canonical's paragraphs, and a Traditional text's Simplified form mostly
+    repeats a Simplified member's, so each paragraph is embedded once: the page shrinks several times.
+    """
+    paragraphs: list[str] = []
+    numbers: dict[str, int] = {}
+
+    def number(paragraph: str) -> int:
+        found = numbers.get(paragraph)
+        if found is None:
+            found = numbers[paragraph] = len(paragraphs)
+            paragraphs.append(paragraph)
+        return found
+
+    interned = {str(doc_id): {key: [number(p) for p in text.split("\n")] for key, text in entry.items()}
+                for doc_id, entry in texts.items()}
+    return paragraphs, interned
 
 
 def header(data: ReportData, generated_at: str, home: str, link_prefix: str) -> str:

@@ -39,7 +39,7 @@
     cluster.scriptSet = new Set(members.map((m) => m[SCRIPT]));
     cluster.days = members.map((m) => (m[DATE] || "").slice(0, 10)).filter(Boolean).sort();
     cluster.hay = members.map((m) => [m[TITLE], m[URL_], outletNames[m[OUTLET]]].join(" ")).join(" ").toLowerCase()
-      + " " + cluster.id.toLowerCase() + " " + ((texts[members[0][ID]] || {}).t || "").toLowerCase();
+      + " " + cluster.id.toLowerCase() + " " + textOf(members[0][ID], false).toLowerCase();
   }
 
   function matches(cluster, f) {
@@ -146,8 +146,9 @@
   }
 
   function textOf(docId, simplified) {
-    const entry = texts[docId] || { t: "" };
-    return simplified && entry.s !== undefined ? entry.s : entry.t;
+    const entry = texts[docId] || { t: [] };
+    const numbers = simplified && entry.s !== undefined ? entry.s : entry.t;
+    return numbers.map((n) => DATA.paragraphs[n]).join("\n");
   }
 
   function showDiff(area, canonical, member) {
