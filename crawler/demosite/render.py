@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 
 from crawler.demosite.outlets import Outlet
 from crawler.demosite.stories import Block
 
 TZ = "+08:00"
+NAV_TARGETS = {"電子報": "/hk/epaper/"}  # menu entries that lead somewhere of their own
 PAGER_WINDOW = 5  # page numbers shown either side of the current listing page
 
 
@@ -55,7 +56,7 @@ def head(outlet: Outlet, title: str, charset: str | None, extra: str = "", feeds
 
 
 def nav(outlet: Outlet) -> str:
-    items = "".join(f'<li><a href="{outlet.home}">{escape(label)}</a></li>' for label in outlet.nav)
+    items = "".join(f'<li><a href="{NAV_TARGETS.get(label, outlet.home)}">{escape(label)}</a></li>' for label in outlet.nav)
     return (f'<div class="topbar"><a class="logo" href="{outlet.home}">{escape(outlet.title)}</a>'
             f'<ul class="nav">{items}</ul><a href="/">{"返回總站" if outlet.name == "hk" else "返回总站"}</a></div>\n')
 
@@ -134,7 +135,7 @@ def article_page(copy: Copy, outlet: Outlet, base: str, hot: list[tuple[str, str
 
 def snapshot_tail(copy: Copy, related: list[dict], original_url: str, host: str) -> str:
     """The aggregator's footer, worded like seed 004, and its related-links list with dates."""
-    snapshot_time = copy.published.replace(minute=(copy.published.minute + 36) % 60, second=6)
+    snapshot_time = copy.published + timedelta(hours=1, minutes=36, seconds=6)  # seed 004: 10:09:00 -> 11:45:06
     lines = [f"以上内容为资讯信息快照,由{host}爬虫进行采集并收录,本站未对信息做任何修改,信息内容不代表本站立场。",
              f"快照生成时间:{snapshot_time:%Y-%m-%d %H:%M:%S}",
              "本站信息快照查询为非营利公共服务,如有侵权请联系我们进行删除。"]
