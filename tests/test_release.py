@@ -1,7 +1,9 @@
-"""End to end through the CLI: two releases with changes between them, and what users read.
+"""End to end through the CLI: ingest -> dedup -> release, twice, with changes in between.
 
-The store states are written with SQL (tests/release_support.py) so that the expected diff is
-known from what was put in, story by story.
+The expected diff is written from what the test puts in (which page is new, edited, copied,
+taken down), in URLs; story ids are then looked up in the releases, which also checks that an
+unchanged story keeps its id. Cases the CLI cannot produce (a page leaving the store, a
+canonical page taken down inside a bigger story) use the SQL stand-in of release_support.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import json
 
 import duckdb
+import opencc
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
 import yaml
 
+from cleaners import CLEANER_VERSION
 from conftest import run_cli
 from corpus.workspace import Workspace
 from release_support import data_table, put_document, real_texts, set_clusters
@@ -26,94 +30,114 @@ F, G = "https://wire.example.cn/2025/f.html", "https://wire.example.cn/2025/g.ht
 H = "https://hk.example.hk/news/h.html"
 
 
+def _jsonl(path, items):
+    path.write_text("".join(json.dumps(dict(zip(("url", "text", "source", "published"), item)), ensure_ascii=False)
+                            + "\n" for item in items), "utf-8")
+    return str(path)
+
+
 @pytest.fixture(scope="module")
-def two_releases(tmp_path_factory):
-    """v1, then new pages, an edit, a new duplicate, a merge, a removal and two takedowns, then v2."""
-    workspace = Workspace(tmp_path_factory.mktemp("release") / "ws").ensure()
+def cli_releases(tmp_path_factory):
+    """v1; then two new pages, an edit, a new Traditional copy, a page that becomes a copy, two takedowns; v2."""
+    root = tmp_path_factory.mktemp("release")
+    ws = Workspace(root / "ws")
     texts = real_texts()
-    for i in range(6):
-        put_document(workspace, W.format(i), texts[i])
-    put_document(workspace, AGG, texts[0] + "\n相关新闻", outlet="agg")
-    put_document(workspace, M, texts[6], outlet="morning")
-    put_document(workspace, T, texts[7], outlet="morning")
-    v1_clusters = {"s-0": [W.format(0), AGG], **{f"s-{i}": [W.format(i)] for i in range(1, 6)},
-                   "s-m": [M], "s-t": [T]}
-    set_clusters(workspace, v1_clusters)
-    run_cli("release", "--version", "v1", "--shard-size", "2KB", home=workspace)
+    first = [(W.format(i), texts[i], "wire", f"2025-05-0{i + 1}T08:00:00+08:00") for i in range(6)]
+    first += [(AGG, texts[0] + "\n相关新闻：更多报道请看专题页面", "agg", "2025-05-02T09:00:00+08:00"),
+              (M, texts[6], "morning", "2025-05-09T08:00:00+08:00"),
+              (T, texts[7], "morning", "2025-05-09T08:00:00+08:00")]
+    run_cli("ingest", _jsonl(root / "v1.jsonl", first), home=ws)
+    run_cli("dedup", home=ws)
+    run_cli("release", "--version", "v1", home=ws)
 
-    put_document(workspace, F, texts[8])  # new pages
-    put_document(workspace, G, texts[9])
-    put_document(workspace, W.format(2), texts[2] + "\n（本文已更正）")  # an edited page
-    put_document(workspace, H, texts[1], outlet="hk", script="zh-Hant")  # a new duplicate of s-1
-    put_document(workspace, M, texts[3], outlet="morning")  # M now copies story s-3: merged
-    with workspace.open_store() as store, store.transaction() as db:  # W5 left the store: removed
-        db.execute("DELETE FROM cluster_members WHERE cluster_id = 's-5'")
-        db.execute("DELETE FROM clusters WHERE id = 's-5'")
-        db.execute("DELETE FROM documents WHERE url = ?", (W.format(5),))
-    set_clusters(workspace, {"s-0": [W.format(0), AGG], "s-1": [W.format(1), H], "s-2": [W.format(2)],
-                             "s-3": [W.format(3), M], "s-4": [W.format(4)], "s-t": [T],
-                             "s-f": [F], "s-g": [G]})
-    run_cli("takedown", T, "--reason", "publisher request", home=workspace)
-    run_cli("takedown", AGG, "--reason", "aggregator asked", home=workspace)
-    run_cli("release", "--version", "v2", "--shard-size", "2KB", home=workspace)
-    return workspace
+    second = [(F, texts[8], "wire", "2025-05-20T08:00:00+08:00"),
+              (G, texts[9], "wire", "2025-05-21T08:00:00+08:00"),
+              (W.format(2), texts[2] + "\n（本文已更正：更正了第二段中的数字）", "wire", "2025-05-03T08:00:00+08:00"),
+              (H, opencc.OpenCC("s2hk").convert(texts[1]), "hk", "2025-05-03T08:00:00+08:00"),
+              (M, texts[3], "morning", "2025-05-09T08:00:00+08:00")]
+    run_cli("ingest", _jsonl(root / "v2.jsonl", second), home=ws)
+    run_cli("takedown", T, "--reason", "publisher request", home=ws)  # before dedup: dedup skips it
+    run_cli("dedup", home=ws)
+    run_cli("takedown", AGG, "--reason", "aggregator asked", home=ws)  # after dedup: release drops it
+    run_cli("release", "--version", "v2", "--shard-size", "2KB", home=ws)
+    return ws
 
 
-EXPECTED = {
-    ("added", "s-f", F, None), ("added", "s-g", G, None),
-    ("updated", "s-2", W.format(2), None),
-    ("removed", "s-5", W.format(5), None),
-    ("merged", "s-m", M, "s-3"),
-    ("taken_down", "s-t", T, None), ("taken_down", "s-0", AGG, None),
-}
+def _ids(ws, version):
+    """{url: story id} for every page (canonical or duplicate) of a release."""
+    rows = pq.read_table(ws.releases_dir / version / "clusters.parquet").to_pylist()
+    return {row["url"]: row["cluster_id"] for row in rows}
 
 
-def test_diff_lists_exactly_the_changes_made(two_releases):
-    lines = run_cli("diff", "v1", "v2", "--format", "jsonl", home=two_releases).stdout.splitlines()
-    found = {(c["change"], c["id"], c["url"], c["into"]) for c in map(json.loads, lines)}
-    assert found == EXPECTED
-    assert len(lines) == len(EXPECTED)
+def test_diff_lists_exactly_the_changes_made(cli_releases):
+    old, new = _ids(cli_releases, "v1"), _ids(cli_releases, "v2")
+    expected = {
+        ("added", new[F], F, None), ("added", new[G], G, None),
+        ("updated", old[W.format(2)], W.format(2), None),
+        ("merged", old[M], M, new[W.format(3)]),
+        ("taken_down", old[T], T, None), ("taken_down", old[AGG], AGG, None),
+    }
+    lines = run_cli("diff", "v1", "v2", "--format", "jsonl", home=cli_releases).stdout.splitlines()
+    assert {(c["change"], c["id"], c["url"], c["into"]) for c in map(json.loads, lines)} == expected
+    assert len(lines) == len(expected)
 
-    release = two_releases.releases_dir / "v2"
-    stored = {(c["change"], c["id"], c["url"], c["into"]) for c in pq.read_table(release / "changes.parquet").to_pylist()}
-    assert stored == EXPECTED
+    release = cli_releases.releases_dir / "v2"
+    stored = pq.read_table(release / "changes.parquet").to_pylist()
+    assert {(c["change"], c["id"], c["url"], c["into"]) for c in stored} == expected
     manifest = json.loads((release / "manifest.json").read_text("utf-8"))
     assert manifest["parent"] == "v1"
-    assert manifest["changes"] == {"added": 2, "updated": 1, "removed": 1, "merged": 1, "taken_down": 2}
-    summary = run_cli("diff", "v1", "v2", home=two_releases).stdout
-    assert "2 added, 1 updated, 1 removed, 1 merged, 2 taken down" in summary
+    assert manifest["changes"] == {"added": 2, "updated": 1, "removed": 0, "merged": 1, "taken_down": 2}
+    assert "2 added, 1 updated, 0 removed, 1 merged, 2 taken down" in run_cli("diff", "v1", "v2", home=cli_releases).stdout
     changes_md = (release / "CHANGES.md").read_text("utf-8")
     assert "Compared with the previous release, v1." in changes_md
     assert f"`{T}`" in changes_md.split("## Taken down")[1]
 
 
-def test_second_release_holds_the_new_state(two_releases):
+def test_a_story_keeps_its_id_across_releases(cli_releases):
+    old, new = _ids(cli_releases, "v1"), _ids(cli_releases, "v2")
+    for url in [W.format(i) for i in range(6)]:
+        assert old[url] == new[url], url
+    assert new[H] == new[W.format(1)] and new[M] == new[W.format(3)]
+
+
+def test_second_release_holds_the_new_state(cli_releases):
     texts = real_texts()
-    rows = {row["id"]: row for row in data_table(two_releases.releases_dir / "v2").to_pylist()}
-    assert sorted(rows) == ["s-0", "s-1", "s-2", "s-3", "s-4", "s-f", "s-g"]
-    assert rows["s-2"]["text"] == texts[2] + "\n（本文已更正）"
-    assert [(p["url"], p["outlet"], p["script"]) for p in rows["s-1"]["provenance"]] == [(H, "hk", "zh-Hant")]
-    assert [p["url"] for p in rows["s-3"]["provenance"]] == [M]
-    assert rows["s-0"]["provenance"] == []  # its duplicate was taken down
-    members = pq.read_table(two_releases.releases_dir / "v2" / "clusters.parquet").to_pylist()
-    released_urls = {m["url"] for m in members}
-    assert T not in released_urls and AGG not in released_urls
-    assert len(members) == 9  # 7 canonical pages + H + M
+    rows = {row["url"]: row for row in data_table(cli_releases.releases_dir / "v2").to_pylist()}
+    assert sorted(rows) == sorted([W.format(i) for i in range(6)] + [F, G])
+    assert rows[W.format(2)]["text"].endswith("（本文已更正：更正了第二段中的数字）")
+    assert rows[W.format(4)]["text"].replace("\n", "") == texts[4].replace("\n", "")
+    assert [(p["url"], p["outlet"], p["script"]) for p in rows[W.format(1)]["provenance"]] == [(H, "hk", "zh-Hant")]
+    assert [p["url"] for p in rows[W.format(3)]["provenance"]] == [M]
+    assert rows[W.format(0)]["provenance"] == []  # its only copy was taken down
+    released = {m["url"] for m in pq.read_table(cli_releases.releases_dir / "v2" / "clusters.parquet").to_pylist()}
+    assert T not in released and AGG not in released and len(released) == 10  # 8 stories + H + M
 
 
-def test_readers_load_a_release_untouched(two_releases):
-    release = two_releases.releases_dir / "v2"
+def test_manifest_records_what_the_store_says(cli_releases):
+    manifest = json.loads((cli_releases.releases_dir / "v2" / "manifest.json").read_text("utf-8"))
+    with cli_releases.open_store() as store:
+        settings = json.loads(store.execute("SELECT settings FROM dedup_runs ORDER BY id DESC LIMIT 1").fetchone()[0])
+    assert manifest["configuration"]["dedup"]["settings"] == settings
+    assert manifest["configuration"]["cleaners"]["cleaner_versions"] == {CLEANER_VERSION: 10}  # released pages only
+    assert manifest["counts"]["by_outlet"] == {"wire": 8}
+    assert manifest["counts"]["pages_by_outlet"] == {"hk": 1, "morning": 1, "wire": 8}
+    assert manifest["counts"]["by_script"] == {"zh-Hans": 8}
+    card = (cli_releases.releases_dir / "v2" / "README.md").read_text("utf-8")
+    assert f"at least {settings['threshold']}" in card
+
+
+def test_readers_load_a_release_untouched(cli_releases):
+    release = cli_releases.releases_dir / "v2"
     shards = sorted((release / "data").glob("*.parquet"))
-    assert len(shards) > 1, "--shard-size 2KB should split seven stories into several shards"
+    assert len(shards) > 1, "--shard-size 2KB should split eight stories into several shards"
     assert all(path.name.endswith(f"-of-{len(shards):05d}.parquet") for path in shards)
     glob = str(release / "data" / "*.parquet")
     expected = data_table(release).sort_by("id").to_pylist()
 
     duck = duckdb.sql(f"SELECT id, url, text FROM read_parquet('{glob}') ORDER BY id").fetchall()
     assert duck == [(row["id"], row["url"], row["text"]) for row in expected]
-    duck_provenance = duckdb.sql(
-        f"SELECT id, unnest(provenance).url FROM read_parquet('{glob}') ORDER BY id").fetchall()
-    assert duck_provenance == [("s-1", H), ("s-3", M)]
+    duck_provenance = duckdb.sql(f"SELECT unnest(provenance).url AS u FROM read_parquet('{glob}') ORDER BY u").fetchall()
+    assert duck_provenance == [(H,), (M,)]
 
     frame = pl.read_parquet(glob).sort("id")
     assert frame["id"].to_list() == [row["id"] for row in expected]
@@ -121,19 +145,43 @@ def test_readers_load_a_release_untouched(two_releases):
 
     card = (release / "README.md").read_text("utf-8")
     header = yaml.safe_load(card.split("---")[1])
-    assert header["language"] == ["zh"]
+    assert header["language"] == ["zh"] and header["size_categories"] == ["n<1K"]
     default = next(c for c in header["configs"] if c["config_name"] == "default")
     assert default["data_files"][0]["path"] == "data/*.parquet"
     assert 'load_dataset("parquet", data_files="data/*.parquet"' in card
 
 
-def test_releases_lists_both_with_counts(two_releases):
-    output = run_cli("releases", home=two_releases).stdout.splitlines()
+def test_releases_lists_both_with_counts(cli_releases):
+    output = run_cli("releases", home=cli_releases).stdout.splitlines()
     assert [line.split()[0] for line in output[1:]] == ["v1", "v2"]
-    listed = [json.loads(line) for line in run_cli("releases", "--format", "json", home=two_releases).stdout.splitlines()]
-    assert [(r["version"], r["parent"], r["counts"]["documents"]) for r in listed] == [("v1", None, 8), ("v2", "v1", 7)]
+    listed = [json.loads(line) for line in run_cli("releases", "--format", "json", home=cli_releases).stdout.splitlines()]
+    assert [(r["version"], r["parent"], r["counts"]["documents"]) for r in listed] == [("v1", None, 8), ("v2", "v1", 8)]
 
 
-def test_takedown_names_releases_that_still_carry_the_page(two_releases):
-    result = run_cli("takedown", W.format(4), "--reason", "test", home=two_releases)
-    assert "v1, v2" in result.stdout
+def test_takedown_names_releases_that_still_carry_the_page(cli_releases):
+    result = run_cli("takedown", W.format(4), "--reason", "test", home=cli_releases)
+    assert "still in published release(s): v1, v2" in result.stdout
+
+
+def test_removed_page_and_taken_down_canonical_inside_a_story(workspace):
+    """SQL stand-in: a page that leaves the store, and a canonical page taken down while its copy stays."""
+    texts = real_texts()
+    for i in range(3):
+        put_document(workspace, W.format(i), texts[i])
+    put_document(workspace, AGG, texts[0], outlet="agg")
+    set_clusters(workspace, {"s-0": [W.format(0), AGG], "s-1": [W.format(1)], "s-2": [W.format(2)]})
+    run_cli("release", "--version", "v1", home=workspace)
+    with workspace.open_store() as store, store.transaction() as db:
+        db.execute("DELETE FROM cluster_members WHERE cluster_id = 's-2'")
+        db.execute("DELETE FROM clusters WHERE id = 's-2'")
+        db.execute("DELETE FROM documents WHERE url = ?", (W.format(2),))
+    run_cli("takedown", W.format(0), "--reason", "publisher request", home=workspace)
+    run_cli("release", "--version", "v2", home=workspace)
+
+    lines = run_cli("diff", "v1", "v2", "--format", "jsonl", home=workspace).stdout.splitlines()
+    assert {(c["change"], c["id"], c["url"]) for c in map(json.loads, lines)} == {
+        ("updated", "s-0", AGG), ("removed", "s-2", W.format(2)), ("taken_down", "s-0", W.format(0))}
+    rows = {row["id"]: row for row in data_table(workspace.releases_dir / "v2").to_pylist()}
+    assert rows["s-0"]["url"] == AGG and rows["s-0"]["provenance"] == []
+    members = pq.read_table(workspace.releases_dir / "v2" / "clusters.parquet").to_pylist()
+    assert next(m for m in members if m["url"] == AGG)["canonical_reason"].startswith("promoted")

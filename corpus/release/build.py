@@ -23,7 +23,7 @@ from corpus import __version__
 from corpus.release.card import render_card
 from corpus.release.catalog import MANIFEST, TEMP_PREFIX, default_version, list_releases, validate_version
 from corpus.release.changes import CLUSTERS_FILE, compute_changes, count_changes, read_members, render_changes_markdown
-from corpus.release.configuration import store_configuration
+from corpus.release.configuration import dedup_configuration
 from corpus.release.errors import ReleaseError
 from corpus.release.manifest import describe_files, write_json
 from corpus.release.settings import ReleaseSettings
@@ -100,16 +100,12 @@ def _build(workspace, build, version, parent, notes, settings, progress) -> None
             check_deduplicated(db)
             taken_down = taken_down_urls(db)
             stats, members = _write_stories(db, build, taken_down, settings, progress, pause)
-            configuration = store_configuration(db)
+            dedup = dedup_configuration(db)
         finally:
             db.execute("COMMIT")
     finally:
         store.close()
-    configuration["release"] = {
-        "shard_size": settings.shard_size, "row_group_rows": settings.row_group_rows,
-        "compression": settings.compression, "compression_level": settings.compression_level,
-        "pyarrow": pa.__version__,
-    }
+    configuration = _configuration(stats.pop("by_cleaner_version"), dedup, settings)
     write_table(members, CLUSTERS_SCHEMA, build / CLUSTERS_FILE, settings)
     pause()
     changes = compute_changes(read_members(parent.path) if parent else [], members, taken_down)
@@ -130,6 +126,17 @@ def _build(workspace, build, version, parent, notes, settings, progress) -> None
     manifest["files"] = describe_files(build)
     write_json(build / MANIFEST, manifest)
     pause()
+
+
+def _configuration(cleaner_versions: dict, dedup: dict | None, settings: ReleaseSettings) -> dict:
+    """How the released data was made: as recorded in the store, plus this release's writer settings."""
+    return {
+        "cleaners": {"cleaner_versions": cleaner_versions},  # per released page
+        "dedup": dedup,
+        "release": {"shard_size": settings.shard_size, "row_group_rows": settings.row_group_rows,
+                    "compression": settings.compression, "compression_level": settings.compression_level,
+                    "pyarrow": pa.__version__},
+    }
 
 
 def _write_stories(db, build: Path, taken_down: set[str], settings: ReleaseSettings, progress, pause):

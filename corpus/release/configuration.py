@@ -1,6 +1,6 @@
 """What produced the released data, as recorded in the store (never guessed from current code).
 
-Cleaners: the ``cleaner_version`` values of the stored documents. Dedup: the settings of the
+Dedup: the settings of the
 latest finished run (``dedup_runs.settings``) and the signature scheme it used (``dedup_params``),
 when the dedup stage recorded them.
 """
@@ -14,20 +14,11 @@ PARAMS_COLUMNS = ("library", "library_version", "scheme", "seed", "num_perm", "s
                   "normalizer")
 
 
-def store_configuration(db: sqlite3.Connection) -> dict:
-    return {"cleaners": _cleaners(db), "dedup": _dedup(db)}
-
-
-def _cleaners(db: sqlite3.Connection) -> dict:
-    versions = db.execute("SELECT cleaner_version, count(*) FROM documents GROUP BY 1 ORDER BY 1").fetchall()
-    return {"cleaner_versions": {version: count for version, count in versions}}
-
-
 def _tables(db: sqlite3.Connection) -> set[str]:
     return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def _dedup(db: sqlite3.Connection) -> dict | None:
+def dedup_configuration(db: sqlite3.Connection) -> dict | None:
     """The latest finished dedup run's settings and signature scheme, or None if none is recorded."""
     if "dedup_runs" not in _tables(db):
         return None
