@@ -47,6 +47,6 @@ Faults (``FAULTS``; each linked from page 1 of an outlet listing):
 """
 
 from crawler.demosite.server import DemoSite
-from crawler.demosite.site import FAULTS
+from crawler.demosite.faults import FAULTS
 
 __all__ = ["DemoSite", "FAULTS"]

@@ -16,7 +16,9 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from crawler.demosite.site import Page, Site, build_site, calendar_page, etag_of
+from crawler.demosite.faults import calendar_page
+from crawler.demosite.pages import Page, etag_of
+from crawler.demosite.site import Site, build_site
 from crawler.demosite.stories import Block
 
 CALENDAR = re.compile(r"/agg/calendar/(\d{4})-(\d{2})\.html")

@@ -1,65 +1,31 @@
 """Build every page of the demo site in memory: articles, listings, e-paper, feeds, faults.
 
-``build_site(scale, base)`` returns a ``Site``: a dict from path to a ready-to-send ``Page`` (body
-bytes, headers, ETag, Last-Modified) plus the ground truth. The same scale gives byte-identical
-bodies for the same base URL.
+``build_site(scale, base)`` returns a ``Site``: a dict from path to a ready-to-send ``Page`` plus the
+ground truth. The same scale gives byte-identical bodies for the same base URL.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
-import struct
-import zlib
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from crawler.demosite import feeds, render
+from crawler.demosite.copies import make_copies
 from crawler.demosite.edits import outlet_copy, to_traditional
-from crawler.demosite.outlets import EDITORS, OUTLETS, Outlet
+from crawler.demosite.faults import FAULTS, REDIRECT_TARGET_STORY, SLOW_SECONDS, oversized_page, tiny_png
+from crawler.demosite.outlets import OUTLETS, Outlet
+from crawler.demosite.pages import STRUCTURE_DATE, Page, etag_of, html_page, to_utc, xml_page
 from crawler.demosite.render import Copy
-from crawler.demosite.stories import Story, build_stories, related_pool
+from crawler.demosite.stories import build_stories, related_pool
 
 LISTING_PAGE_SIZE = 20
 FEED_SIZE = 50
 EPAPER_STORIES_PER_NODE = 2
 EPAPER_SECTIONS = ("要聞", "港聞", "大灣區", "中國", "財經", "副刊", "體育", "國際")
 PHOTOGRAPHERS = ("記者 黃志強", "記者 梁家輝", "記者 陳曉東", "新華社")
-SLOW_SECONDS = 1.5
-OVERSIZED_BYTES = 12 * 1024 * 1024
-STRUCTURE_DATE = datetime(2025, 11, 20, 8, 0)
-SNAPSHOT_CRAWLER_HOST = "spider.kuaikan.example"  # named in the aggregator's footer, as td.fyun.cc in seed 004  # Last-Modified of pages that carry no dated story
-
-# Fault pages, each linked from a crawlable page (see the package docstring for what each does).
-FAULTS = {
-    "not_found": "/wire/2024-05/31/c_1139999999.htm",
-    "server_error": "/morning/html/2025-05/20/content_500.htm",
-    "redirect": "/agg/old/news_7004.html",
-    "slow": "/hk/realtime/slow.html",
-    "binary": "/hk/photo/gallery.html",
-    "oversized": "/agg/archive/all.html",
-    "charset_declares_gb2312_is_utf8": "/morning/html/2025-05/23/content_7001.htm",
-    "charset_declares_utf8_is_gbk": "/morning/html/2024-05/26/content_7004.htm",
-    "calendar_trap": "/agg/calendar/2024-05.html",
-    "private": "/private/drafts/1.html",
-}
-REDIRECT_TARGET_STORY = "seed004"
-# Seed 004 went out 25 May 15:09; the aggregator's snapshot is dated 26 May 10:09 as in the seed.
-SEED004_DELAYS = {"wire": timedelta(), "agg": timedelta(hours=19), "morning": timedelta(hours=20),
-                  "hk": timedelta(hours=22)}  # FAULTS["redirect"] answers 301 to the aggregator's copy of it
-
-
-@dataclass
-class Page:
-    status: int
-    body: bytes
-    content_type: str
-    last_modified: datetime | None = None  # UTC
-    etag: str | None = None
-    location: str | None = None
-    delay: float = 0.0
+SNAPSHOT_CRAWLER_HOST = "spider.kuaikan.example"  # named in the aggregator's footer, as td.fyun.cc in seed 004
 
 
 @dataclass
@@ -71,112 +37,6 @@ class Site:
     # Articles keep a renderer so ``edit_article`` can rebuild them with new text.
     articles: dict[str, tuple[Copy, Callable[[Copy], Page]]] = field(default_factory=dict)
 
-
-def to_utc(local: datetime) -> datetime:
-    return (local - timedelta(hours=8)).replace(tzinfo=timezone.utc)
-
-
-def etag_of(body: bytes) -> str:
-    return '"' + hashlib.blake2b(body, digest_size=8).hexdigest() + '"'
-
-
-def html_page(text: str, codec: str, header_charset: str | None, modified: datetime) -> Page:
-    body = text.encode(codec, "xmlcharrefreplace")
-    content_type = f"text/html; charset={header_charset}" if header_charset else "text/html"
-    return Page(200, body, content_type, to_utc(modified), etag_of(body))
-
-
-def xml_page(text: str, content_type: str, modified: datetime) -> Page:
-    body = text.encode("utf-8")
-    return Page(200, body, content_type, to_utc(modified), etag_of(body))
-
-
-# --- article copies ---------------------------------------------------------------------------------
-
-def _number(story: Story, index: int) -> int:
-    return 7000 + int(story.id[4:7]) if story.id.startswith("seed") else 100000 + index * 7
-
-
-def article_path(outlet: str, story: Story, index: int, when: datetime) -> str:
-    number = _number(story, index)
-    if outlet == "wire":
-        return f"/wire/{when:%Y-%m}/{when:%d}/c_{1130000000 + number}.htm"
-    if outlet == "morning":
-        return f"/morning/html/{when:%Y-%m}/{when:%d}/content_{number}.htm"
-    if outlet == "hk":
-        return f"/hk/news/{when:%Y%m%d}/{number}.html"
-    return f"/agg/news/{number}.html"
-
-
-def _credit(story: Story, outlet: str) -> str | None:
-    source = "新华社" if story.id == "seed004" else OUTLETS["wire"].title
-    if outlet == story.home:
-        return f"来源：{source}" if outlet == "wire" and story.id == "seed004" else None
-    if outlet == "agg":
-        return f"本文转自:{'新华网' if story.id == 'seed004' else source}"
-    if outlet == "hk":
-        return to_traditional(f"来源：{source}")
-    return f"来源：{source}"
-
-
-def _editor(outlet: str, rng: random.Random) -> str | None:
-    if outlet == "agg":
-        return None
-    if outlet == "hk":
-        return f"責任編輯：{rng.choice(EDITORS['zh-Hant'])}"
-    names = rng.sample(EDITORS["zh-Hans"], 3)
-    if outlet == "morning":
-        return f"编辑：{names[0]} 责编：{names[1]} 审核：{names[2]}"
-    return f"责任编辑：{names[0]}"
-
-
-def _meta_style(outlet: str, count: int) -> tuple[str, str | None]:
-    """(metadata form, declared charset) for the ``count``-th article of an outlet."""
-    if outlet == "wire":
-        return "jsonld", "utf-8"
-    if outlet == "agg":
-        return "text-only", "utf-8"
-    if outlet == "hk":
-        return ("jsonld" if count % 2 else "text-only"), "big5"
-    return [("og-time", "gb2312"), ("text-only", "gb2312"), ("text-only", None)][count % 3]
-
-
-def make_copies(stories: list[Story], rng: random.Random) -> list[Copy]:
-    copies, counts = [], {name: 0 for name in OUTLETS}
-    for index, story in enumerate(stories):
-        for outlet in story.carriers:
-            if story.id.startswith("seed000"):
-                continue  # e-paper only: these came from a printed page
-            delay = timedelta() if outlet == story.home else timedelta(hours=rng.randint(1, 20), minutes=rng.randrange(60))
-            if story.id == "seed004":
-                delay = SEED004_DELAYS[outlet]
-            when = story.published + delay
-            title, blocks, variant = outlet_copy(story, outlet, rng)
-            meta, charset = _meta_style(outlet, counts[outlet])
-            counts[outlet] += 1
-            trad = outlet == "hk"
-            copies.append(Copy(
-                story_id=story.id, outlet=outlet, path=article_path(outlet, story, index, when), title=title,
-                blocks=blocks, variant=variant, published=when, script="zh-Hant" if trad else "zh-Hans",
-                topic=to_traditional(story.topic) if trad else story.topic,
-                byline=_convert(story.byline, trad), dateline=_convert(_dateline(story, outlet), trad),
-                credit=_credit(story, outlet), editor=_editor(outlet, rng), meta=meta, charset=charset,
-                deck=story.deck, kicker=story.kicker))
-    return copies
-
-
-def _dateline(story: Story, outlet: str) -> str | None:
-    """The wire's dateline as each desk rewrites it."""
-    if not story.dateline or outlet in ("wire", "agg"):
-        return story.dateline
-    return f"据{story.dateline}" if outlet == "morning" else f"【{story.dateline.split('社')[0]}社電】"
-
-
-def _convert(text: str | None, trad: bool) -> str | None:
-    return to_traditional(text) if text and trad else text
-
-
-# --- the site ---------------------------------------------------------------------------------------
 
 class SiteBuilder:
     def __init__(self, scale: int, base: str):
@@ -360,34 +220,6 @@ EXTRA_LINKS = {
     "agg": [(FAULTS["redirect"], "旧版：共赴“山海之约”"), (FAULTS["oversized"], "全部资讯归档"),
             (FAULTS["calendar_trap"], "资讯日历")],
 }
-
-
-def tiny_png() -> bytes:
-    """A valid 64x64 grey PNG: binary bytes that a server mislabels as text/html."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    raw = b"".join(b"\x00" + bytes(range(64)) for _ in range(64))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 64, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
-
-
-def oversized_page() -> Page:
-    row = "<p>资讯归档：本页收录全部历史资讯条目，内容持续更新。</p>\n".encode("utf-8")
-    body = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>全部资讯归档</title></head><body>\n'.encode()
-    body += row * (OVERSIZED_BYTES // len(row) + 1) + b"</body></html>\n"
-    return Page(200, body, "text/html; charset=utf-8", to_utc(STRUCTURE_DATE), etag_of(body[:4096]))
-
-
-def calendar_page(year: int, month: int) -> Page:
-    """The calendar trap: every month links to the next one, forever."""
-    next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
-    prev_year, prev_month = (year - 1, 12) if month == 1 else (year, month - 1)
-    days = "".join(f"<td>{d}</td>" for d in range(1, 29))
-    text = render.simple_page(OUTLETS["agg"], f"资讯日历 {year}年{month}月",
-                              f'<table class="calendar"><tr>{days}</tr></table>\n'
-                              f'<a href="/agg/calendar/{prev_year:04d}-{prev_month:02d}.html">上个月</a> '
-                              f'<a href="/agg/calendar/{next_year:04d}-{next_month:02d}.html">下个月</a>\n')
-    return html_page(text, "utf-8", "utf-8", STRUCTURE_DATE)
 
 
 def build_site(scale: int, base: str) -> Site:
