@@ -85,19 +85,25 @@ def test_verify_names_a_flipped_byte_and_missing_or_extra_files(corpus_ws):
     assert "notes.txt: extra" in result.stderr
 
 
-def test_sigkill_during_release_leaves_no_partial_release(corpus_ws):
-    command = [sys.executable, "-m", "corpus.cli", "--home", str(corpus_ws.home), "release", "--version", "v1",
+def _paused_release(ws, version):
+    """Start a release that sleeps after each file; return once its first shard is on disk."""
+    command = [sys.executable, "-m", "corpus.cli", "--home", str(ws.home), "release", "--version", version,
                "--shard-size", "1KB"]
     env = {**os.environ, "NEWSCORPUS_RELEASE_TEST_PAUSE": "30"}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while not list(corpus_ws.releases_dir.glob(".tmp-v1-*/data/*.parquet")):
-            assert process.poll() is None and time.monotonic() < deadline, "release never wrote a shard"
-            time.sleep(0.05)
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+    deadline = time.monotonic() + 60
+    while not list(ws.releases_dir.glob(f".tmp-{version}-*/data/*.parquet")):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError("the paused release never wrote a shard")
+        time.sleep(0.05)
+    return process
+
+
+def test_sigkill_during_release_leaves_no_partial_release(corpus_ws):
+    process = _paused_release(corpus_ws, "v1")
+    process.send_signal(signal.SIGKILL)
+    process.wait()
     assert not (corpus_ws.releases_dir / "v1").exists()
     assert "No releases yet" in run_cli("releases", home=corpus_ws).stdout
 
@@ -112,3 +118,14 @@ def test_release_refuses_documents_not_deduplicated(corpus_ws):
     assert result.returncode != 0
     assert "run `newscorpus dedup` first" in result.stderr
     assert [p.name for p in corpus_ws.releases_dir.iterdir()] == [".lock"]  # nothing else left behind
+
+
+def test_a_concurrent_release_is_refused(corpus_ws):
+    process = _paused_release(corpus_ws, "v1")
+    try:
+        result = run_cli("release", "--version", "v2", home=corpus_ws, check=False)
+        assert result.returncode != 0 and "another release is being written" in result.stderr
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    assert not (corpus_ws.releases_dir / "v2").exists()
