@@ -1,0 +1,121 @@
+"""The crawl's pure parts on their own: discovery parsers, page kinds, trap guards, the WARC writer."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from crawler.discovery import gunzip_capped, parse_feed, parse_sitemap, robots_sitemaps
+from crawler.pages import classify_html, looks_like_html
+from crawler.urls import TrapGuard, absolute, guess_kind
+from crawler.warc import WarcWriterRotating
+
+NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+ <url><loc>https://n.example/a/2024-05-31/1.htm</loc>
+  <news:news><news:publication><news:name>N</news:name></news:publication>
+   <news:publication_date>2024-05-31T10:00:00+08:00</news:publication_date><news:title>\xe6\x96\xb0\xe9\x97\xbb</news:title>
+  </news:news></url>
+ <url><loc>https://n.example/about.html</loc></url>
+</urlset>"""
+INDEX = b"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>https://n.example/s1.xml</loc></sitemap><sitemap><loc>https://n.example/s2.xml.gz</loc></sitemap>
+</sitemapindex>"""
+
+
+def test_news_sitemap_keeps_title_and_publication_date():
+    children, entries = parse_sitemap(NEWS_SITEMAP)
+    assert children == []
+    assert [e.url for e in entries] == ["https://n.example/a/2024-05-31/1.htm", "https://n.example/about.html"]
+    assert entries[0].hints == {"news:title": "新闻", "news:publication_date": "2024-05-31T10:00:00+08:00"}
+    assert entries[1].hints == {}
+
+
+def test_sitemap_index_and_gzip_with_a_size_cap():
+    assert parse_sitemap(INDEX)[0] == ["https://n.example/s1.xml", "https://n.example/s2.xml.gz"]
+    packed = gzip.compress(NEWS_SITEMAP)
+    assert gunzip_capped(packed, 10_000) == NEWS_SITEMAP
+    with pytest.raises(ValueError, match="larger than"):
+        gunzip_capped(packed, 100)
+
+
+def test_hostile_xml_is_not_expanded():
+    bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>' \
+           b'<urlset><url><loc>https://n.example/&b;</loc></url></urlset>'
+    _, entries = parse_sitemap(bomb)
+    assert all("aaaa" not in e.url for e in entries)
+    assert parse_sitemap(b"not xml at all") == ([], [])
+
+
+def test_rss_and_atom_items_with_hints():
+    rss = b"""<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>C</title>
+      <item><title>T1</title><link>https://n.example/1.html</link><pubDate>Fri, 31 May 2024 10:00:00 +0800</pubDate>
+      <dc:creator>Li</dc:creator></item></channel></rss>"""
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>F</title>
+      <entry><title>T2</title><link rel="alternate" href="https://n.example/2.html"/><link rel="edit" href="x"/>
+      <published>2024-05-31T10:00:00+08:00</published><author><name>Wang</name></author></entry></feed>"""
+    (item,) = parse_feed(rss)
+    assert item.url == "https://n.example/1.html"
+    assert item.hints == {"feed:title": "T1", "feed:published": "Fri, 31 May 2024 10:00:00 +0800", "feed:author": "Li"}
+    (entry,) = parse_feed(atom)
+    assert entry.url == "https://n.example/2.html"
+    assert entry.hints == {"feed:title": "T2", "feed:published": "2024-05-31T10:00:00+08:00", "feed:author": "Wang"}
+
+
+def test_robots_sitemap_lines():
+    text = "User-agent: *\nDisallow: /private/\nSitemap: https://n.example/a.xml\n sitemap:https://n.example/b.xml\n"
+    assert robots_sitemaps(text) == ["https://n.example/a.xml", "https://n.example/b.xml"]
+
+
+def test_links_are_made_absolute_and_non_pages_dropped():
+    base = "https://n.example/news/list.html"
+    assert absolute(base, " 2024/1.html#top ") == "https://n.example/news/2024/1.html"
+    assert [absolute(base, h) for h in ("javascript:void(0)", "mailto:a@b", "#x", "ftp://f/")] == [None] * 4
+    assert guess_kind("", "/wire/2024-05/31/c_123.htm") == "article"
+    assert guess_kind("", "/hk/epaper/2024-05/31/index.htm") is None
+    assert guess_kind("", "/sitemap-news.xml") == "sitemap" and guess_kind("", "/agg/atom.xml") == "feed"
+
+
+def test_page_kind_from_og_type_json_ld_and_text_shape():
+    article_og = '<html><head><meta property="og:type" content="article"></head><body></body></html>'
+    listing_og = '<html><head><meta property="og:type" content="website"></head><body></body></html>'
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
+    text = "<p>" + "新闻" * 150 + "</p>" + '<a href="/x">x</a>' * 5
+    links = "<p>短</p>" + '<li><a href="/x">标题标题</a></li>' * 80
+    assert classify_html("https://n.example/a", article_og)[0] == "article"
+    assert classify_html("https://n.example/a", listing_og)[0] == "listing"
+    assert classify_html("https://n.example/a", ld) == ("article", "json-ld")
+    assert classify_html("https://n.example/a", text) == ("article", "text-shape")
+    assert classify_html("https://n.example/a", links) == ("listing", "text-shape")
+    assert classify_html("https://n.example/a", links, listing_patterns=[r"/a$"]) == ("listing", "site-pattern")
+    assert not looks_like_html(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR<html>")
+
+
+def test_trap_guard_bounds_query_variants_and_url_shapes():
+    guard = TrapGuard(max_query_variants=3, max_per_pattern=5)
+    refused = [guard.refuse(f"https://n.example/search?q={i}", False) for i in range(5)]
+    assert refused.count(None) == 3 and refused[-1] == "query-variants"
+    months = [guard.refuse(f"https://n.example/cal/{2000 + i}-01.html", False) for i in range(8)]
+    assert months.count(None) == 5 and months[-1] == "pattern-cap"
+    assert guard.refuse("https://n.example/cal/2100-01.html", True) is None  # articles are not capped by shape
+
+
+def test_warc_rotates_and_a_torn_last_record_leaves_the_rest_readable(tmp_path):
+    writer = WarcWriterRotating(tmp_path, "t", max_size=2500)
+    locations = [writer.write_exchange(f"https://n.example/{i}", "GET", [("Host", "n.example")], 200, "OK",
+                                       [("Content-Type", "text/html")], f"<p>{i}</p>".encode() * 300)
+                 for i in range(6)]
+    writer.close()
+    assert len(writer.files) >= 2
+    torn = locations[-1]
+    path = tmp_path / torn.file
+    path.write_bytes(path.read_bytes()[:torn.offset + torn.length // 2])  # as if killed inside a write
+    with open(path, "rb") as stream:
+        seen = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI")) for r in ArchiveIterator(stream)]
+    whole = [loc for loc in locations[:-1] if loc.file == torn.file]
+    assert whole, "the torn record should follow whole ones in its file"
+    assert seen[0] == ("warcinfo", None)
+    assert [uri for kind, uri in seen if kind == "response"] == [f"https://n.example/{locations.index(loc)}"
+                                                                 for loc in whole]
