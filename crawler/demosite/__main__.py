@@ -12,7 +12,7 @@ from crawler.demosite import DemoSite
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m crawler.demosite", description=__doc__)
     parser.add_argument("--port", type=int, default=8410, help="0 picks a free port")
-    parser.add_argument("--scale", type=int, default=1, help="size of the site (50 gives ~5,600 articles)")
+    parser.add_argument("--scale", type=int, default=1, help="size of the site (50 gives 5,558 articles)")
     args = parser.parse_args(argv)
     serve(args.port, args.scale)
 
