@@ -1,4 +1,4 @@
-"""Fingerprints of one document: exact-duplicate hash, MinHash signature, paragraph hashes."""
+"""Fingerprints of one document: exact-duplicate hash, MinHash signature, sentence hashes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import xxhash
 
 from corpus.dedup.minhash import SignatureMaker, shingle_set
-from corpus.dedup.normalize import normalize_lines
+from corpus.dedup.normalize import normalize, normalize_paragraphs
 
 # Bumped whenever normalisation changes what a fingerprint means (recorded with signatures).
 NORMALIZER = "opencc-tw2s-hk2s+nfkc+nopunct+wirelines-v1"
@@ -20,23 +20,26 @@ class Fingerprint:
     doc_id: int
     norm_hash: str          # xxh3_64 hex of the normalised text; equal means exact duplicate
     norm_chars: int
-    shingles: int           # distinct shingles
+    shingles: int           # shingle windows (0: too short for near-duplicate search)
     signature: np.ndarray   # uint32[num_perm]
-    paragraphs: tuple[int, ...]  # signed 64-bit hashes of long normalised paragraphs
+    sentences: tuple[int, ...]  # signed 64-bit hashes of its long normalised sentences
 
 
 def normalized_text(text: str) -> str:
-    return "".join(normalize_lines(text[:MAX_TEXT_CHARS]))
+    return normalize(text[:MAX_TEXT_CHARS])
 
 
-def paragraph_hashes(lines: list[str], min_chars: int) -> tuple[int, ...]:
-    return tuple(sorted({xxhash.xxh3_64_intdigest(line.encode("utf-8")) - (1 << 63) for line in lines if len(line) >= min_chars}))
+def sentence_hashes(paragraphs: list[tuple[str, ...]], min_chars: int) -> tuple[int, ...]:
+    """Hashes of the sentences long enough to be specific: a story shares them with a page holding it,
+    however either was split into paragraphs."""
+    return tuple(sorted({xxhash.xxh3_64_intdigest(sentence.encode("utf-8")) - (1 << 63)
+                         for paragraph in paragraphs for sentence in paragraph if len(sentence) >= min_chars}))
 
 
-def fingerprint_batch(docs: list[tuple[int, str]], maker: SignatureMaker, paragraph_min_chars: int) -> list[Fingerprint]:
+def fingerprint_batch(docs: list[tuple[int, str]], maker: SignatureMaker, sentence_min_chars: int) -> list[Fingerprint]:
     """Fingerprints for ``(doc_id, text)`` pairs, signatures computed in one vectorised pass."""
-    lines = [normalize_lines(text[:MAX_TEXT_CHARS]) for _, text in docs]
-    texts = ["".join(doc_lines) for doc_lines in lines]
+    paragraphs = [normalize_paragraphs(text[:MAX_TEXT_CHARS]) for _, text in docs]
+    texts = ["".join("".join(paragraph) for paragraph in doc) for doc in paragraphs]
     signatures = maker.signatures(texts)
     return [
         Fingerprint(
@@ -45,7 +48,7 @@ def fingerprint_batch(docs: list[tuple[int, str]], maker: SignatureMaker, paragr
             norm_chars=len(norm),
             shingles=max(len(norm) - maker.shingle_size + 1, 0),
             signature=signatures[i],
-            paragraphs=paragraph_hashes(lines[i], paragraph_min_chars),
+            sentences=sentence_hashes(paragraphs[i], sentence_min_chars),
         )
         for i, ((doc_id, _), norm) in enumerate(zip(docs, texts))
     ]

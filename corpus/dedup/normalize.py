@@ -42,6 +42,7 @@ _FURNITURE_LINE = re.compile(
 )
 _TIMESTAMP_LINE = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _DROP = re.compile(r"[\W_]+", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 
 MAX_CREDIT_LINE = 60
 LINK_LIST_MAX_CHARS = 30
@@ -73,33 +74,38 @@ def _clean_line(line: str) -> str:
     return _TRAILING_CREDIT.sub("", line)
 
 
-def _normalize_line(line: str) -> str:
-    line = _DROP.sub("", _clean_line(line))
+def _normalize_piece(piece: str) -> str:
+    piece = _DROP.sub("", piece)
     # NFKC after dropping punctuation: ten times faster on CJK text, which is otherwise normalised.
-    if not unicodedata.is_normalized("NFKC", line):
-        line = _DROP.sub("", unicodedata.normalize("NFKC", line))
-    return line
+    if not unicodedata.is_normalized("NFKC", piece):
+        piece = _DROP.sub("", unicodedata.normalize("NFKC", piece))
+    return piece
 
 
-def _drop_link_lists(lines: list[str]) -> list[str]:
+def _normalize_paragraph(line: str) -> tuple[str, ...]:
+    pieces = (_normalize_piece(piece) for piece in _SENTENCE_END.split(_clean_line(line)))
+    return tuple(piece for piece in pieces if piece)
+
+
+def _drop_link_lists(paragraphs: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     """Runs of short lines (related-link titles, menus, tag lists) are furniture, not story."""
     kept, run = [], []
-    for line in lines + [""]:
-        if line and len(line) < LINK_LIST_MAX_CHARS:
-            run.append(line)
+    for paragraph in paragraphs + [()]:
+        if paragraph and sum(map(len, paragraph)) < LINK_LIST_MAX_CHARS:
+            run.append(paragraph)
             continue
         if len(run) < LINK_LIST_MIN_RUN:
             kept.extend(run)
         run = []
-        if line:
-            kept.append(line)
+        if paragraph:
+            kept.append(paragraph)
     return kept
 
 
-def normalize_lines(text: str) -> list[str]:
-    """The text's paragraphs, fingerprint-normalised (empty ones and furniture dropped)."""
-    lines = (_normalize_line(line) for line in to_simplified(text).splitlines())
-    return _drop_link_lists([line for line in lines if line])
+def normalize_paragraphs(text: str) -> list[tuple[str, ...]]:
+    """The text's paragraphs as tuples of normalised sentences (empty ones and furniture dropped)."""
+    paragraphs = (_normalize_paragraph(line) for line in to_simplified(text).splitlines())
+    return _drop_link_lists([paragraph for paragraph in paragraphs if paragraph])
 
 
 def normalize(text: str) -> str:
@@ -109,4 +115,4 @@ def normalize(text: str) -> str:
         >>> normalize("【香港商報訊】記者傅博報道：11月3日，會議在深圳舉行。")
         '11月3日会议在深圳举行'
     """
-    return "".join(normalize_lines(text))
+    return "".join("".join(paragraph) for paragraph in normalize_paragraphs(text))

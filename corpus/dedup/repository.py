@@ -106,9 +106,9 @@ def save_fingerprints(db: sqlite3.Connection, fingerprints: list[Fingerprint], t
     )
     ids = [f.doc_id for f in fingerprints]
     for part in chunks(ids):
-        db.execute(f"DELETE FROM dedup_paragraphs WHERE doc_id IN ({','.join('?' * len(part))})", part)
-    db.executemany("INSERT OR IGNORE INTO dedup_paragraphs (hash, doc_id) VALUES (?, ?)",
-                   [(h, f.doc_id) for f in fingerprints for h in f.paragraphs])
+        db.execute(f"DELETE FROM dedup_sentences WHERE doc_id IN ({','.join('?' * len(part))})", part)
+    db.executemany("INSERT OR IGNORE INTO dedup_sentences (hash, doc_id) VALUES (?, ?)",
+                   [(h, f.doc_id) for f in fingerprints for h in f.sentences])
 
 
 def forget(db: sqlite3.Connection, doc_ids: list[int]) -> None:
@@ -116,20 +116,25 @@ def forget(db: sqlite3.Connection, doc_ids: list[int]) -> None:
     for part in chunks(doc_ids):
         marks = ",".join("?" * len(part))
         db.execute(f"DELETE FROM dedup_signatures WHERE doc_id IN ({marks})", part)
-        db.execute(f"DELETE FROM dedup_paragraphs WHERE doc_id IN ({marks})", part)
+        db.execute(f"DELETE FROM dedup_sentences WHERE doc_id IN ({marks})", part)
 
 
-def paragraph_pairs(db: sqlite3.Connection, doc_ids: list[int], max_docs: int) -> set[tuple[int, int]]:
-    """Pairs (one of ``doc_ids``, any other document) sharing a paragraph held by at most ``max_docs`` documents."""
+def sentence_pairs(db: sqlite3.Connection, doc_ids: list[int], max_docs: int, min_shared: int = 2
+                   ) -> set[tuple[int, int]]:
+    """Pairs (one of ``doc_ids``, any other document) sharing ``min_shared`` long sentences, counting
+    only sentences found in at most ``max_docs`` documents (others are boilerplate)."""
     pairs = set()
     for part in chunks(doc_ids):
         marks = ",".join("?" * len(part))
         rows = db.execute(
-            f"""SELECT a.doc_id, b.doc_id FROM dedup_paragraphs a
-                JOIN dedup_paragraphs b ON b.hash = a.hash AND b.doc_id != a.doc_id
-                WHERE a.doc_id IN ({marks})
-                  AND (SELECT count(*) FROM dedup_paragraphs c WHERE c.hash = a.hash) <= ?""",
-            [*part, max_docs],
+            f"""WITH mine AS (SELECT hash, doc_id FROM dedup_sentences WHERE doc_id IN ({marks})),
+                     specific AS (SELECT hash FROM dedup_sentences WHERE hash IN (SELECT hash FROM mine)
+                                  GROUP BY hash HAVING count(*) BETWEEN 2 AND ?)
+                SELECT a.doc_id, b.doc_id FROM mine a
+                JOIN specific USING (hash)
+                JOIN dedup_sentences b ON b.hash = a.hash AND b.doc_id != a.doc_id
+                GROUP BY a.doc_id, b.doc_id HAVING count(*) >= ?""",
+            [*part, max_docs, min_shared],
         )
         pairs.update((min(x, y), max(x, y)) for x, y in rows)
     return pairs

@@ -98,12 +98,12 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
     old_ids = repo.memberships(db)
     seeds = set(fingerprinted) | {doc for doc in docs if doc not in old_ids} | set(gone)
     scope, pairs = _scope(index, seeds, old_ids, docs, progress)
-    paragraph_pairs = repo.paragraph_pairs(db, sorted(scope), settings.paragraph_max_docs)
+    sentence_pairs = repo.sentence_pairs(db, sorted(scope), settings.sentence_max_docs)
     timings["candidates"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     candidates = {doc: Candidate(doc, docs[doc].outlet, docs[doc].published, stored[doc].norm_chars) for doc in scope}
-    clusters, containments, verified = _verify_and_cluster(store, index, candidates, pairs, paragraph_pairs,
+    clusters, containments, verified = _verify_and_cluster(store, index, candidates, pairs, sentence_pairs,
                                                            settings, progress)
     affected_old = {old_ids[doc] for doc in scope | set(gone) if doc in old_ids}
     taken = repo.cluster_ids(db) - affected_old
@@ -132,7 +132,7 @@ def _fingerprint(store: Store, docs: dict, maker: SignatureMaker, params_id: int
     progress("fingerprint", 0, len(dirty))
     for done, batch in enumerate(repo.chunks(dirty, settings.fingerprint_batch)):
         texts = repo.texts(store.conn, batch)
-        fingerprints = fingerprint_batch([(doc, texts[doc]) for doc in batch], maker, settings.paragraph_min_chars)
+        fingerprints = fingerprint_batch([(doc, texts[doc]) for doc in batch], maker, settings.sentence_min_chars)
         with store.transaction() as db:
             repo.save_fingerprints(db, fingerprints, {doc: docs[doc].text_hash for doc in batch}, params_id)
         progress("fingerprint", min((done + 1) * settings.fingerprint_batch, len(dirty)), len(dirty))
@@ -208,12 +208,12 @@ def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict,
 
 
 def _verify_and_cluster(store: Store, index: _Index, candidates: dict[int, Candidate],
-                        pairs: set[tuple[int, int]], paragraph_pairs: set[tuple[int, int]],
+                        pairs: set[tuple[int, int]], sentence_pairs: set[tuple[int, int]],
                         settings: DedupSettings, progress: Progress):
     policy = CanonicalPolicy(settings)
     reps = {index.rep_of[doc] for doc in candidates}
     containment_pairs = {(min(ra, rb), max(ra, rb)) for ra, rb in
-                         ((index.rep_of.get(a), index.rep_of.get(b)) for a, b in paragraph_pairs)
+                         ((index.rep_of.get(a), index.rep_of.get(b)) for a, b in sentence_pairs)
                          if ra is not None and rb is not None and ra != rb}
     all_pairs = pairs | containment_pairs
     parts = components(reps | {doc for pair in all_pairs for doc in pair}, all_pairs)

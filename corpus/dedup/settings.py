@@ -19,10 +19,10 @@ DEDUP_THRESHOLD = 0.6
 DEDUP_LSH_THRESHOLD = 0.4
 # A document holding this share of a shorter one's shingles is flagged as containing it.
 DEDUP_CONTAINMENT = 0.8
-# Paragraphs used to find containment candidates: long enough to be specific, rare enough not
-# to be boilerplate.
-DEDUP_PARAGRAPH_MIN_CHARS = 24
-DEDUP_PARAGRAPH_MAX_DOCS = 50
+# Sentences used to find containment candidates (a page and a story sharing two of them):
+# long enough to be specific, rare enough not to be boilerplate.
+DEDUP_SENTENCE_MIN_CHARS = 16
+DEDUP_SENTENCE_MAX_DOCS = 50
 # Canonical policy: earliest published (compared at this granularity: "day" or "second"), then
 # a wire agency, then a priority outlet, then the longest normalised text, then the lowest id.
 DEDUP_CANONICAL_DATE_GRANULARITY = "day"
@@ -45,8 +45,8 @@ class DedupSettings:
     threshold: float = DEDUP_THRESHOLD
     lsh_threshold: float = DEDUP_LSH_THRESHOLD
     containment: float = DEDUP_CONTAINMENT
-    paragraph_min_chars: int = DEDUP_PARAGRAPH_MIN_CHARS
-    paragraph_max_docs: int = DEDUP_PARAGRAPH_MAX_DOCS
+    sentence_min_chars: int = DEDUP_SENTENCE_MIN_CHARS
+    sentence_max_docs: int = DEDUP_SENTENCE_MAX_DOCS
     canonical_date_granularity: str = DEDUP_CANONICAL_DATE_GRANULARITY
     wire_agencies: tuple[str, ...] = field(default=DEDUP_WIRE_AGENCIES)
     priority_outlets: tuple[str, ...] = field(default=DEDUP_PRIORITY_OUTLETS)
@@ -69,9 +69,9 @@ class DedupSettings:
         if self.canonical_date_granularity not in ("day", "second"):
             raise ValueError("DEDUP_CANONICAL_DATE_GRANULARITY must be 'day' or 'second', "
                              f"got {self.canonical_date_granularity!r}")
-        if self.fingerprint_batch < 1 or self.paragraph_max_docs < 2 or self.paragraph_min_chars < 1:
-            raise ValueError("DEDUP_FINGERPRINT_BATCH, DEDUP_PARAGRAPH_MAX_DOCS and DEDUP_PARAGRAPH_MIN_CHARS "
-                             "must be positive (PARAGRAPH_MAX_DOCS at least 2)")
+        if self.fingerprint_batch < 1 or self.sentence_max_docs < 2 or self.sentence_min_chars < 1:
+            raise ValueError("DEDUP_FINGERPRINT_BATCH, DEDUP_SENTENCE_MAX_DOCS and DEDUP_SENTENCE_MIN_CHARS "
+                             "must be positive (SENTENCE_MAX_DOCS at least 2)")
 
     def with_threshold(self, threshold: float | None) -> "DedupSettings":
         """These settings with another decision threshold; the LSH threshold follows it down if needed."""

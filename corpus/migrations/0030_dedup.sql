@@ -27,13 +27,13 @@ CREATE TABLE dedup_signatures (
 );
 CREATE INDEX dedup_signatures_norm ON dedup_signatures (norm_hash);
 
--- Long normalised paragraphs, to find a story inside a longer page (containment candidates).
-CREATE TABLE dedup_paragraphs (
-    hash    INTEGER NOT NULL,                         -- xxh3_64 of the paragraph, as signed int64
+-- Long normalised sentences, to find a story inside a longer page (containment candidates).
+CREATE TABLE dedup_sentences (
+    hash    INTEGER NOT NULL,                         -- xxh3_64 of the sentence, as signed int64
     doc_id  INTEGER NOT NULL,
     PRIMARY KEY (hash, doc_id)
 ) WITHOUT ROWID;
-CREATE INDEX dedup_paragraphs_doc ON dedup_paragraphs (doc_id);
+CREATE INDEX dedup_sentences_doc ON dedup_sentences (doc_id);
 
 CREATE TABLE dedup_runs (
     id           INTEGER PRIMARY KEY,
