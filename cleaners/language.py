@@ -19,6 +19,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+LATIN_LETTERS_PER_WORD = 5
 _MIN_EVIDENCE = 3     # fewer script-specific characters than this: not enough to tell
 
 
@@ -69,7 +70,8 @@ def detect_language(text: str, sample_chars: int = CLEANERS_LANG_SAMPLE_CHARS,
     han = "".join(_HAN.findall(sample))
     hangul, kana, latin = (len(p.findall(sample)) for p in (_HANGUL, _KANA, _LATIN))
     evidence = {"han": len(han), "hangul": hangul, "kana": kana, "latin": latin}
-    letters = len(han) + hangul + kana + latin
+    # A Han character carries about a word; Latin letters are weighed as words (about 5 letters each).
+    letters = len(han) + hangul + kana + latin / LATIN_LETTERS_PER_WORD
     if not letters:
         return LanguageGuess(None, None, evidence)
     if hangul > 0.2 * letters:

@@ -41,6 +41,15 @@ def _meta_map(tree: HtmlElement) -> dict[str, str]:
     return found
 
 
+_BYLINE = re.compile(r"(?:^|[\s（(【\[])(?:记者|記者|作者|文)\s*[:：/／]?\s*([\u4e00-\u9fff]{2,4}?)(?=\s*(?:[／/、\s)）】\]]|报道|報導|摄|攝|$))")
+
+
+def byline_author(text: str, head_chars: int = 400) -> str | None:
+    """The reporter named in a byline near the top ("記者林悅／南市報導", "新华社记者李晓婷")."""
+    match = _BYLINE.search(text[:head_chars])
+    return match.group(1) if match else None
+
+
 def _jsonld_objects(tree: HtmlElement) -> list[dict]:
     objects: list[dict] = []
     for script in tree.xpath('.//script[@type="application/ld+json"]'):
@@ -61,10 +70,13 @@ def _jsonld_objects(tree: HtmlElement) -> list[dict]:
 
 
 def _jsonld_author(value) -> str | None:
+    """Person names only: publishers often put their own name (an Organization) as the author."""
     if isinstance(value, list):
         names = [_jsonld_author(v) for v in value]
         return "、".join(n for n in names if n) or None
     if isinstance(value, dict):
+        if value.get("@type") == "Organization":
+            return None
         value = value.get("name")
     return value.strip()[:200] if isinstance(value, str) and value.strip() else None
 
@@ -76,11 +88,9 @@ def _title(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict]) -> str |
     for heading in headings:
         if 4 <= len(heading) <= 120 and heading in title_tag:
             return heading
-    for candidate in (meta.get("og:title"), *(o.get("headline") for o in jsonld)):
+    for candidate in (meta.get("og:title"), *(o.get("headline") for o in jsonld), title_tag):
         if isinstance(candidate, str) and candidate.strip():
-            return " ".join(candidate.split())[:300]
-    if title_tag:
-        return max(_TITLE_SEPARATORS.split(title_tag), key=len)[:300]
+            return max(_TITLE_SEPARATORS.split(" ".join(candidate.split())), key=len)[:300]
     return None
 
 
@@ -98,3 +108,12 @@ def page_metadata(tree: HtmlElement) -> PageMetadata:
     found.author = next((_jsonld_author(o["author"]) for o in jsonld if o.get("author")), None) or next(
         (meta[name][:200] for name in _META_AUTHOR_NAMES if name in meta and not meta[name].startswith("http")), None)
     return found
+
+
+_BYLINE = re.compile(r"(?:^|[\s（(【\[])(?:记者|記者|作者|文)\s*[:：/／]?\s*([\u4e00-\u9fff]{2,4}?)(?=\s*(?:[／/、\s)）】\]]|报道|報導|摄|攝|$))")
+
+
+def byline_author(text: str, head_chars: int = 400) -> str | None:
+    """The reporter named in a byline near the top ("記者林悅／南市報導", "新华社记者李晓婷")."""
+    match = _BYLINE.search(text[:head_chars])
+    return match.group(1) if match else None

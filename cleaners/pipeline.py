@@ -27,7 +27,7 @@ from cleaners.boilerplate import page_keys
 from cleaners.dates import choose_published, date_from_text, date_from_url, parse_date
 from cleaners.encoding import decode_html, plausibility
 from cleaners.language import detect_language
-from cleaners.metadata import PageMetadata, page_metadata
+from cleaners.metadata import PageMetadata, byline_author, page_metadata
 from cleaners.rules import apply_rules
 from cleaners.settings import CleanerSettings
 
@@ -142,6 +142,9 @@ def _finish(raw_text: str, url: str, outlet: str | None, found: PageMetadata, hi
     lines = [line for line in lines if line]
     if found.title:
         lines = [line for line in lines if line != found.title] or lines
+    raw_chars = sum(map(len, lines))
+    if raw_chars < settings.min_chars:
+        return _reject(url, outlet, "too-short", f"{raw_chars} characters before cleaning (minimum {settings.min_chars})")
     kept, rule_counts = apply_rules(lines)
     if not kept:
         return _reject(url, outlet, "empty", f"every line was removed by the rules {sorted(rule_counts)}")
@@ -162,7 +165,7 @@ def _finish(raw_text: str, url: str, outlet: str | None, found: PageMetadata, hi
     document = {
         "url": url, "outlet": outlet, "title": found.title or hints.get("news:title") or hints.get("feed:title"),
         "text": text, "published": published, "date_source": date_source,
-        "author": found.author or hints.get("feed:author"), "lang": guess.lang, "script": guess.script,
+        "author": found.author or byline_author(raw_text) or hints.get("feed:author"), "lang": guess.lang, "script": guess.script,
         "encoding": encoding, "cleaner_version": CLEANER_VERSION, "text_hash": text_hash(text), "extra": extra,
     }
     return Cleaned(document=document, line_keys=page_keys(kept))

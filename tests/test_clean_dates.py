@@ -1,0 +1,73 @@
+"""Chinese dates: the local forms, relative times anchored at the fetch, and the source order."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from cleaners.dates import choose_published, date_from_text, date_from_url, parse_date
+from cleaners.pipeline import clean_html
+
+FETCHED = datetime(2024, 5, 26, 4, 0, tzinfo=timezone.utc)       # 12:00 in Beijing
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("发布时间：２０２４年５月２６日　１０：０９", "2024-05-26T10:09:00+08:00"),
+    ("2024年5月26日 10时09分", "2024-05-26T10:09:00+08:00"),
+    ("發佈時間：2024年05月26日 10時09分", "2024-05-26T10:09:00+08:00"),
+    ("二〇二四年五月二十六日", "2024-05-26T00:00:00+08:00"),
+    ("2024/5/6 下午3:05", "2024-05-06T15:05:00+08:00"),
+    ("2024-05-26T02:09:00Z", "2024-05-26T02:09:00+00:00"),
+    ("2024-05-26T10:09:00.000+0800", "2024-05-26T10:09:00+08:00"),
+    ("3小时前", "2024-05-26T09:00:00+08:00"),
+    ("昨天 10:20", "2024-05-25T10:20:00+08:00"),
+    ("前天", "2024-05-24T00:00:00+08:00"),
+    ("2024年13月40日", None),
+])
+def test_parse_date(text, expected):
+    parsed = parse_date(text, FETCHED)
+    assert (parsed.isoformat() if parsed else None) == expected
+
+
+def test_labelled_line_wins_over_an_earlier_unlabelled_date():
+    text = "2019年1月1日 星期二\n类别:国内 发布时间:2024-05-26 10:09:00 来源:每日看点快看\n正文"
+    assert date_from_text(text).isoformat() == "2024-05-26T10:09:00+08:00"
+
+
+@pytest.mark.parametrize("url,expected", [
+    ("http://www.xinhuanet.com/politics/2024-05/26/c_1130.htm", "2024-05-26"),
+    ("https://news.example.cn/a/20240526/t20240526_123.html", "2024-05-26"),
+    ("https://hk.example.com/epaper/2024-05/26/node_2.htm", "2024-05-26"),
+    ("https://example.com/news/12345.html", None),
+])
+def test_date_from_url(url, expected):
+    found = date_from_url(url)
+    assert (found.date().isoformat() if found else None) == expected
+
+
+def test_source_order_and_disagreement_over_a_day():
+    candidates = {"url": datetime(2024, 5, 20, tzinfo=timezone.utc), "meta": parse_date("2024-05-26 10:09"),
+                  "text": parse_date("2024年5月26日 09:00"), "jsonld": None}
+    published, source, disagreements = choose_published(candidates, FETCHED)
+    assert (published, source) == ("2024-05-26T10:09:00+08:00", "meta")
+    assert list(disagreements) == ["url"]
+
+
+def test_future_and_ancient_dates_are_not_believed():
+    published, source, _ = choose_published(
+        {"jsonld": parse_date("2031-01-01"), "meta": parse_date("1970-01-01"), "text": parse_date("2024-05-25")}, FETCHED)
+    assert source == "text" and published.startswith("2024-05-25")
+
+
+def test_page_dates_follow_the_documented_order():
+    body = ("<html><head><meta property='article:published_time' content='2024-05-25T22:00:00+08:00'>"
+            "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"datePublished\": \"2024-05-26T08:30:00+08:00\"}"
+            "</script></head><body><article><p>发布时间：2024年5月20日 08:00</p>" +
+            "".join(f"<p>重庆与香港两地在经贸投资、金融科技、文化旅游等方面的交流合作十分广泛，第{n}段。</p>" for n in range(8)) +
+            "</article></body></html>")
+    hints = {"news:publication_date": "2024-05-26T01:00:00+08:00"}
+    document = clean_html(body.encode(), "https://x.cn/2024/05/19/a.html", hints=hints, fetched_at=FETCHED).document
+    assert (document["published"], document["date_source"]) == ("2024-05-26T08:30:00+08:00", "jsonld")
+    assert set(document["extra"]["date_disagreements"]) == {"text", "url"}
+    assert "发布时间" not in document["text"]

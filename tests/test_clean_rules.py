@@ -1,0 +1,91 @@
+"""Each genre rule on real text: lines it must drop and lines it must keep (seeds and realdata pages)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaners.rules import apply_rules, rules
+
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "cleaners" / "seeds"
+RULES = {rule.name: rule for rule in rules()}
+
+# Article sentences from the seeds that no rule may touch.
+KEEP = [
+    "“得益于重庆普惠金融的良好发展环境和对企业科技创新的支持,我们成为最早一批进入重庆互联网金融行业的港资企业。”孟维欢说。",
+    "新华社重庆5月25日电题:共赴“山海之约”——渝港合作书写开放新篇章",
+    "新华社记者李晓婷、周思宇、赵佳乐",
+    "2023年5月,渝港合作会议第一次会议在重庆举行,渝港合作会议机制正式建立。",
+    "【香港商報訊】記者傅博、何璋報道：11月3日，2025硬科技創新大會深圳分會場暨校友活動在深圳舉行。",
+    "集聚渝商 促成合作項目64個",
+    "本次活动以“双城硬核·科技共链”为主题，由陕西省、西安市、深圳市相关部门共同主办。",
+    "5月14日,湖南—香港投融資對接洽談會在香港舉辦。會上, 一批重點項目簽約。",
+    "2024年，長沙新設外商投資企業 223家，同比增長 8.3%。",
+]
+
+DROP = {
+    "snapshot-footer": ["以上内容为资讯信息快照,由td.fyun.cc爬虫进行采集并收录,本站未对信息做任何修改,信息内容不代表本站立场。",
+                        "快照生成时间:2024-05-26 11:45:06", "本站信息快照查询为非营利公共服务,如有侵权请联系我们进行删除。",
+                        "信息原文地址:"],
+    "reprint-line": ["本文转自:新华网", "来源：新华网", "（來源：中央社）"],
+    "metadata-line": ["类别:国内\xa0发布时间:2024-05-26 10:09:00\xa0来源:每日看点快看", "發佈時間：2025年11月4日 08:00"],
+    "editor-credits": ["编辑：李宏伟 责编：吴磊", "一审:叶力 二审:汤馥铭 三审:吴迪", "審核：陳大文", "【责任编辑：严玉洁】"],
+    "photo-caption": ["西洽会香港展场 新重庆-重庆晨报记者 杨新宇 摄", "濟南高質量發展步伐不斷提速。濟南市政府新聞辦供圖",
+                      "圖為港洽周開幕式現場", "▲台南市永康分局報請台南地檢署檢察官相驗。（圖／記者林悅翻攝）"],
+    "comment-share-prompt": ["网友评论", "文明上网，理性发言", "扫码阅读手机版", "分享到：微信 微博", "Facebook Line Weibo Twitter 複製連結"],
+    "epaper-debris": ["日日", "勿", "尚", "引資", "強"],
+    "navigation": ["首页 - 新闻 - 北京 - 体育 - 娱乐 - 文化 - 房产", "汽车 >> 车坛动态 >> 业界新闻 | 新闻排行榜"],
+    "copyright": ["© 版权所有2000-2006，北京千龙新闻网络传播有限责任公司", "Copyright © 2024 香港商報 All rights reserved"],
+    "table-navigation": ["| 首页 | | 滚动 | | 国内 | | 国际 | | 财经 |"],
+}
+
+
+@pytest.mark.parametrize("rule_name,line", [(name, line) for name, lines in DROP.items() for line in lines])
+def test_rule_drops_its_genre_line(rule_name, line):
+    kept, counts = apply_rules(KEEP[:2] + [line] + KEEP[2:4])
+    assert line not in kept
+    assert counts.get(rule_name) == 1, counts
+
+
+def test_no_rule_touches_article_sentences():
+    kept, counts = apply_rules(list(KEEP))
+    assert kept == KEEP and counts == {}
+
+
+def test_trailing_credits_are_cut_and_the_sentence_kept():
+    line = "...高峰”,为加快建设具有全国影响力的教育强市谱写开放新篇章。(资讯)文/邓琢琳编辑:李宏伟责编:吴磊 审核:赵蕾"
+    kept, counts = apply_rules(KEEP[:3] + [line])
+    assert kept[-1].endswith("谱写开放新篇章。(资讯)文/邓琢琳") and counts["editor-credits-trailing"] == 1
+
+
+def test_seed_004_footer_and_related_links_go_and_the_story_stays():
+    lines = [line.strip() for line in (SEEDS / "004_23808ed94ab39eb3.txt").read_text("utf-8").splitlines() if line.strip()]
+    kept, counts = apply_rules(lines)
+    text = "\n".join(kept)
+    for gone in ("资讯信息快照", "快照生成时间", "信息原文地址", "更多关于国内的资讯", "2024-11-03 11:01:00", "共叙山海手足情",
+                 "扫码阅读手机版", "本文转自"):
+        assert gone not in text
+    assert kept[-1].startswith("“随着未来合作进一步加深")        # the story's last paragraph survives the list below it
+    assert counts["related-links"] >= 20 and counts["snapshot-footer"] == 4
+
+
+def test_seed_002_epaper_debris_goes_and_paragraphs_stay():
+    lines = [line.strip() for line in (SEEDS / "002_b0efb80cf71aa1ab.txt").read_text("utf-8").splitlines() if line.strip()]
+    kept, counts = apply_rules(lines)
+    assert counts == {"epaper-debris": 5}
+    assert "湘江澎湃,潮湧香江。" in kept and "日日" not in kept
+
+
+@pytest.mark.parametrize("seed", ["000_4834dbcc47b7c92d.txt", "001_b2decae2bf799c5f.txt", "003_aa87f2fadd5da3ec.txt"])
+def test_clean_seeds_lose_only_captions(seed):
+    lines = [line.strip() for line in (SEEDS / seed).read_text("utf-8").splitlines() if line.strip()]
+    kept, counts = apply_rules(lines)
+    assert set(counts) <= {"photo-caption"}
+    assert len(kept) >= len(lines) - 2
+
+
+def test_every_rule_is_named_and_says_what_it_removes():
+    for rule in rules():
+        assert rule.name and rule.removes
+    assert len(RULES) == len(rules())
