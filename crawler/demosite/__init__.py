@@ -31,8 +31,11 @@ Layout (one host; outlet name = path prefix = ``outlet`` in the ground truth):
 - ``/agg/`` 快看资讯网, UTF-8, articles ``/agg/news/{n}.html`` (no date in the URL; ``og:type`` says
   article): wire stories republished with seed 004's snapshot footer ("以上内容为资讯信息快照…",
   "快照生成时间", "本站信息快照查询为非营利公共服务…", "信息原文地址") and a related-links list.
-- Wire stories reappear on agg, morning and hk (Traditional via OpenCC s2hk), lightly edited; seed
-  001 (morning) and seed 004 (wire) are different stories on one topic sharing figures.
+- Wire stories reappear on agg, morning and hk (Traditional via OpenCC s2hk), lightly edited (the
+  ``variant``: reword, drop_paragraph, add_local, reparagraph, verbatim, s2hk, epaper); hk's own
+  stories appear both as web articles and in the e-paper. Hard negatives: seeds 000a (hk e-paper),
+  001 (morning) and 004 (wire) are three different stories with one ``topic`` (渝港合作) sharing
+  names and figures.
 - Every article and e-paper page has ETag and Last-Modified and answers 304 to If-None-Match /
   If-Modified-Since. ``/ground-truth.json`` (not linked) = ``site.ground_truth()``: one row per
   (page, story) with story, url, outlet, script, variant, topic, kind (article|epaper), published.

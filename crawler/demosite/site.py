@@ -43,6 +43,7 @@ class SiteBuilder:
         self.site = Site(base=base, scale=scale)
         self.rng = random.Random(f"newscorpus-demosite-copies-{scale}")
         self.stories = build_stories(scale)
+        self.topics = {story.id: story.topic for story in self.stories}
         self.copies = make_copies(self.stories, self.rng)
         self.by_outlet = {name: sorted((c for c in self.copies if c.outlet == name),
                                        key=lambda c: (c.published, c.path), reverse=True) for name in OUTLETS}
@@ -67,7 +68,7 @@ class SiteBuilder:
     def truth(self, copy: Copy, path: str, kind: str) -> None:
         self.site.ground_truth.append({
             "story": copy.story_id, "url": self.site.base + path, "outlet": copy.outlet, "script": copy.script,
-            "variant": copy.variant, "topic": copy.topic, "kind": kind, "published": render.iso(copy.published)})
+            "variant": copy.variant, "topic": self.topics[copy.story_id], "kind": kind, "published": render.iso(copy.published)})
 
     def articles(self, outlet: Outlet) -> None:
         copies = self.by_outlet[outlet.name]

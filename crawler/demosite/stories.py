@@ -28,6 +28,10 @@ REPUBLISH_CHANCE = {"agg": 0.6, "hk": 0.4, "morning": 0.3}
 # Publication windows ("a few weeks" each) between 2024-05 and 2025-11.
 DATE_WINDOWS = [(datetime(2024, 5, 6), 35), (datetime(2025, 5, 5), 35), (datetime(2025, 10, 20), 30)]
 
+# Seeds 000a, 001 and 004 are three different stories on one subject that share names and figures
+# (575亿, 19家, 3500家, 钟永喜): the hard negatives a dedup must keep apart.
+SEED_TOPICS = {"seed000a": "渝港合作", "seed001": "渝港合作", "seed004": "渝港合作", "seed000b": "湾区经贸",
+               "seed002": "湾区经贸", "seed003": "湾区经贸", "seed000c": "影视", "seed000d": "山东经济"}
 REPORTERS = ("王晓峰", "李佳", "张一鸣", "刘思远", "陈静", "赵文涛", "孙悦", "周航")
 Block = tuple[str, str]  # (kind, text): kind is "p" paragraph, "h" subheading or "cap" photo caption
 
@@ -93,7 +97,7 @@ def _seed_stories() -> list[Story]:
             id=raw["id"], title=raw["title"], blocks=[tuple(b) for b in raw["blocks"]],
             published=datetime.fromisoformat(raw["date"]) + timedelta(hours=hour, minutes=9),
             home=raw["home"], script="zh-Hant" if raw["home"] == "hk" else "zh-Hans",
-            topic="渝港合作" if raw["id"] in ("seed001", "seed004") else "灣區經貿" if raw["home"] == "hk" else "经济",
+            topic=SEED_TOPICS[raw["id"]],
             source=raw["source"], byline=raw.get("byline"), dateline=raw.get("dateline"),
             deck=raw.get("deck"), kicker=raw.get("kicker")))
     return stories
