@@ -6,13 +6,15 @@ import gzip
 import io
 import json
 
+import pyarrow.parquet as pq
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from conftest import run_cli
-from release_support import data_table, put_document, real_texts, set_clusters
 from corpus.store import utc_now
+from crawler.demosite import DemoSite
+from release_support import data_table, put_document, real_texts, set_clusters
 
 GONE = "https://hk.example.hk/news/gone.html"
 KEPT = "https://hk.example.hk/news/kept.html"
@@ -104,3 +106,30 @@ def test_takedown_needs_a_reason(workspace):
     assert result.returncode != 0 and "give a reason" in result.stderr
     listed = run_cli("releases", "--format", "json", home=workspace).stdout
     assert json.loads("[" + ",".join(listed.splitlines()) + "]") == []
+
+
+def test_purge_on_a_real_crawl_keeps_every_other_record_readable(workspace):
+    """Crawl the demo site, take one article down with --purge; the crawl's WARC stays valid."""
+    with DemoSite(scale=1, port=0) as site:
+        run_cli("crawl", "--start-url", site.url + "/", "--max-pages", "40", home=workspace)
+    run_cli("extract", home=workspace)
+    run_cli("dedup", home=workspace)
+    with workspace.open_store() as store:
+        fetches = store.execute("""SELECT f.warc_file, f.warc_offset, d.url FROM fetches f
+                                   LEFT JOIN documents d ON d.fetch_id = f.id
+                                   WHERE f.warc_file IS NOT NULL ORDER BY f.id""").fetchall()
+        gone = store.execute("SELECT url FROM documents ORDER BY id LIMIT 1").fetchone()[0]
+    run_cli("takedown", gone, "--reason", "court order", "--purge", home=workspace)
+
+    kinds = {}
+    for warc_file, offset, url in fetches:
+        kind, uri, _ = _record_at(workspace.warc_dir / warc_file, offset)
+        kinds[uri] = kind
+        assert kind == ("metadata" if url == gone else "response"), (uri, kind)
+    assert kinds[gone] == "metadata"
+    run_cli("extract", "--reextract", home=workspace)  # meets the tombstone, records an error, goes on
+    with workspace.open_store() as store:
+        assert store.execute("SELECT text FROM documents WHERE url = ?", (gone,)).fetchone()[0] == ""
+    run_cli("release", "--version", "v1", home=workspace)
+    released = pq.read_table(workspace.releases_dir / "v1" / "clusters.parquet")["url"].to_pylist()
+    assert gone not in released and len(released) > 5

@@ -21,22 +21,24 @@ from pathlib import Path
 from corpus.release.errors import ReleaseError
 
 TOMBSTONE_MARKER = b"newscorpus-takedown: purged"
+CONTENT_RECORDS = {"response", "resource", "conversion"}
 _READ = 1 << 16
 
 
 def blank_records(path: Path, offsets: list[int], allowed_uris: set[str]) -> int:
     """Replace the records at ``offsets`` of ``path`` by tombstones; return how many were blanked.
 
-    A record whose ``WARC-Target-URI`` is not in ``allowed_uris`` is refused (the store and the
-    file disagree), and a record that is already a tombstone is left as is.
+    Only records that hold page content are blanked (a tombstone is left as is, so purging twice
+    is harmless). A record whose ``WARC-Target-URI`` is not in ``allowed_uris`` is refused: the
+    store and the file disagree.
     """
     patches = []
     with open(path, "rb") as f:
         for offset in sorted(set(offsets)):
             length, record = _read_member(f, offset, path)
             headers = _warc_headers(record)
-            if headers.get("warc-type") == "metadata" and TOMBSTONE_MARKER in record:
-                continue
+            if headers.get("warc-type") not in CONTENT_RECORDS:
+                continue  # requests, revisits and earlier tombstones hold no page content
             if headers.get("warc-target-uri") not in allowed_uris:
                 raise ReleaseError(f"{path} at offset {offset} holds a record for {headers.get('warc-target-uri')!r}, "
                                    "not the taken-down URL; the store and the WARC disagree, nothing was purged")
