@@ -143,9 +143,18 @@ def test_every_ground_truth_url_serves_200_and_is_reachable_by_links(site, clien
     for row in truth:
         path = urlsplit(row["url"]).path
         assert client.get(row["url"])[0] == 200, row
-        if row["kind"] == "article":
-            assert path in reached, f"{path} is linked from nowhere"
+        assert path in reached, f"{path} is linked from nowhere"
     assert 150 <= len(reached) <= 400
+
+
+def test_listings_are_paginated_with_next_links(site, client):
+    for outlet, label in [("wire", "下一页"), ("morning", "下一页"), ("hk", "下一頁"), ("agg", "下一页")]:
+        _, headers, body = client.get(f"{site.url}/{outlet}/")
+        declared = headers["content-type"].partition("charset=")[2] or "gbk"
+        text = body.decode({"big5": "big5hkscs"}.get(declared, declared))
+        match = re.search(rf'<a href="([^"]+)">{label}</a>', text)
+        assert match, outlet
+        assert client.get(urljoin(site.url + f"/{outlet}/", match[1]))[0] == 200
 
 
 def test_big5_and_gbk_pages_decode_with_their_codecs(site, client):
