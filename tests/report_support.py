@@ -210,8 +210,10 @@ def add_crawl_run(db: sqlite3.Connection, site: str, fetches: list[tuple[str, in
     db.execute("INSERT OR IGNORE INTO sites VALUES (?, '{}', ?)", (site, now))
     run = db.execute("INSERT INTO crawl_runs (started_at, finished_at, status, sites) VALUES (?, ?, 'finished', ?)",
                      (now, now, json.dumps([site]))).lastrowid
-    ids = [db.execute("INSERT INTO fetches (run_id, url, site, kind, status, fetched_at, error) "
-                      "VALUES (?, ?, ?, 'article', ?, ?, ?)", (run, url, site, status, now, error)).lastrowid
+    ids = [db.execute("INSERT INTO fetches (run_id, url, site, kind, status, fetched_at, error, content_type, "
+                      "warc_file, warc_offset) VALUES (?, ?, ?, 'article', ?, ?, ?, 'text/html', ?, ?)",
+                      (run, url, site, status, now, error, None if error else "a.warc.gz", None if error else 0)
+                      ).lastrowid
            for url, status, error in fetches]
     return run, ids
 

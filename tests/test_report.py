@@ -41,6 +41,7 @@ def test_csv_and_json_hold_the_store_clusters(workspace):
     filled(workspace)
     out = make_report(workspace)
     expected = store_members(workspace)
+    urls = {doc_id: url for members in expected.values() for doc_id, url, *_ in members}
 
     with open(out / "clusters.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -48,19 +49,20 @@ def test_csv_and_json_hold_the_store_clusters(workspace):
     for row in rows:
         from_csv.setdefault(row["cluster_id"], []).append(
             (int(row["doc_id"]), row["url"], row["outlet"], row["published"], row["script"], float(row["similarity"]),
-             int(row["canonical"])))
-        assert row["is_canonical"] == str(int(row["doc_id"] == row["canonical"]))
+             int(row["canonical_doc_id"])))
+        assert row["canonical_url"] == urls[int(row["canonical_doc_id"])]
     assert {cid: sorted(m) for cid, m in from_csv.items()} == expected
 
     report = json.loads((out / "report.json").read_text("utf-8"))
     from_json = {c["cluster_id"]: sorted((m["doc_id"], m["url"], m["outlet"], m["published"], m["script"],
-                                          m["similarity"], c["canonical"]) for m in c["members"])
+                                          m["similarity"], c["canonical"]["doc_id"]) for m in c["members"])
                  for c in report["clusters"]}
     assert from_json == expected
     sizes = [c["size"] for c in report["clusters"]]
     assert sizes == sorted(sizes, reverse=True) and sizes[0] == 3
     for cluster in report["clusters"]:
-        assert cluster["members"][0]["doc_id"] == cluster["canonical"]
+        assert cluster["members"][0]["doc_id"] == cluster["canonical"]["doc_id"]
+        assert cluster["members"][0]["url"] == cluster["canonical"]["url"]
 
 
 def test_summary_counts_outlets_rejects_and_containments(workspace):
@@ -158,3 +160,14 @@ def test_since_release_lists_what_changed(workspace):
 
     missing = run_cli("report", "--since", "v9", home=workspace, check=False)
     assert missing.returncode == 1 and "no release 'v9'" in missing.stderr and "v1" in missing.stderr
+
+
+def test_csv_matches_export_clusters(workspace):
+    filled(workspace)
+    with open(make_report(workspace) / "clusters.csv", encoding="utf-8", newline="") as handle:
+        ours = list(csv.DictReader(handle))
+    exported = list(csv.DictReader(run_cli("export", "clusters", "--format", "csv", "--all", home=workspace)
+                                   .stdout.splitlines()))
+    shared = list(exported[0])
+    assert list(ours[0])[:len(shared)] == shared
+    assert sorted(tuple(row[k] for k in shared) for row in ours) == sorted(tuple(row.values()) for row in exported)

@@ -1,89 +1,114 @@
-"""The report in real headless Chromium: clusters render, filters narrow, diffs show, payloads stay text."""
+"""The report in real headless Chromium, from documents planted through the real CLI.
+
+ingest (hostile payloads in titles, outlets and article text) → dedup → report, then Chromium
+opens report.html from disk: clusters render, filters narrow them, the diff is shown, the script
+toggle works, and no payload runs while each stays visible as text.
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import opencc
 import pytest
 
-from conftest import run_cli
-from report_support import CHROMIUM, Chromium, fill_store
+from conftest import FIXTURES, run_cli
+from report_support import CHROMIUM, HOSTILE_TEXT, HOSTILE_TITLE, Chromium
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (CI installs Debian's chromium)")
 
 
-def cluster(cluster_id: str) -> str:
-    return f'.cluster[data-cluster-id="{cluster_id}"]'
+def articles() -> list[dict]:
+    texts = json.loads((FIXTURES / "report" / "articles.json").read_text("utf-8"))
+    to_hk = opencc.OpenCC("s2hk")
+    story = texts["chongqing"]
+    return [
+        {"url": "https://morning.example/a/1", "source": "morning", "title": "香港成西洽会首个主宾城",
+         "published": "2025-06-01T08:00:00+08:00", "text": story},
+        {"url": "https://hk.example/n/1", "source": "hk", "title": to_hk.convert("香港成西洽会首个主宾城"),
+         "published": "2025-06-02T08:00:00+08:00", "text": to_hk.convert(story)},
+        {"url": "https://agg.example/r/1", "source": "agg", "title": "香港成西洽会首个主宾城（转载）",
+         "published": "2025-06-03T08:00:00+08:00", "text": story + "\n本文转载自重庆晨报，版权归原作者所有。"},
+        {"url": "https://evil.example/x", "source": "<b>evil</b>", "title": HOSTILE_TITLE,
+         "published": "2025-05-20T08:00:00+08:00", "text": HOSTILE_TEXT + "\n" + texts["hk_a"]},
+        {"url": "https://hk.example/n/2", "source": "hk", "title": "港聞",
+         "published": "2025-05-21T08:00:00+08:00", "text": HOSTILE_TEXT + "\n" + texts["hk_a"]},
+        {"url": "https://wire.example/w/1", "source": "wire", "title": "天氣",
+         "published": "2025-06-05T08:00:00+08:00", "text": texts["hk_b"]},
+    ]
 
 
 @pytest.fixture(scope="module")
-def report_page(tmp_path_factory) -> str:
-    from corpus.workspace import Workspace
-
-    workspace = Workspace(tmp_path_factory.mktemp("browser") / "ws").ensure()
-    store = workspace.open_store()
-    with store.transaction() as db:
-        fill_store(db)
-    store.close()
-    run_cli("report", "--out", str(workspace.home / "report"), home=workspace)
-    return (workspace.home / "report" / "report.html").as_uri()
+def report(tmp_path_factory) -> dict:
+    home = tmp_path_factory.mktemp("browser") / "ws"
+    planted = home.parent / "articles.jsonl"
+    planted.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles()), "utf-8")
+    run_cli("ingest", str(planted), home=home)
+    run_cli("dedup", home=home)
+    run_cli("report", "--out", str(home / "report"), home=home)
+    data = json.loads((home / "report" / "report.json").read_text("utf-8"))
+    by_canonical = {c["members"][0]["url"]: c["cluster_id"] for c in data["clusters"]}
+    return {"page": (home / "report" / "report.html").as_uri(), "order": [c["cluster_id"] for c in data["clusters"]],
+            "story": by_canonical["https://morning.example/a/1"], "evil": by_canonical["https://evil.example/x"]}
 
 
 @pytest.fixture
-def browser(report_page):
+def browser(report):
     with Chromium() as chromium:
-        chromium.open(report_page)
+        chromium.open(report["page"])
         chromium.wait_for("document.querySelectorAll('.cluster').length > 0")
         yield chromium
+
+
+def card(cluster_id: str) -> str:
+    return f'.cluster[data-cluster-id="{cluster_id}"]'
 
 
 def shown_clusters(browser) -> list[str]:
     return browser.evaluate("[...document.querySelectorAll('.cluster')].map(c => c.dataset.clusterId)")
 
 
-def test_clusters_render_biggest_first_and_filters_narrow_them(browser):
-    assert shown_clusters(browser) == ["c-river", "c-covid", "c-evil", "c-weather"]
-    assert browser.evaluate("document.getElementById('count').textContent").startswith("4 of 4 clusters")
+def open_cluster(browser, cluster_id: str) -> None:
+    browser.click(f"{card(cluster_id)} .cluster-head")
+    browser.wait_for(f"document.querySelector('{card(cluster_id)} .diff')")
 
-    browser.type("#f-q", "长江")
+
+def test_the_planted_documents_were_deduplicated_as_expected(report):
+    assert len(report["order"]) == 3 and report["order"][0] == report["story"]
+
+
+def test_clusters_render_and_filters_narrow_them(browser, report):
+    assert shown_clusters(browser) == report["order"]
+    browser.type("#f-q", "西洽会")
     browser.wait_for("document.querySelectorAll('.cluster').length === 1")
-    assert shown_clusters(browser) == ["c-river"]
+    assert shown_clusters(browser) == [report["story"]]
+    assert browser.evaluate("document.getElementById('count').textContent").startswith("1 of 3 clusters")
 
-    browser.evaluate("document.getElementById('f-q').value = ''")
-    browser.type("#f-min", "3")
-    browser.wait_for("document.getElementById('count').textContent.startsWith('1 of 4')")
-    assert shown_clusters(browser) == ["c-river"]
-
-
-def test_a_cluster_opens_with_a_character_diff(browser):
-    browser.click(f"{cluster('c-river')} .cluster-head")
-    browser.wait_for(f"document.querySelector('{cluster('c-river')} .diff')")
-    rows = browser.evaluate(f"[...document.querySelectorAll('{cluster('c-river')} table.members tr')].length")
-    assert rows == 1 + 3  # header and three members
-    # The exact copy is shown first: nothing inserted. The aggregator's longer copy shows its addition.
-    assert browser.evaluate(f"document.querySelectorAll('{cluster('c-river')} .diff ins').length") == 0
-    browser.click(f"{cluster('c-river')} table.members tr:nth-child(4) .show-diff")
-    inserted = browser.wait_for(
-        f"[...document.querySelectorAll('{cluster('c-river')} .diff ins')].map(e => e.textContent).join('')")
-    assert inserted == "相关阅读：重庆新闻。"
+    browser.evaluate("const q = document.getElementById('f-q'); q.value = ''; q.dispatchEvent(new Event('input'))")
+    browser.wait_for("document.querySelectorAll('.cluster').length === 3")
+    browser.type("#f-min", "2")
+    browser.wait_for("document.querySelectorAll('.cluster').length === 2")
+    assert set(shown_clusters(browser)) == {report["story"], report["evil"]}
 
 
-def test_one_script_toggle_compares_traditional_as_simplified(browser):
-    covid = cluster("c-covid")
-    browser.click(f"{covid} .cluster-head")
-    browser.wait_for(f"document.querySelector('{covid} .diff')")
-    in_scripts = browser.evaluate(f"document.querySelectorAll('{covid} .diff ins').length")
-    assert in_scripts > 5  # 衞/卫, 輪/轮, … all differ character by character
+def test_the_diff_is_shown_and_the_script_toggle_compares_in_one_script(browser, report):
+    story = card(report["story"])
+    open_cluster(browser, report["story"])
+    assert browser.evaluate(f"document.querySelectorAll('{story} table.members tr').length") == 1 + 3
+    sides = browser.evaluate(f"[...document.querySelectorAll('{story} .diff .side')].map(s => s.textContent)")
+    assert len(sides) == 2 and "西洽会" in sides[0] and "西洽會" in sides[1]
+    marked = f"document.querySelectorAll('{story} .diff ins, {story} .diff del').length"
+    across_scripts = browser.evaluate(marked)
+    assert across_scripts > 10  # the Traditional copy differs from its Simplified original character by character
     browser.click("#f-simplified")
-    browser.wait_for(f"document.querySelector('{covid} .diff-caption').textContent.includes('Simplified')")
-    inserted = browser.evaluate(f"[...document.querySelectorAll('{covid} .diff ins')].map(e => e.textContent)")
-    assert inserted == ["（完）"]
-    assert browser.evaluate(f"document.querySelectorAll('{covid} .diff del').length") == 0
+    browser.wait_for(f"document.querySelector('{story} .diff-caption').textContent.includes('Simplified')")
+    assert browser.evaluate(marked) < across_scripts / 5
 
 
-def test_hostile_article_text_executes_nothing_and_stays_visible(browser):
+def test_hostile_text_executes_nothing_and_stays_visible(browser, report):
     title = browser.evaluate("document.title")
-    browser.click(f"{cluster('c-evil')} .cluster-head")
-    browser.wait_for(f"document.querySelector('{cluster('c-evil')} .diff')")
-    browser.click(f"{cluster('c-evil')} table.members tr:nth-child(3) .show-diff")
+    open_cluster(browser, report["evil"])
     marks = browser.evaluate("""({
         pwned: window.__pwned === undefined ? null : String(window.__pwned),
         bodyMark: document.body.getAttribute('data-pwned'),
@@ -91,13 +116,34 @@ def test_hostile_article_text_executes_nothing_and_stays_visible(browser):
         imgs: document.querySelectorAll('img').length,
         svgInClusters: document.querySelectorAll('#clusters svg').length,
         scripts: document.scripts.length,
-        javascriptLinks: document.querySelectorAll('a[href^="javascript"]').length,
         text: document.getElementById('clusters').innerText,
     })""")
     assert marks["pwned"] is None and marks["bodyMark"] is None
     assert marks["title"] == title and "PWNED" not in title
-    assert (marks["imgs"], marks["svgInClusters"], marks["scripts"], marks["javascriptLinks"]) == (0, 0, 2, 0)
-    # The payloads are shown to the editor as the text they are.
-    assert "<script>document.title='PWNED-title'</script>港聞" in marks["text"]
-    assert "<img src=x onerror=" in marks["text"]
-    assert "javascript:alert(1)" in marks["text"]
+    assert (marks["imgs"], marks["svgInClusters"], marks["scripts"]) == (0, 0, 2)
+    assert HOSTILE_TITLE in marks["text"] and "<b>evil</b>" in marks["text"]
+    assert "<img src=x onerror=" in marks["text"] and "<script>window.__pwned='script'" in marks["text"]
+
+
+def test_only_http_links_and_they_open_safely(browser, report):
+    open_cluster(browser, report["story"])
+    links = browser.evaluate("[...document.querySelectorAll('#clusters a')].map(a => [a.protocol, a.rel, a.target])")
+    assert links and all(link == ["https:", "noopener noreferrer", "_blank"] for link in links)
+
+
+def test_unsafe_urls_are_not_links(tmp_path):
+    """A document whose URL is `javascript:` (only possible by writing the store directly) shows as text."""
+    from corpus.workspace import Workspace
+    from report_support import fill_store
+
+    workspace = Workspace(tmp_path / "ws").ensure()
+    with workspace.open_store() as store, store.transaction() as db:
+        fill_store(db)
+    run_cli("report", "--out", str(tmp_path / "r"), home=workspace)
+    with Chromium() as browser:
+        browser.open(Path(tmp_path / "r" / "report.html").as_uri())
+        browser.click(f"{card('c-evil')} .cluster-head")
+        browser.wait_for(f"document.querySelector('{card('c-evil')} .diff')")
+        text = browser.evaluate("document.getElementById('clusters').innerText")
+        assert "javascript:alert(1)" in text
+        assert browser.evaluate("document.querySelectorAll('a[href^=\"javascript\"]').length") == 0

@@ -38,6 +38,8 @@ def test_status_of_a_filled_workspace(workspace):
             ("https://hk.example/news/2.htm", 200, None),   # fetched, not extracted yet
             ("https://hk.example/news/3.htm", None, "timeout")])
         db.execute("UPDATE documents SET fetch_id = ? WHERE url = 'https://hk.example/news/1.htm'", (extracted,))
+        db.execute("INSERT INTO extractions VALUES (?, 'https://hk.example/news/1.htm', 'hk', 'document', NULL, "
+                   "'test', '2025-06-01T00:00:00+00:00')", (extracted,))
     store.close()
     run_cli("release", "--version", "v1", home=workspace)
     store = workspace.open_store()

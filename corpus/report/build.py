@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from corpus import __version__
+from corpus.dedup.export import CSV_FIELDS as EXPORT_CSV_FIELDS
 from corpus.report.collect import ReportData, collect
 from corpus.report.errors import ReportError
 from corpus.report.render import render_html
@@ -25,8 +26,8 @@ from corpus.report.sections import extra_sections
 from corpus.report.settings import ReportSettings
 from corpus.workspace import Workspace
 
-CSV_FIELDS = ("cluster_id", "cluster_size", "canonical", "is_canonical", "doc_id", "url", "outlet", "published",
-              "script", "similarity", "method", "title")
+# The columns of `newscorpus export clusters --format csv`, then what the report adds.
+CSV_FIELDS = (*EXPORT_CSV_FIELDS, "cross_script", "title")
 # A spreadsheet runs a cell starting with one of these as a formula; scraped titles must not.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LATEST = "latest.html"
@@ -149,8 +150,9 @@ def write_csv(path: Path, data: ReportData) -> None:
         for cluster in data.clusters:
             for member in cluster["members"]:
                 writer.writerow({
-                    "cluster_id": cluster["cluster_id"], "cluster_size": cluster["size"],
-                    "canonical": cluster["canonical"], "is_canonical": int(member["doc_id"] == cluster["canonical"]),
+                    "cluster_id": cluster["cluster_id"], "canonical_doc_id": cluster["canonical"]["doc_id"],
+                    "canonical_url": cluster["canonical"]["url"], "canonical_reason": cluster["canonical_reason"],
+                    "size": cluster["size"], "cross_script": int(cluster["cross_script"]),
                     **{k: member[k] for k in ("doc_id", "url", "outlet", "published", "script", "similarity",
                                               "method")},
                     "title": defuse_formula(member["title"]),

@@ -14,10 +14,11 @@ SIMPLIFIED = "zh-Hans"
 
 # Cluster members in report order: biggest clusters first, the canonical first inside each.
 MEMBERS_SQL = """
-SELECT cm.cluster_id, c.canonical_doc_id, c.canonical_reason, cm.doc_id, cm.similarity, cm.method,
-       d.url, d.outlet, d.published, d.script, d.title
+SELECT cm.cluster_id, c.canonical_doc_id, cd.url AS canonical_url, c.canonical_reason, cm.doc_id, cm.similarity,
+       cm.method, d.url, d.outlet, d.published, d.script, d.title
 FROM cluster_members cm
 JOIN clusters c ON c.id = cm.cluster_id
+JOIN documents cd ON cd.id = c.canonical_doc_id
 JOIN documents d ON d.id = cm.doc_id
 ORDER BY cm.cluster_id, cm.doc_id = c.canonical_doc_id DESC, cm.similarity DESC, d.published, cm.doc_id
 """
@@ -69,14 +70,19 @@ def scalar(db: sqlite3.Connection, sql: str, params: tuple = ()) -> int:
 
 
 def read_clusters(db: sqlite3.Connection) -> list[dict]:
-    """Every cluster with its members, biggest first (ties by id, so the order is stable)."""
+    """Every cluster with its members, biggest first (ties by id, so the order is stable).
+
+    The record is the one ``newscorpus export clusters`` writes (cluster_id, canonical {doc_id, url},
+    canonical_reason, size, members), plus ``cross_script`` and each member's title.
+    """
     by_id: dict[str, dict] = {}
     for row in db.execute(MEMBERS_SQL):
         cluster = by_id.get(row["cluster_id"])
         if cluster is None:
             cluster = by_id[row["cluster_id"]] = {
-                "cluster_id": row["cluster_id"], "size": 0, "canonical": row["canonical_doc_id"],
-                "canonical_reason": row["canonical_reason"], "cross_script": False, "members": []}
+                "cluster_id": row["cluster_id"],
+                "canonical": {"doc_id": row["canonical_doc_id"], "url": row["canonical_url"]},
+                "canonical_reason": row["canonical_reason"], "size": 0, "cross_script": False, "members": []}
         cluster["members"].append({name: row[name] for name in MEMBER_FIELDS})
     for cluster in by_id.values():
         cluster["size"] = len(cluster["members"])

@@ -29,13 +29,13 @@ SELECT n.name,
 FROM names n ORDER BY n.name
 """
 
-# The newest successful fetch of each article URL that neither a document nor a reject came from.
+# Fetches the extract stage will take next time (the selection of corpus/extract.py).
 UNEXTRACTED_SQL = """
 SELECT count(*) FROM fetches f
-WHERE f.kind = 'article' AND f.status = 200 AND f.error IS NULL
-  AND f.id = (SELECT max(g.id) FROM fetches g WHERE g.url = f.url AND g.status = 200)
-  AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.fetch_id = f.id)
-  AND NOT EXISTS (SELECT 1 FROM rejects r WHERE r.fetch_id = f.id)
+WHERE f.status = 200 AND f.warc_file IS NOT NULL AND f.warc_offset IS NOT NULL
+  AND (f.content_type IS NULL OR f.content_type LIKE '%html%')
+  AND (f.kind IS NULL OR f.kind NOT IN ('listing', 'sitemap', 'feed'))
+  AND f.id NOT IN (SELECT fetch_id FROM extractions)
 """
 
 UNDEDUPLICATED_SQL = """
