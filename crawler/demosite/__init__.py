@@ -15,7 +15,7 @@ Layout (one host; outlet name = path prefix = ``outlet`` in the ground truth):
 - ``/`` links to the four outlet homes. ``/robots.txt``: ``Disallow: /private/`` and
   ``Sitemap: {base}/sitemap_index.xml``, which lists ``/wire/sitemap-news.xml`` (Google News sitemap
   with ``news:publication_date`` and ``news:title``) and ``/{hk,morning,agg}/sitemap.xml``.
-- Every outlet home ``/{outlet}/`` is page 1 of its listing (newest first, 20 a page), continued at
+- Every outlet home ``/{outlet}/`` is page 1 of its listing (newest first, 15 a page), continued at
   ``/{outlet}/list_{n}.html`` by "下一页" ("下一頁" on hk) links, and autodiscovers its feed with
   ``<link rel="alternate">``: RSS 2.0 at ``/{wire,morning,hk}/rss.xml``, Atom at ``/agg/atom.xml``
   (all feeds and sitemaps UTF-8).

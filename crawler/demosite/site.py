@@ -20,7 +20,7 @@ from crawler.demosite.pages import STRUCTURE_DATE, Page, etag_of, html_page, to_
 from crawler.demosite.render import Copy
 from crawler.demosite.stories import build_stories, related_pool
 
-LISTING_PAGE_SIZE = 20
+LISTING_PAGE_SIZE = 15
 FEED_SIZE = 50
 EPAPER_STORIES_PER_NODE = 2
 EPAPER_SECTIONS = ("要聞", "港聞", "大灣區", "中國", "財經", "副刊", "體育", "國際")
