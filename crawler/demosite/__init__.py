@@ -6,8 +6,8 @@
 
 Also ``python -m crawler.demosite --port 0 --scale 1`` and ``newscorpus demo-site`` (first stdout
 line: the URL). Built from the five seed documents and a THUCNews sample (``data/SOURCE.md``);
-the same scale always gives the same pages. Scale 1 is 166 pages (112 articles, 20 e-paper stories);
-each unit of scale adds ~110 articles: ``--scale 50`` gives 5,558 article pages (6,295 pages in
+the same scale always gives the same pages. Scale 1 is 168 pages (112 articles, 20 e-paper stories);
+each unit of scale adds ~110 articles: ``--scale 50`` gives 5,558 article pages (6,388 pages in
 all), enough for the crawl benchmark.
 
 Layout (one host; outlet name = path prefix = ``outlet`` in the ground truth):
