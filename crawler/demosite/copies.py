@@ -6,7 +6,8 @@ import random
 from datetime import datetime, timedelta
 
 from crawler.demosite.edits import outlet_copy, to_traditional
-from crawler.demosite.outlets import EDITORS, OUTLETS
+from crawler.demosite.faults import FAULTS
+from crawler.demosite.outlets import EDITORS, OUTLETS, Outlet
 from crawler.demosite.render import Copy
 from crawler.demosite.stories import Story
 
@@ -63,6 +64,26 @@ def _meta_style(outlet: str, count: int) -> tuple[str, str | None]:
     return [("og-time", "gb2312"), ("text-only", "gb2312"), ("text-only", None)][count % 3]
 
 
+def article_encoding(copy: Copy, outlet: Outlet) -> tuple[str, str | None]:
+    """(codec the bytes are written with, charset in the Content-Type header) of an article page."""
+    if copy.path == FAULTS["charset_declares_gb2312_is_utf8"]:
+        return "utf-8", None
+    if copy.path == FAULTS["charset_declares_utf8_is_gbk"]:
+        return "gbk", "utf-8"
+    if outlet.name == "morning":
+        return outlet.codec, "gbk" if copy.meta == "og-time" else None
+    return outlet.codec, outlet.charset
+
+
+def _mislabel(copy: Copy) -> Copy:
+    """The two articles whose charset declaration lies (see ``FAULTS``) say so in their variant."""
+    if copy.path == FAULTS["charset_declares_gb2312_is_utf8"]:
+        copy.charset, copy.variant = "gb2312", copy.variant + "+declares-gb2312-is-utf8"
+    elif copy.path == FAULTS["charset_declares_utf8_is_gbk"]:
+        copy.charset, copy.variant = "utf-8", copy.variant + "+declares-utf8-is-gbk"
+    return copy
+
+
 def make_copies(stories: list[Story], rng: random.Random) -> list[Copy]:
     copies, counts = [], {name: 0 for name in OUTLETS}
     for index, story in enumerate(stories):
@@ -77,13 +98,13 @@ def make_copies(stories: list[Story], rng: random.Random) -> list[Copy]:
             meta, charset = _meta_style(outlet, counts[outlet])
             counts[outlet] += 1
             trad = outlet == "hk"
-            copies.append(Copy(
+            copies.append(_mislabel(Copy(
                 story_id=story.id, outlet=outlet, path=article_path(outlet, story, index, when), title=title,
                 blocks=blocks, variant=variant, published=when, script="zh-Hant" if trad else "zh-Hans",
                 topic=to_traditional(story.topic) if trad else story.topic,
                 byline=_convert(story.byline, trad), dateline=_convert(_dateline(story, outlet), trad),
                 credit=_credit(story, outlet), editor=_editor(outlet, rng), meta=meta, charset=charset,
-                deck=story.deck, kicker=story.kicker))
+                deck=story.deck, kicker=story.kicker)))
     return copies
 
 

@@ -44,7 +44,7 @@ def oversized_page() -> Page:
     row = "<p>资讯归档：本页收录全部历史资讯条目，内容持续更新。</p>\n".encode("utf-8")
     body = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>全部资讯归档</title></head><body>\n'.encode()
     body += row * (OVERSIZED_BYTES // len(row) + 1) + b"</body></html>\n"
-    return Page(200, body, "text/html; charset=utf-8", to_utc(STRUCTURE_DATE), etag_of(body[:4096]))
+    return Page(200, body, "text/html; charset=utf-8", to_utc(STRUCTURE_DATE), etag_of(body))
 
 
 def calendar_page(year: int, month: int) -> Page:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from crawler.demosite import feeds, render
-from crawler.demosite.copies import make_copies
+from crawler.demosite.copies import article_encoding, make_copies
 from crawler.demosite.edits import outlet_copy, to_traditional
 from crawler.demosite.faults import FAULTS, REDIRECT_TARGET_STORY, SLOW_SECONDS, oversized_page, tiny_png
 from crawler.demosite.outlets import OUTLETS, Outlet
@@ -76,10 +76,6 @@ class SiteBuilder:
             neighbours = [copies[(position + step) % len(copies)] for step in range(1, 6) if len(copies) > step]
             hot = [(c.path, c.title) for c in neighbours]
             renderer = self.article_renderer(outlet, hot, neighbours)
-            if copy.path == FAULTS["charset_declares_gb2312_is_utf8"]:
-                copy.charset, copy.variant = "gb2312", copy.variant + "+declares-gb2312-is-utf8"
-            if copy.path == FAULTS["charset_declares_utf8_is_gbk"]:
-                copy.charset, copy.variant = "utf-8", copy.variant + "+declares-utf8-is-gbk"
             self.site.articles[copy.path] = (copy, renderer)
             self.add(copy.path, renderer(copy))
             self.truth(copy, copy.path, "article")
@@ -93,14 +89,7 @@ class SiteBuilder:
                 original = base + wire_paths.get(copy.story_id, copy.path)
                 tail = render.snapshot_tail(copy, related, original, SNAPSHOT_CRAWLER_HOST)
             text = render.article_page(copy, outlet, base, hot, tail)
-            if copy.path == FAULTS["charset_declares_gb2312_is_utf8"]:
-                return html_page(text, "utf-8", None, copy.published)
-            if copy.path == FAULTS["charset_declares_utf8_is_gbk"]:
-                return html_page(text, "gbk", "utf-8", copy.published)
-            header = {"hk": "big5", "wire": "utf-8", "agg": "utf-8"}.get(outlet.name)
-            if outlet.name == "morning" and copy.meta == "og-time":
-                header = "gbk"
-            return html_page(text, outlet.codec, header, copy.published)
+            return html_page(text, *article_encoding(copy, outlet), copy.published)
         return render_copy
 
     def _related(self, neighbours: list[Copy]) -> list[dict]:
