@@ -32,7 +32,9 @@ _ABSOLUTE = re.compile(
     r"(?:\s*(?:T|\s)?\s*(上午|下午|晚上|凌晨)?\s*(\d{1,2})\s*[:时時点點]\s*(\d{1,2})\s*分?(?:\s*:?\s*(\d{1,2})\s*秒?)?)?"
     r"(?:\.\d+)?(?:\s*(Z|[+-]\d{2}:?\d{2}))?")
 _CN_NUMERAL_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
-_RELATIVE = re.compile(r"(\d+)\s*(秒|分钟|分鐘|小时|小時|天|日)前|(刚刚|剛剛)|(今天|今日|昨天|昨日|前天)\s*(\d{1,2}:\d{2})?")
+# Day words count only with a clock time: "今日比賽" or "昨日下午" in prose are not timestamps.
+_RELATIVE = re.compile(r"(\d+)\s*(秒|分钟|分鐘|小时|小時|天|日)前|(刚刚|剛剛)|(今天|今日|昨天|昨日|前天)\s*(\d{1,2}:\d{2})")
+RELATIVE_LINE_CHARS = 20   # an unlabelled relative time must be (nearly) the whole line
 _LABELLED = re.compile(r"(发布时间|發佈時間|發布時間|发布日期|發佈日期|发表时间|發表時間|出版日期|时间|時間|日期|来源|來源)\s*[:：]?")
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _URL_MONTH_DAY = re.compile(r"/((?:19|20)\d{2})-?(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/")
@@ -94,22 +96,32 @@ def _relative(text: str, anchor: datetime) -> datetime | None:
         return (local - timedelta(**{step: int(amount)})).replace(microsecond=0)
     back = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}[day_word]
     day = local - timedelta(days=back)
-    hour, minute = (int(part) for part in clock.split(":")) if clock else (0, 0)
+    hour, minute = (int(part) for part in clock.split(":"))
     if hour > 23 or minute > 59:
         return None
     return day.replace(hour=hour, minute=minute, second=0, microsecond=0)
 
 
-def date_from_text(text: str, anchor: datetime | None = None, head_chars: int = 3000) -> datetime | None:
-    """A labelled date line first (发布时间：…), else the first full date near the top of the text."""
+def labelled_date(text: str, anchor: datetime | None = None, head_chars: int = 3000) -> datetime | None:
+    """The date after a label (发布时间：…, 來源：… 2024-05-26) near the top of the text."""
     head = text[:head_chars]
     for match in _LABELLED.finditer(head):
         found = parse_date(head[match.end(): match.end() + 40], anchor)
         if found:
             return found
-    for line in head.splitlines():
+    return None
+
+
+def date_from_text(text: str, anchor: datetime | None = None, head_chars: int = 3000,
+                   page_text: str = "") -> datetime | None:
+    """A labelled date in the article text, then in the whole page (the date line often sits outside
+    the extracted body), else the first short line of the article text that holds a date."""
+    found = labelled_date(text, anchor, head_chars) or labelled_date(page_text, anchor, head_chars * 3)
+    if found:
+        return found
+    for line in text[:head_chars].splitlines():
         if len(line) <= 60:
-            found = parse_date(line, anchor)
+            found = parse_date(line, anchor if len(line) <= RELATIVE_LINE_CHARS else None)
             if found:
                 return found
     return None

@@ -29,6 +29,7 @@ class PageMetadata:
     title: str | None = None
     author: str | None = None
     dates: dict[str, datetime | None] = field(default_factory=dict)   # jsonld, meta
+    page_text: str = ""      # the whole page's text, where date lines outside the article are found
 
 
 def _meta_map(tree: HtmlElement) -> dict[str, str]:

@@ -35,6 +35,7 @@ DEFAULT_SETTINGS = CleanerSettings()
 _TRAFILATURA_CONFIG = use_config()
 _TRAFILATURA_CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
 
+PAGE_TEXT_CHARS = 20_000   # how much of the whole page's text is searched for a labelled date
 # Hints the crawler keeps in urls.hints (contracts.md), by date source.
 HINT_DATE_KEYS = {"sitemap": "news:publication_date", "feed": "feed:published"}
 
@@ -115,8 +116,9 @@ def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header
         extracted = trafilatura.baseline(tree)[1]
     if not extracted:
         return _reject(url, outlet, "empty", "trafilatura found no main text")
-    return _finish(extracted, url, outlet, page_metadata(tree), hints or {}, _parse_time(fetched_at),
-                   used_encoding, settings)
+    found = page_metadata(tree)
+    found.page_text = tree.xpath("string(//body)")[:PAGE_TEXT_CHARS] if tree.find(".//body") is not None else ""
+    return _finish(extracted, url, outlet, found, hints or {}, _parse_time(fetched_at), used_encoding, settings)
 
 
 def clean_text(text: str, url: str, outlet: str | None = None, *, title: str | None = None,
@@ -175,7 +177,7 @@ def _published(found: PageMetadata, raw_text: str, url: str, hints: dict, fetche
     candidates = dict(found.dates)
     for source, key in HINT_DATE_KEYS.items():
         candidates[source] = parse_date(hints.get(key))
-    candidates["text"] = date_from_text(raw_text, fetched_at)
+    candidates["text"] = date_from_text(raw_text, fetched_at, page_text=found.page_text)
     candidates["url"] = date_from_url(url)
     return choose_published(candidates, fetched_at)
 

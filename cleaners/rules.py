@@ -179,7 +179,7 @@ _RULES: tuple[Rule, ...] = (
     LineRule(
         "reprint-line", "reprint/source lines (本文转自：新华网, 来源：…, 转载请注明出处)",
         re.compile(r"^[（(【\[]?\s*(本文)?(转自|轉自|转载自|轉載自|来源|來源|稿源|出处|出處)\s*[:：]"
-                   r"|转载请注明|轉載請註明|本文来源[:：]"), max_chars=60),
+                   r"|转载请注明|轉載請註明|本文来源[:：]|本站转载|本站轉載|仅供读者参考|僅供讀者參考"), max_chars=80),
     LineRule(
         "metadata-line", "page metadata lines (类别:国内 发布时间:… 来源:…, 字号, 浏览次数)",
         re.compile(r"(发布时间|發佈時間|發布時間|发布日期|發佈日期|更新时间|更新時間|时间|時間|日期)\s*[:：]\s*\d"
