@@ -52,13 +52,22 @@ def sweep(store: Store, outlets: set[str], new_doc_ids: set[int], settings: Clea
             grew = bool(current - before)
             db.execute("DELETE FROM outlet_boilerplate WHERE outlet = ?", (outlet,))
             db.executemany("INSERT INTO outlet_boilerplate VALUES (?, ?)", [(outlet, key) for key in current])
-            rows = db.execute("SELECT id, text, extra FROM documents WHERE outlet = ? AND source = 'crawl'",
-                              (outlet,)).fetchall()
-            for doc_id, text, extra in rows:
-                if not grew and doc_id not in new_doc_ids:
-                    continue
+            for doc_id, text, extra in _documents(db, outlet, None if grew else new_doc_ids):
                 removed_total += _strip(db, doc_id, text, extra, current)
     return removed_total
+
+
+def _documents(db: sqlite3.Connection, outlet: str, only: set[int] | None) -> list[tuple]:
+    """The outlet's crawled documents, or only those among ``only`` (the ones written this run)."""
+    sql = "SELECT id, text, extra FROM documents WHERE outlet = ? AND source = 'crawl'"
+    if only is None:
+        return db.execute(sql, (outlet,)).fetchall()
+    ids = sorted(only)
+    found = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start: start + 500]
+        found += db.execute(f"{sql} AND id IN ({','.join('?' * len(chunk))})", (outlet, *chunk)).fetchall()
+    return found
 
 
 def _strip(db: sqlite3.Connection, doc_id: int, text: str, extra: str | None, boilerplate: set[int]) -> int:

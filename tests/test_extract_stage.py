@@ -115,3 +115,43 @@ def test_a_broken_warc_record_is_an_error_not_a_crash(workspace):
 def test_extract_without_a_store_says_what_to_do(tmp_path):
     result = run_cli("extract", home=tmp_path / "nowhere", check=False)
     assert result.returncode != 0 and "crawl first" in result.stderr
+
+
+def test_a_killed_extract_resumes_without_doing_anything_twice(workspace):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+
+    pages = []
+    for number, page in enumerate(_morning_pages(12) * 30):
+        pages.append(Page(page.url.replace(".html", f"-{number}.html"), page.body, site="morning"))
+    write_crawl(workspace, pages)
+    process = subprocess.Popen([sys.executable, "-m", "corpus.cli", "--home", str(workspace.home), "extract",
+                                "--workers", "1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    done = 0
+    while time.monotonic() < deadline and process.poll() is None:
+        db = sqlite3.connect(workspace.db_path)
+        try:
+            done = db.execute("SELECT count(*) FROM extractions").fetchone()[0]
+        except sqlite3.OperationalError:
+            done = 0                      # not migrated yet
+        db.close()
+        if done:
+            break
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert 0 < done < len(pages), "the kill should land between two batches"
+
+    summary = json.loads(run_cli("extract", "--json", home=workspace).stdout)
+    assert summary["fetches"] == len(pages) - done
+    db = sqlite3.connect(workspace.db_path)
+    assert db.execute("SELECT count(*), count(DISTINCT fetch_id) FROM extractions").fetchone() == (len(pages), len(pages))
+    assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == len(pages)
+    assert db.execute("SELECT pages FROM outlet_pages WHERE outlet = 'morning'").fetchone()[0] == len(pages)
+    db.close()
