@@ -32,7 +32,7 @@ import pyarrow as pa  # noqa: E402
 
 from corpus.release import ReleaseSettings, make_release, verify_release  # noqa: E402
 from corpus.release.tables import write_table  # noqa: E402
-from corpus.release.snapshot import _MEMBERS_SQL  # noqa: E402
+from corpus.release.snapshot import MEMBERS_SQL  # noqa: E402
 from corpus.store import utc_now  # noqa: E402
 from corpus.workspace import Workspace  # noqa: E402
 
@@ -97,7 +97,7 @@ def unique_text_ratio(work: Path) -> float:
 def read_baseline(ws: Workspace) -> float:
     started = time.perf_counter()
     with ws.open_store() as store:
-        for _ in store.execute(_MEMBERS_SQL):
+        for _ in store.execute(MEMBERS_SQL):
             pass
     return time.perf_counter() - started
 

@@ -12,8 +12,6 @@ import os
 import shutil
 import tempfile
 import time
-from collections import Counter
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -24,12 +22,14 @@ from corpus.release.card import render_card
 from corpus.release.catalog import MANIFEST, TEMP_PREFIX, default_version, list_releases, validate_version
 from corpus.release.changes import CLUSTERS_FILE, compute_changes, count_changes, read_members, render_changes_markdown
 from corpus.release.configuration import dedup_configuration
+from corpus.release.counts import ReleaseCounts
 from corpus.release.errors import ReleaseError
 from corpus.release.manifest import describe_files, write_json
 from corpus.release.settings import ReleaseSettings
+from corpus.release.shards import ShardWriter
 from corpus.release.snapshot import check_deduplicated, iter_stories, taken_down_urls
-from corpus.release.tables import (CHANGES_SCHEMA, CLUSTERS_SCHEMA, DOCUMENTS_SCHEMA, cluster_rows, document_row,
-                                   fsync_file, row_bytes, write_table)
+from corpus.release.tables import (CHANGES_SCHEMA, CLUSTERS_SCHEMA, cluster_rows, document_row, fsync_file, row_bytes,
+                                   write_table)
 from corpus.runlock import RunLock, WorkspaceBusy
 from corpus.store import utc_now
 from corpus.workspace import Workspace
@@ -99,13 +99,13 @@ def _build(workspace, build, version, parent, notes, settings, progress) -> None
         try:
             check_deduplicated(db)
             taken_down = taken_down_urls(db)
-            stats, members = _write_stories(db, build, taken_down, settings, progress, pause)
+            counts, members = _write_stories(db, build, taken_down, settings, progress, pause)
             dedup = dedup_configuration(db)
         finally:
             db.execute("COMMIT")
     finally:
         store.close()
-    configuration = _configuration(stats.pop("by_cleaner_version"), dedup, settings)
+    configuration = _configuration(dict(sorted(counts.cleaner_versions.items())), dedup, settings)
     write_table(members, CLUSTERS_SCHEMA, build / CLUSTERS_FILE, settings)
     pause()
     changes = compute_changes(read_members(parent.path) if parent else [], members, taken_down)
@@ -119,7 +119,7 @@ def _build(workspace, build, version, parent, notes, settings, progress) -> None
         "notes": notes,
         "newscorpus_version": __version__,
         "configuration": configuration,
-        "counts": stats,
+        "counts": counts.as_dict(),
         "changes": count_changes(changes),
     }
     (build / "README.md").write_text(render_card(manifest), "utf-8")
@@ -140,75 +140,22 @@ def _configuration(cleaner_versions: dict, dedup: dict | None, settings: Release
 
 
 def _write_stories(db, build: Path, taken_down: set[str], settings: ReleaseSettings, progress, pause):
-    """Write the data shards; return the counts for the manifest and the rows of clusters.parquet."""
-    data_dir = build / DATA_DIR
-    data_dir.mkdir()
-    shards: list[Path] = []
-    rows, size, members = [], 0, []
-    outlets, langs, scripts = Counter(), Counter(), Counter()
-    pages, sources, cleaners = Counter(), Counter(), Counter()
-    published = []
+    """Write the data shards; return the counts and the rows of clusters.parquet."""
+    (build / DATA_DIR).mkdir()
 
-    def flush():
-        nonlocal rows, size
-        path = data_dir / f"part-{len(shards):05d}.parquet"
-        write_table(rows, DOCUMENTS_SCHEMA, path, settings)
-        shards.append(path)
+    def after_shard(rows: int) -> None:
         if progress:
-            progress(len(rows))
-        rows, size = [], 0
+            progress(rows)
         pause()
 
+    shards = ShardWriter(build / DATA_DIR, settings, after_shard)
+    counts, members = ReleaseCounts(len(taken_down)), []
     for story in iter_stories(db, taken_down):
-        rows.append(document_row(story))
+        shards.add(document_row(story), row_bytes(story))
         members.extend(cluster_rows(story))
-        size += row_bytes(story)
-        doc = story.canonical
-        outlets[doc.outlet or "unknown"] += 1
-        langs[doc.lang or "unknown"] += 1
-        scripts[doc.script or "unknown"] += 1
-        for member in story.members:
-            pages[member.outlet or "unknown"] += 1
-            sources[member.source] += 1
-            cleaners[member.cleaner_version] += 1
-        if doc.published:
-            published.append(doc.published)
-        if size >= settings.shard_size:
-            flush()
-    if rows or not shards:
-        flush()  # an empty release still has one (empty) shard, so `data/*.parquet` always matches
-    for index, path in enumerate(shards):
-        path.rename(data_dir / f"train-{index:05d}-of-{len(shards):05d}.parquet")
-    documents = sum(outlets.values())
-    return {
-        "documents": documents,
-        "members": len(members),
-        "duplicates": len(members) - documents,
-        "taken_down_in_store": len(taken_down),
-        "by_outlet": dict(sorted(outlets.items())),
-        "pages_by_outlet": dict(sorted(pages.items())),
-        "pages_by_source": dict(sorted(sources.items())),
-        "by_lang": dict(sorted(langs.items())),
-        "by_script": dict(sorted(scripts.items())),
-        "by_cleaner_version": dict(sorted(cleaners.items())),
-        "time_span": _time_span(published),
-    }, members
-
-
-def _time_span(published: list[str]) -> dict:
-    """Earliest and latest publication date, compared as instants (unparseable dates skipped)."""
-    instants = []
-    for value in published:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            continue
-        instants.append((moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc), value))
-    return {
-        "earliest": min(instants)[1] if instants else None,
-        "latest": max(instants)[1] if instants else None,
-        "dated": len(instants),
-    }
+        counts.add(story)
+    shards.close()
+    return counts, members
 
 
 def _fsync_tree(root: Path) -> None:

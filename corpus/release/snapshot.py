@@ -20,7 +20,7 @@ PROMOTED_REASON = (
     "(ties: earliest published, then URL)"
 )
 
-_MEMBERS_SQL = """
+MEMBERS_SQL = """
 SELECT m.cluster_id, m.doc_id, m.similarity, m.method, c.canonical_doc_id, c.canonical_reason,
        d.url, d.outlet, d.title, d.text, d.published, d.lang, d.script, d.cleaner_version, d.source,
        f.fetched_at
@@ -88,7 +88,7 @@ def check_deduplicated(db: sqlite3.Connection) -> None:
 
 def iter_stories(db: sqlite3.Connection, taken_down: set[str]) -> Iterator[Story]:
     """Stories ordered by id; members whose URL is taken down are left out."""
-    rows = db.execute(_MEMBERS_SQL)
+    rows = db.execute(MEMBERS_SQL)
     for cluster_id, group in itertools.groupby(rows, key=lambda row: row["cluster_id"]):
         group = list(group)
         members = [_member(row) for row in group if row["url"] not in taken_down]
