@@ -9,9 +9,16 @@ shingles, so ``MinHash(hashvalues=..., scheme="affine32")``, ``LeanMinHash`` and
 interoperate. (The pre-2.0 "legacy" Mersenne-prime scheme folds 61-bit values to 32 bits, which
 inflates estimates on large sets; affine32 is a bijection and needs no 61-bit arithmetic.)
 
-Shingles: every run of ``n`` characters of the normalised text. A shingle's 64-bit hash is a
-polynomial over its code points with fixed odd 64-bit multipliers, then the MurmurHash3 64-bit
-finalizer; its low 32 bits feed MinHash, all 64 bits feed exact set similarity.
+Shingles: every run of ``n`` characters of the normalised text. MinHash's input hash (the
+``hashfunc``, see ``shingle_hash32``) is a polynomial over the shingle's code points with fixed odd
+32-bit multipliers; the scheme's finalizer then mixes it. Exact set similarity uses a separate
+64-bit hash (polynomial, then the MurmurHash3 64-bit finalizer), so verification never rests on
+32-bit collisions.
+
+Speed: all shingles of a batch of documents are hashed in a few array operations over the
+concatenated text; each permutation is then one multiply, one add and one segmented minimum over
+the whole batch (``np.minimum.reduceat``), so numpy's per-call cost is paid per batch, not per
+document.
 """
 
 from __future__ import annotations
@@ -22,13 +29,13 @@ import datasketch
 import numpy as np
 
 SCHEME = "affine32"
-SHINGLE_HASH = "poly64-fmix64-v1"
+SHINGLE_HASH = "poly32-v1"
 LIBRARY = "datasketch"
 EMPTY = np.uint32(0xFFFFFFFF)
 
-_MASK64 = (1 << 64) - 1
-# Multipliers for the polynomial shingle hash (odd, from a fixed generator: part of SHINGLE_HASH).
+# Multipliers for the polynomial shingle hashes (odd, from fixed generators: part of SHINGLE_HASH).
 _POLY = np.random.RandomState(20240525).randint(0, 1 << 62, 16, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_POLY32 = np.random.RandomState(20240526).randint(0, 1 << 31, 16, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
 # Bound on shingles hashed per numpy call: keeps the (shingles,) temporaries inside L2 cache.
 BATCH_SHINGLES = 1 << 16
 
@@ -79,15 +86,7 @@ def shingle_hash32(shingle: str | bytes) -> int:
     """The hash ``signatures`` gives one shingle, as a datasketch ``hashfunc`` (for interop and tests)."""
     if isinstance(shingle, bytes):
         shingle = shingle.decode("utf-8")
-    h = 0
-    for i, char in enumerate(shingle):
-        h = (h + ord(char) * int(_POLY[i])) & _MASK64
-    h ^= h >> 33
-    h = (h * 0xFF51AFD7ED558CCD) & _MASK64
-    h ^= h >> 33
-    h = (h * 0xC4CEB9FE1A85EC53) & _MASK64
-    h ^= h >> 33
-    return h & 0xFFFFFFFF
+    return sum(ord(char) * int(_POLY32[i]) for i, char in enumerate(shingle)) & 0xFFFFFFFF
 
 
 @dataclass(frozen=True)
@@ -134,36 +133,46 @@ class SignatureMaker:
 
     def signatures(self, texts: list[str]) -> np.ndarray:
         """A ``(len(texts), num_perm)`` uint32 array; a text shorter than one shingle gets all ``EMPTY``."""
-        out = np.full((len(texts), self.num_perm), EMPTY, dtype=np.uint32)
+        out = np.full((self.num_perm, len(texts)), EMPTY, dtype=np.uint32)
+        usable = [i for i, text in enumerate(texts) if len(text) >= self.shingle_size]
         start = 0
-        while start < len(texts):
+        while start < len(usable):
             stop, budget = start, 0
-            while stop < len(texts) and (stop == start or budget + len(texts[stop]) <= BATCH_SHINGLES):
-                budget += len(texts[stop])
+            while stop < len(usable) and (stop == start or budget + len(texts[usable[stop]]) <= BATCH_SHINGLES):
+                budget += len(texts[usable[stop]])
                 stop += 1
-            self._fill(texts[start:stop], out[start:stop])
+            rows = usable[start:stop]
+            if rows == list(range(rows[0], rows[-1] + 1)):
+                self._fill([texts[i] for i in rows], out[:, rows[0]:rows[-1] + 1])
+            else:
+                block = np.empty((self.num_perm, len(rows)), dtype=np.uint32)
+                self._fill([texts[i] for i in rows], block)
+                out[:, rows] = block
             start = stop
-        return out
+        return out.T
 
     def _fill(self, texts: list[str], out: np.ndarray) -> None:
+        """Signatures of texts of at least one shingle each, into ``out`` (num_perm x len(texts))."""
         n = self.shingle_size
-        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-        counts = np.maximum(lengths - n + 1, 0)
-        if not counts.any():
-            return
-        points = codepoints("".join(texts)).astype(np.uint64)
-        hashes = _window_hashes(points, n)
-        # Keep windows that start inside a document and end inside the same one.
+        points = codepoints("".join(texts))
+        count = len(points) - n + 1
+        h = points[:count] * _POLY32[0]
+        for i in range(1, n):
+            h += points[i : i + count] * _POLY32[i]
+        _fmix32(h)  # the affine32 scheme's pre-mix
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         starts = np.cumsum(lengths) - lengths
-        keep = np.repeat(starts, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
-        h = _fmix32(hashes[keep].astype(np.uint32))
-        rows = np.flatnonzero(counts)
-        segments = (np.cumsum(counts) - counts)[rows]
-        tmp = np.empty_like(h)
+        # The last n-1 windows of a document run into the next one: make them copies of the
+        # document's first window, which leaves every minimum unchanged.
+        for back in range(1, n):
+            tails = starts + lengths - back
+            inside = tails < count
+            h[tails[inside]] = h[starts[inside]]
+        product = np.empty_like(h)
         for k in range(self.num_perm):
-            np.multiply(h, self.a[k], out=tmp)
-            np.add(tmp, self.b[k], out=tmp)
-            out[rows, k] = np.minimum.reduceat(tmp, segments)
+            np.multiply(h, self.a[k], out=product)
+            np.add(product, self.b[k], out=product)
+            np.minimum.reduceat(product, starts, out=out[k])
 
     def params(self) -> dict:
         """What a stored signature needs to be read back (recorded with every signature)."""
