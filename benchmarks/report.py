@@ -135,7 +135,7 @@ def browser_timings(page: Path) -> dict:
         timings["search all clusters (incl. 120 ms typing debounce)"] = time.perf_counter() - started
         browser.evaluate("document.getElementById('f-q').value = ''; "
                          "document.getElementById('f-q').dispatchEvent(new Event('input'))")
-        browser.wait_for("document.querySelector('.cluster .size').textContent !== '1'", timeout=60)
+        browser.wait_for(f"document.getElementById('count').textContent === {json.dumps(before)}", timeout=60)
         started = time.perf_counter()
         for index in range(1, 6):
             browser.click(f".cluster:nth-child({index}) .cluster-head")

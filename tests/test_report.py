@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from pathlib import Path
 
@@ -171,3 +172,15 @@ def test_csv_matches_export_clusters(workspace):
     shared = list(exported[0])
     assert list(ours[0])[:len(shared)] == shared
     assert sorted(tuple(row[k] for k in shared) for row in ours) == sorted(tuple(row.values()) for row in exported)
+
+
+def test_old_leftovers_of_a_killed_report_are_cleared(workspace):
+    stale = workspace.reports_dir / ".tmp-20250101T000000Z-abc"
+    stale.mkdir(parents=True)
+    (stale / "report.html").write_text("half")
+    os.utime(stale, (0, 0))
+    fresh = workspace.reports_dir / ".tmp-20990101T000000Z-def"  # another report being written right now
+    fresh.mkdir()
+    run_cli("report", home=workspace)
+    assert not stale.exists() and fresh.exists()
+    assert len([p for p in workspace.reports_dir.iterdir() if p.is_dir() and not p.name.startswith(".")]) == 1

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,7 +24,7 @@ from corpus.report.collect import ReportData, collect
 from corpus.report.errors import ReportError
 from corpus.report.render import render_html
 from corpus.report.sections import extra_sections
-from corpus.report.settings import ReportSettings
+from corpus.report.settings import REPORT_STALE_TEMP_SECONDS, ReportSettings
 from corpus.workspace import Workspace
 
 # The columns of `newscorpus export clusters --format csv`, then what the report adds.
@@ -81,6 +82,7 @@ def write_report(workspace: Workspace, out: Path | None = None, since: str | Non
                 "since": changes.to_json() if changes else None}
     page = dict(generated_at=generated_at, home=str(workspace.home), settings=settings, since=changes,
                 sections=sections)
+    remove_stale_temps(out.parent)
     temp = Path(tempfile.mkdtemp(prefix=f".tmp-{out.name}-", dir=out.parent))
     os.chmod(temp, 0o755)  # mkdtemp makes it private; a report is meant to be shared
     try:
@@ -112,6 +114,14 @@ def check_destination(out: Path) -> None:
         raise ReportError(f"{out} already exists and is not an empty folder: choose another --out "
                           "(reports are never overwritten)")
     out.parent.mkdir(parents=True, exist_ok=True)
+
+
+def remove_stale_temps(parent: Path) -> None:
+    """Clear what killed runs left behind (old enough that no running report can still own it)."""
+    cutoff = time.time() - REPORT_STALE_TEMP_SECONDS
+    for path in parent.glob(".tmp-*"):
+        if path.is_dir() and path.stat().st_mtime < cutoff:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def publish(temp: Path, out: Path) -> None:

@@ -17,6 +17,8 @@ REPORT_DIFF_MAX_EDITS = 2000
 REPORT_PAGE_SIZE = 50
 # OpenCC configuration that shows Traditional text as Simplified (hk2s also maps Hong Kong variants).
 REPORT_SIMPLIFY_CONFIG = "hk2s"
+# A half-written report folder (``.tmp-*``, left by a killed run) older than this is removed.
+REPORT_STALE_TEMP_SECONDS = 3600
 # Rows listed in the containment and "changed since" tables of the page (all rows go to report.json).
 REPORT_TABLE_ROWS = 200
 

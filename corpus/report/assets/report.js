@@ -124,7 +124,12 @@
       else {
         const button = el("button", "show-diff", "diff");
         button.type = "button";
-        button.addEventListener("click", () => showDiff(diffArea, cluster.m[0], member));
+        button.addEventListener("click", () => {
+          showDiff(diffArea, cluster.m[0], member);
+          for (const other of table.querySelectorAll("tr.selected")) other.classList.remove("selected");
+          row.classList.add("selected");
+          diffArea.scrollIntoView({ block: "nearest" });
+        });
         action.appendChild(button);
       }
       row.appendChild(action);
@@ -140,7 +145,10 @@
     });
     body.appendChild(table);
     body.appendChild(diffArea);
-    if (cluster.m.length > 1) showDiff(diffArea, cluster.m[0], cluster.m[1]);
+    if (cluster.m.length > 1) {
+      showDiff(diffArea, cluster.m[0], cluster.m[1]);
+      table.rows[2].classList.add("selected");
+    }
     else body.appendChild(el("p", "excerpt", textOf(cluster.m[0][ID], false)));
     return body;
   }
