@@ -64,3 +64,34 @@ def test_realdata_big5_and_gb2312_feeds_get_their_script():
             if guess.script != script:
                 wrong.append((path, guess))
     assert total >= 40 and not wrong
+
+
+def _realdata_pages(patterns: list[str]) -> list[str]:
+    return sorted(p for pattern in patterns for p in glob.glob(str(SHARED / pattern), recursive=True))
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/realdata is not here")
+def test_realdata_article_pages_get_their_script():
+    import gzip
+    import lzma
+
+    from cleaners.pipeline import clean_html
+
+    traditional = _realdata_pages(["twnews-samples/**/*.xz", "readability-testpages-zh/**/pixnet/source.html"])
+    simplified = _realdata_pages(["cleaneval-zh/eval/benchmark/zh-original/zh-original/*.html",
+                                  "cx-extractor-netease-gbk/RawHtml/*.html", "newspaper4k-zh/**/*.html",
+                                  "gne-testpages/tests/**/*.html", "trafilatura-eval-zh/**/*.html",
+                                  "fundus-zh/**/*.html.gz", "goose3-zh/**/*.html"])
+    labelled, wrong = 0, []
+    for paths, script in ((traditional, "zh-Hant"), (simplified, "zh-Hans")):
+        for path in paths:
+            body = Path(path).read_bytes()
+            body = lzma.decompress(body) if path.endswith(".xz") else gzip.decompress(body) if path.endswith(".gz") else body
+            document = clean_html(body, "https://example.invalid/").document
+            if document is None:
+                continue          # rejected pages (lists, stubs) carry no label
+            labelled += 1
+            if document["script"] != script and not (document["script"] == "mixed" and path.endswith("/33.html")):
+                wrong.append((path, document["script"]))
+    # CleanEval 33 is a Traditional travel piece followed by a Simplified blog: "mixed" is its right label.
+    assert labelled >= 200 and len(wrong) <= 0.01 * labelled, wrong
