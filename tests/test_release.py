@@ -28,6 +28,7 @@ M = "https://morning.example.cn/a/m.html"
 T = "https://morning.example.cn/a/t.html"
 F, G = "https://wire.example.cn/2025/f.html", "https://wire.example.cn/2025/g.html"
 H = "https://hk.example.hk/news/h.html"
+LONG = "https://morning.example.cn/a/long.html"  # quotes story W4 inside a longer page
 
 
 def _jsonl(path, items):
@@ -45,7 +46,8 @@ def cli_releases(tmp_path_factory):
     first = [(W.format(i), texts[i], "wire", f"2025-05-0{i + 1}T08:00:00+08:00") for i in range(6)]
     first += [(AGG, texts[0] + "\n相关新闻：更多报道请看专题页面", "agg", "2025-05-02T09:00:00+08:00"),
               (M, texts[6], "morning", "2025-05-09T08:00:00+08:00"),
-              (T, texts[7], "morning", "2025-05-09T08:00:00+08:00")]
+              (T, texts[7], "morning", "2025-05-09T08:00:00+08:00"),
+              (LONG, "\n".join([texts[10], texts[4], texts[11]]), "morning", "2025-05-10T08:00:00+08:00")]
     run_cli("ingest", _jsonl(root / "v1.jsonl", first), home=ws)
     run_cli("dedup", home=ws)
     run_cli("release", "--version", "v1", home=ws)
@@ -95,7 +97,7 @@ def test_diff_lists_exactly_the_changes_made(cli_releases):
 
 def test_a_story_keeps_its_id_across_releases(cli_releases):
     old, new = _ids(cli_releases, "v1"), _ids(cli_releases, "v2")
-    for url in [W.format(i) for i in range(6)]:
+    for url in [W.format(i) for i in range(6)] + [LONG]:
         assert old[url] == new[url], url
     assert new[H] == new[W.format(1)] and new[M] == new[W.format(3)]
 
@@ -103,14 +105,16 @@ def test_a_story_keeps_its_id_across_releases(cli_releases):
 def test_second_release_holds_the_new_state(cli_releases):
     texts = real_texts()
     rows = {row["url"]: row for row in data_table(cli_releases.releases_dir / "v2").to_pylist()}
-    assert sorted(rows) == sorted([W.format(i) for i in range(6)] + [F, G])
+    assert sorted(rows) == sorted([W.format(i) for i in range(6)] + [F, G, LONG])
     assert rows[W.format(2)]["text"].endswith("（本文已更正：更正了第二段中的数字）")
     assert rows[W.format(4)]["text"].replace("\n", "") == texts[4].replace("\n", "")
     assert [(p["url"], p["outlet"], p["script"]) for p in rows[W.format(1)]["provenance"]] == [(H, "hk", "zh-Hant")]
     assert [p["url"] for p in rows[W.format(3)]["provenance"]] == [M]
     assert rows[W.format(0)]["provenance"] == []  # its only copy was taken down
     released = {m["url"] for m in pq.read_table(cli_releases.releases_dir / "v2" / "clusters.parquet").to_pylist()}
-    assert T not in released and AGG not in released and len(released) == 10  # 8 stories + H + M
+    assert T not in released and AGG not in released and len(released) == 11  # 9 stories + H + M
+    containments = pq.read_table(cli_releases.releases_dir / "v2" / "containments.parquet").to_pylist()
+    assert [(c["container_url"], c["contained_url"]) for c in containments] == [(LONG, W.format(4))]
 
 
 def test_manifest_records_what_the_store_says(cli_releases):
@@ -118,10 +122,10 @@ def test_manifest_records_what_the_store_says(cli_releases):
     with cli_releases.open_store() as store:
         settings = json.loads(store.execute("SELECT settings FROM dedup_runs ORDER BY id DESC LIMIT 1").fetchone()[0])
     assert manifest["configuration"]["dedup"]["settings"] == settings
-    assert manifest["configuration"]["cleaners"]["cleaner_versions"] == {CLEANER_VERSION: 10}  # released pages only
-    assert manifest["counts"]["by_outlet"] == {"wire": 8}
-    assert manifest["counts"]["pages_by_outlet"] == {"hk": 1, "morning": 1, "wire": 8}
-    assert manifest["counts"]["by_script"] == {"zh-Hans": 8}
+    assert manifest["configuration"]["cleaners"]["cleaner_versions"] == {CLEANER_VERSION: 11}  # released pages only
+    assert manifest["counts"]["by_outlet"] == {"morning": 1, "wire": 8}
+    assert manifest["counts"]["pages_by_outlet"] == {"hk": 1, "morning": 2, "wire": 8}
+    assert manifest["counts"]["by_script"] == {"zh-Hans": 9}
     card = (cli_releases.releases_dir / "v2" / "README.md").read_text("utf-8")
     assert f"at least {settings['threshold']}" in card
 
@@ -129,7 +133,7 @@ def test_manifest_records_what_the_store_says(cli_releases):
 def test_readers_load_a_release_untouched(cli_releases):
     release = cli_releases.releases_dir / "v2"
     shards = sorted((release / "data").glob("*.parquet"))
-    assert len(shards) > 1, "--shard-size 2KB should split eight stories into several shards"
+    assert len(shards) > 1, "--shard-size 2KB should split nine stories into several shards"
     assert all(path.name.endswith(f"-of-{len(shards):05d}.parquet") for path in shards)
     glob = str(release / "data" / "*.parquet")
     expected = data_table(release).sort_by("id").to_pylist()
@@ -155,7 +159,7 @@ def test_releases_lists_both_with_counts(cli_releases):
     output = run_cli("releases", home=cli_releases).stdout.splitlines()
     assert [line.split()[0] for line in output[1:]] == ["v1", "v2"]
     listed = [json.loads(line) for line in run_cli("releases", "--format", "json", home=cli_releases).stdout.splitlines()]
-    assert [(r["version"], r["parent"], r["counts"]["documents"]) for r in listed] == [("v1", None, 8), ("v2", "v1", 8)]
+    assert [(r["version"], r["parent"], r["counts"]["documents"]) for r in listed] == [("v1", None, 9), ("v2", "v1", 9)]
 
 
 def test_takedown_names_releases_that_still_carry_the_page(cli_releases):

@@ -27,9 +27,9 @@ from corpus.release.errors import ReleaseError
 from corpus.release.manifest import describe_files, write_json
 from corpus.release.settings import ReleaseSettings
 from corpus.release.shards import ShardWriter
-from corpus.release.snapshot import check_deduplicated, iter_stories, taken_down_urls
-from corpus.release.tables import (CHANGES_SCHEMA, CLUSTERS_SCHEMA, cluster_rows, document_row, fsync_file, row_bytes,
-                                   write_table)
+from corpus.release.snapshot import check_deduplicated, iter_containments, iter_stories, taken_down_urls
+from corpus.release.tables import (CHANGES_SCHEMA, CLUSTERS_SCHEMA, CONTAINMENTS_SCHEMA, cluster_rows, document_row,
+                                   fsync_file, row_bytes, write_table)
 from corpus.runlock import RunLock, WorkspaceBusy
 from corpus.store import utc_now
 from corpus.workspace import Workspace
@@ -100,6 +100,7 @@ def _build(workspace, build, version, parent, notes, settings, progress) -> None
             check_deduplicated(db)
             taken_down = taken_down_urls(db)
             counts, members = _write_stories(db, build, taken_down, settings, progress, pause)
+            containments = list(iter_containments(db, {member["url"] for member in members}))
             dedup = dedup_configuration(db)
         finally:
             db.execute("COMMIT")
@@ -107,6 +108,7 @@ def _build(workspace, build, version, parent, notes, settings, progress) -> None
         store.close()
     configuration = _configuration(dict(sorted(counts.cleaner_versions.items())), dedup, settings)
     write_table(members, CLUSTERS_SCHEMA, build / CLUSTERS_FILE, settings)
+    write_table(containments, CONTAINMENTS_SCHEMA, build / "containments.parquet", settings)
     pause()
     changes = compute_changes(read_members(parent.path) if parent else [], members, taken_down)
     write_table(changes, CHANGES_SCHEMA, build / "changes.parquet", settings)

@@ -50,6 +50,7 @@ def render_card(manifest: dict) -> str:
         "configs": [
             {"config_name": "default", "default": True, "data_files": [{"split": "train", "path": "data/*.parquet"}]},
             {"config_name": "clusters", "data_files": [{"split": "train", "path": "clusters.parquet"}]},
+            {"config_name": "containments", "data_files": [{"split": "train", "path": "containments.parquet"}]},
             {"config_name": "changes", "data_files": [{"split": "train", "path": "changes.parquet"}]},
         ],
     }
@@ -120,7 +121,8 @@ def _fields() -> list[str]:
         "",
         "`clusters.parquet` has one row per page of every story (`cluster_id` = `id` above, similarity to the "
         "canonical page, dedup method, why the canonical page was chosen, sha256 of its text); "
-        "`changes.parquet` lists what changed since the previous release.",
+        "`containments.parquet` pairs a page with a shorter page it mostly contains (a story quoted inside a "
+        "longer article: flagged, not merged); `changes.parquet` lists what changed since the previous release.",
         "",
     ]
 

@@ -111,3 +111,16 @@ def _member(row: sqlite3.Row) -> Member:
         cleaner_version=row["cleaner_version"], source=row["source"], fetched_at=row["fetched_at"],
         similarity=float(row["similarity"]), method=row["method"],
     )
+
+
+def iter_containments(db: sqlite3.Connection, released_urls: set[str]) -> Iterator[dict]:
+    """Pages that hold most of a shorter page (flagged by dedup, not merged), both pages released."""
+    rows = db.execute(
+        """SELECT container.url, contained.url, c.containment FROM containments c
+           JOIN documents container ON container.id = c.container_doc_id
+           JOIN documents contained ON contained.id = c.contained_doc_id
+           ORDER BY container.url, contained.url"""
+    )
+    for container, contained, share in rows:
+        if container in released_urls and contained in released_urls:
+            yield {"container_url": container, "contained_url": contained, "containment": float(share)}

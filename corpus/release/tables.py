@@ -52,6 +52,12 @@ CLUSTERS_SCHEMA = pa.schema([
     ("chars", pa.int64()),
 ])
 
+CONTAINMENTS_SCHEMA = pa.schema([
+    ("container_url", pa.string()),
+    ("contained_url", pa.string()),
+    ("containment", pa.float64()),  # share of the contained page's text found in the container
+])
+
 CHANGES_SCHEMA = pa.schema([
     ("change", pa.string()),  # added | removed | updated | merged | taken_down
     ("id", pa.string()),  # the story id concerned (in the newer release, or the older one if gone)
