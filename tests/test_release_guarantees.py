@@ -85,23 +85,24 @@ def test_verify_names_a_flipped_byte_and_missing_or_extra_files(corpus_ws):
     assert "notes.txt: extra" in result.stderr
 
 
-def _paused_release(ws, version):
-    """Start a release that sleeps after each file; return once its first shard is on disk."""
+def _paused_release(ws, version, written="data/*.parquet"):
+    """Start a release that sleeps after each file; return once ``written`` is in its build folder."""
     command = [sys.executable, "-m", "corpus.cli", "--home", str(ws.home), "release", "--version", version,
                "--shard-size", "1KB"]
     env = {**os.environ, "NEWSCORPUS_RELEASE_TEST_PAUSE": "30"}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while not list(ws.releases_dir.glob(f".tmp-{version}-*/data/*.parquet")):
+    while not list(ws.releases_dir.glob(f".tmp-{version}-*/{written}")):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            raise AssertionError("the paused release never wrote a shard")
+            raise AssertionError(f"the paused release never wrote {written}")
         time.sleep(0.05)
     return process
 
 
-def test_sigkill_during_release_leaves_no_partial_release(corpus_ws):
-    process = _paused_release(corpus_ws, "v1")
+@pytest.mark.parametrize("written", ["data/*.parquet", "manifest.json"], ids=["after-first-shard", "before-rename"])
+def test_sigkill_during_release_leaves_no_partial_release(corpus_ws, written):
+    process = _paused_release(corpus_ws, "v1", written)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert not (corpus_ws.releases_dir / "v1").exists()
