@@ -110,7 +110,7 @@ def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header
     extracted = trafilatura.extract(
         tree, url=url, output_format="txt", include_comments=settings.include_comments,
         include_tables=settings.include_tables, favor_precision=settings.favor_precision,
-        favor_recall=settings.favor_recall, config=_TRAFILATURA_CONFIG)
+        favor_recall=settings.favor_recall, fast=settings.fast, config=_TRAFILATURA_CONFIG)
     if not extracted:
         # trafilatura gives up on some layouts (forums, old table pages); its baseline still finds text.
         extracted = trafilatura.baseline(tree)[1]

@@ -9,6 +9,7 @@ CLEANERS_FAVOR_PRECISION = True
 CLEANERS_FAVOR_RECALL = False
 CLEANERS_INCLUDE_TABLES = True
 CLEANERS_INCLUDE_COMMENTS = False
+CLEANERS_FAST = False                        # True skips trafilatura's fallback extractors (readability, jusText)
 CLEANERS_MAX_HTML_CHARS = 3_000_000          # hostile input: longer pages are cut before parsing
 
 # Rejects.
@@ -35,6 +36,7 @@ class CleanerSettings:
     favor_recall: bool = CLEANERS_FAVOR_RECALL
     include_tables: bool = CLEANERS_INCLUDE_TABLES
     include_comments: bool = CLEANERS_INCLUDE_COMMENTS
+    fast: bool = CLEANERS_FAST
     max_html_chars: int = CLEANERS_MAX_HTML_CHARS
     min_chars: int = CLEANERS_MIN_CHARS
     max_garbled_share: float = CLEANERS_MAX_GARBLED_SHARE
