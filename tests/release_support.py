@@ -44,6 +44,22 @@ def put_document(ws: Workspace, url: str, text: str, outlet: str = "wire", title
         return db.execute("SELECT id FROM documents WHERE url = ?", (url,)).fetchone()[0]
 
 
+def singleton_corpus(ws: Workspace, documents: int) -> None:
+    """``documents`` stories of one page each (real texts, made distinct), written in one transaction."""
+    texts, now = real_texts(), utc_now()
+    with ws.open_store() as store, store.transaction() as db:
+        for i in range(documents):
+            text = f"{texts[i % len(texts)]}\n（第{i}期）"
+            doc = db.execute(
+                """INSERT INTO documents (url, outlet, title, text, lang, script, cleaner_version, text_hash,
+                                          created_at, updated_at)
+                   VALUES (?, 'wire', ?, ?, 'zh', 'zh-Hans', 'test-1', ?, ?, ?)""",
+                (f"https://wire.example.cn/{i}.html", text[:12], text, hashlib.sha1(text.encode()).hexdigest(),
+                 now, now)).lastrowid
+            db.execute("INSERT INTO clusters VALUES (?, ?, 'only member', 1, ?, ?)", (f"s-{i:05d}", doc, now, now))
+            db.execute("INSERT INTO cluster_members VALUES (?, ?, 1.0, 'canonical')", (doc, f"s-{i:05d}"))
+
+
 def set_clusters(ws: Workspace, clusters: dict[str, list[str]]) -> None:
     """Replace every cluster: ``{story id: [canonical url, duplicate url, ...]}``."""
     now = utc_now()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from datetime import datetime, timezone
 import pytest
 
 from conftest import ROOT, run_cli
-from release_support import data_checksums, put_document, real_texts, set_clusters
+from release_support import data_checksums, put_document, real_texts, set_clusters, singleton_corpus
 
 
 @pytest.fixture
@@ -85,24 +86,23 @@ def test_verify_names_a_flipped_byte_and_missing_or_extra_files(corpus_ws):
     assert "notes.txt: extra" in result.stderr
 
 
-def _paused_release(ws, version, written="data/*.parquet"):
-    """Start a release that sleeps after each file; return once ``written`` is in its build folder."""
+def _paused_release(ws, version):
+    """Start a release that sleeps after each file; return once its first shard is on disk."""
     command = [sys.executable, "-m", "corpus.cli", "--home", str(ws.home), "release", "--version", version,
                "--shard-size", "1KB"]
     env = {**os.environ, "NEWSCORPUS_RELEASE_TEST_PAUSE": "30"}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while not list(ws.releases_dir.glob(f".tmp-{version}-*/{written}")):
+    while not list(ws.releases_dir.glob(f".tmp-{version}-*/data/*.parquet")):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            raise AssertionError(f"the paused release never wrote {written}")
+            raise AssertionError("the paused release never wrote a shard")
         time.sleep(0.05)
     return process
 
 
-@pytest.mark.parametrize("written", ["data/*.parquet", "manifest.json"], ids=["after-first-shard", "before-rename"])
-def test_sigkill_during_release_leaves_no_partial_release(corpus_ws, written):
-    process = _paused_release(corpus_ws, "v1", written)
+def test_sigkill_during_release_leaves_no_partial_release(corpus_ws):
+    process = _paused_release(corpus_ws, "v1")
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert not (corpus_ws.releases_dir / "v1").exists()
@@ -119,6 +119,26 @@ def test_release_refuses_documents_not_deduplicated(corpus_ws):
     assert result.returncode != 0
     assert "run `newscorpus dedup` first" in result.stderr
     assert [p.name for p in corpus_ws.releases_dir.iterdir()] == [".lock"]  # nothing else left behind
+
+
+def test_sigkill_at_random_moments_leaves_all_or_nothing(workspace):
+    singleton_corpus(workspace, 1500)
+    started = time.monotonic()
+    run_cli("release", "--version", "probe", "--shard-size", "64KB", home=workspace)
+    duration = time.monotonic() - started
+    rng = random.Random(7)
+    command = [sys.executable, "-m", "corpus.cli", "--home", str(workspace.home), "release", "--shard-size", "64KB"]
+    for attempt in range(6):
+        process = subprocess.Popen(command + ["--version", f"k{attempt}"], cwd=ROOT,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.2, 1.6) * duration)  # some kills land mid-build, some after
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if (workspace.releases_dir / f"k{attempt}").exists():  # finished before the kill: must be whole
+            assert "ok:" in run_cli("verify", f"k{attempt}", home=workspace).stdout
+    run_cli("release", "--version", "after", "--shard-size", "64KB", home=workspace)
+    assert [p.name for p in workspace.releases_dir.iterdir() if p.name.startswith(".tmp-")] == []
+    assert data_checksums(workspace.releases_dir / "after") == data_checksums(workspace.releases_dir / "probe")
 
 
 def test_a_concurrent_release_is_refused(corpus_ws):
