@@ -33,7 +33,7 @@ EXTRACT_CHUNKSIZE = 4               # jobs handed to a worker at once
 
 # Fetches worth extracting: successful HTML responses of pages that may be articles.
 _PENDING = """
-SELECT f.id, COALESCE(f.final_url, f.url), f.site, f.warc_file, f.warc_offset, f.fetched_at, u.hints
+SELECT f.id, COALESCE(f.final_url, f.url), f.url, f.site, f.warc_file, f.warc_offset, f.fetched_at, u.hints
 FROM fetches f LEFT JOIN urls u ON u.url = f.url
 WHERE f.status = 200 AND f.warc_file IS NOT NULL AND f.warc_offset IS NOT NULL
   AND (f.content_type IS NULL OR f.content_type LIKE '%html%')
@@ -53,6 +53,7 @@ class ExtractError(Exception):
 class Job:
     fetch_id: int
     url: str
+    requested_url: str
     outlet: str | None
     warc_path: str
     offset: int
@@ -60,8 +61,12 @@ class Job:
     hints: dict
 
 
-def read_response(warc_path: str, offset: int) -> tuple[bytes, str | None]:
-    """The HTTP body and Content-Type of the response record at ``offset``."""
+def read_response(warc_path: str, offset: int, urls: tuple[str, ...] = ()) -> tuple[bytes, str | None]:
+    """The HTTP body and Content-Type of the response record at ``offset``.
+
+    With ``urls``, the record's target must be one of them: a wrong offset must not silently
+    give another page's body.
+    """
     from warcio.archiveiterator import ArchiveIterator
 
     with open(warc_path, "rb") as stream:
@@ -69,6 +74,9 @@ def read_response(warc_path: str, offset: int) -> tuple[bytes, str | None]:
         for record in ArchiveIterator(stream):
             if record.rec_type != "response":
                 raise ValueError(f"record at {offset} of {warc_path} is a {record.rec_type}, not a response")
+            target = record.rec_headers.get_header("WARC-Target-URI")
+            if urls and target not in urls:
+                raise ValueError(f"record at {offset} of {warc_path} is for {target}, not {urls[0]}")
             content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
             return record.content_stream().read(EXTRACT_MAX_BODY_BYTES), content_type
     raise ValueError(f"no WARC record at offset {offset} of {warc_path}")
@@ -96,7 +104,7 @@ def extract_one(job: Job, settings: CleanerSettings | None = None) -> dict:
     """Read and clean one fetch; never raises (an error becomes the result)."""
     settings = settings or _worker_settings or CleanerSettings()
     try:
-        body, content_type = read_response(job.warc_path, job.offset)
+        body, content_type = read_response(job.warc_path, job.offset, (job.url, job.requested_url))
         cleaned = clean_html(body, job.url, job.outlet, header_charset=header_charset(content_type),
                              hints=job.hints, fetched_at=job.fetched_at, settings=settings)
     except Exception as error:  # one bad record must not stop the run
@@ -106,12 +114,12 @@ def extract_one(job: Job, settings: CleanerSettings | None = None) -> dict:
 
 def _jobs(store: Store, warc_dir: Path) -> list[Job]:
     jobs = []
-    for fetch_id, url, outlet, warc_file, offset, fetched_at, hints in store.execute(_PENDING).fetchall():
+    for fetch_id, url, requested, outlet, warc_file, offset, fetched_at, hints in store.execute(_PENDING).fetchall():
         try:
             parsed_hints = json.loads(hints) if hints else {}
         except ValueError:
             parsed_hints = {}
-        jobs.append(Job(fetch_id, url, outlet, str(warc_dir / warc_file), offset, fetched_at,
+        jobs.append(Job(fetch_id, url, requested, outlet, str(warc_dir / warc_file), offset, fetched_at,
                         parsed_hints if isinstance(parsed_hints, dict) else {}))
     return jobs
 
