@@ -13,7 +13,7 @@
    shingles (``pip install .[bench]``), and ours (``SignatureMaker``); plus the Jaccard-estimate
    mean absolute error of ours and of datasketch's against exact Jaccard.
 3. Scale: end-to-end ``run_dedup`` time and peak memory (child process, ``ru_maxrss``) on N
-   synthetic documents made of real THUCNews sentences (15 % near copies), at N/4 and N, with a
+   synthetic documents recombined from real THUCNews clauses (15 % near copies), at N/4 and N, with a
    linear extrapolation to 1,000,000; then an incremental run with 1 % new documents.
 
 Usage:
@@ -243,9 +243,11 @@ def accuracy() -> None:
 # Scale ---------------------------------------------------------------------------------------------
 
 def synthetic_rows(count: int, seed: int = 3):
-    """Documents of ~30 real sentences each; 15 % are near copies (script, truncation, edit) of an earlier one."""
-    sentences = [s for line in THUCNEWS.read_text("utf-8").splitlines()
-                 for s in dedup_labelled.sentences(line.split("\t", 1)[1]) if 10 <= len(s) <= 200]
+    """Documents of ~1,800 characters of real THUCNews clauses recombined into new sentences (so
+    unrelated documents share clauses, as real news does, but not whole sentences); 15 % are near
+    copies of a recent one: Hong Kong script, truncated to 85 %, or lightly edited."""
+    clauses = [c for line in THUCNEWS.read_text("utf-8").splitlines()
+               for c in re.split(r"[，。！？；]", line.split("\t", 1)[1]) if 6 <= len(c) <= 60]
     rng = random.Random(seed)
     to_hk = opencc.OpenCC("s2hk")
     recent: list[str] = []
@@ -256,7 +258,12 @@ def synthetic_rows(count: int, seed: int = 3):
             text = to_hk.convert(text) if kind == 0 else text[: int(len(text) * 0.85)] if kind == 1 else \
                 dedup_labelled.v_light_edit(text, rng)
         else:
-            text = "\n".join("".join(rng.sample(sentences, 6)) for _ in range(5))
+            paragraphs, size = [], 0
+            while size < 1800:
+                sentence = "，".join(rng.sample(clauses, rng.randint(2, 4))) + "。"
+                paragraphs.append(sentence)
+                size += len(sentence)
+            text = "\n".join("".join(paragraphs[j:j + 3]) for j in range(0, len(paragraphs), 3))
             recent = (recent + [text])[-500:]
         yield {"url": f"https://bench.example/{i}", "text": text, "source": rng.choice(["wire", "hk", "morning"]),
                "published": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}T08:00:00+08:00", "script": None}
@@ -291,7 +298,7 @@ def measure(path: Path) -> dict:
 
 
 def scale(documents: int) -> None:
-    print(f"scale: synthetic documents of ~1,800 characters from real THUCNews sentences (15 % near copies)")
+    print("scale: synthetic documents of ~1,800 characters recombined from real THUCNews clauses (15 % near copies)")
     points = []
     with tempfile.TemporaryDirectory() as folder:
         for count in (documents // 4, documents):

@@ -58,7 +58,11 @@ def similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """(Jaccard, containment of the smaller set in the larger) of two sorted distinct hash arrays."""
     if not len(a) or not len(b):
         return 0.0, 0.0
-    common = len(np.intersect1d(a, b, assume_unique=True))
+    if len(a) > len(b):
+        a, b = b, a
+    found = np.searchsorted(b, a)
+    found[found == len(b)] = 0
+    common = int(np.count_nonzero(b[found] == a))
     return common / (len(a) + len(b) - common), common / min(len(a), len(b))
 
 

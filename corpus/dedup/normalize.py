@@ -15,9 +15,11 @@ related-link titles): it would otherwise swamp a short story wrapped by an aggre
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 
+import numpy as np
 import opencc
 
 OPENCC_CHAIN = ("tw2s", "hk2s")
@@ -41,12 +43,18 @@ _FURNITURE_LINE = re.compile(
     r"推荐阅读|延伸阅读|热门推荐|返回顶部)\s*[:：]?\s*$|.{0,20}(?:发布时间|发布日期)\s*[:：].{0,40}来源\s*[:：])"
 )
 _TIMESTAMP_LINE = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
-_DROP = re.compile(r"[\W_]+", re.UNICODE)
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+# Everything but letters, digits and sentence ends goes; sentence ends then split the line.
+_DROP_KEEP_ENDS = re.compile(r"[^\w。！？!?；;]+|_+")
+_SENTENCE_ENDS = re.compile(r"[。！？!?；;]+")
+_DROP = re.compile(r"[\W_]+")
 
 MAX_CREDIT_LINE = 60
 LINK_LIST_MAX_CHARS = 30
 LINK_LIST_MIN_RUN = 3
+
+
+# Code point ranges of CJK ideographs (BMP, compatibility, extensions B-F) checked for conversion.
+_CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x2A6E0), (0x2A700, 0x2EBF0))
 
 
 @lru_cache(maxsize=1)
@@ -54,8 +62,36 @@ def _converters() -> tuple:
     return tuple(opencc.OpenCC(config) for config in OPENCC_CHAIN)
 
 
+@lru_cache(maxsize=1)
+def _traditional_only() -> np.ndarray:
+    """A lookup table over code points: True for the characters the chain changes and never outputs
+    (about 4,600), found once by converting every CJK ideograph."""
+    chars = [chr(point) for start, stop in _CJK_RANGES for point in range(start, stop)]
+    converted = "\n".join(chars)
+    for converter in _converters():
+        converted = converter.convert(converted)
+    after = converted.split("\n")
+    traditional = {char for char, new in zip(chars, after) if char != new} - set(after)
+    table = np.zeros(sys.maxunicode + 1, dtype=bool)
+    table[[ord(char) for char in traditional]] = True
+    return table
+
+
+def has_traditional(text: str) -> bool:
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return bool(_traditional_only()[points].any())
+
+
 def to_simplified(text: str) -> str:
-    """Simplified Chinese for any of Simplified, Traditional, Hong Kong or Taiwan text."""
+    """Simplified Chinese for any of Simplified, Traditional, Hong Kong or Taiwan text.
+
+    Text without a single Traditional-only character is returned as is: ten times faster than
+    converting it. Every s2hk / s2tw conversion of 1,000 THUCNews articles has such characters;
+    92 % of the Simplified originals have none (the rest hold 著, a valid Simplified character
+    that the chain still maps).
+    """
+    if not has_traditional(text):
+        return text
     for converter in _converters():
         text = converter.convert(text)
     return text
@@ -74,16 +110,11 @@ def _clean_line(line: str) -> str:
     return _TRAILING_CREDIT.sub("", line)
 
 
-def _normalize_piece(piece: str) -> str:
-    piece = _DROP.sub("", piece)
-    # NFKC after dropping punctuation: ten times faster on CJK text, which is otherwise normalised.
-    if not unicodedata.is_normalized("NFKC", piece):
-        piece = _DROP.sub("", unicodedata.normalize("NFKC", piece))
-    return piece
-
-
 def _normalize_paragraph(line: str) -> tuple[str, ...]:
-    pieces = (_normalize_piece(piece) for piece in _SENTENCE_END.split(_clean_line(line)))
+    pieces = [piece for piece in _SENTENCE_ENDS.split(_DROP_KEEP_ENDS.sub("", _clean_line(line))) if piece]
+    # NFKC after dropping punctuation: ten times faster on CJK text, which is otherwise normalised.
+    if not unicodedata.is_normalized("NFKC", "".join(pieces)):
+        pieces = [_DROP.sub("", unicodedata.normalize("NFKC", piece)) for piece in pieces]
     return tuple(piece for piece in pieces if piece)
 
 

@@ -100,8 +100,8 @@ def save_fingerprints(db: sqlite3.Connection, fingerprints: list[Fingerprint], t
     now = utc_now()
     db.executemany(
         "INSERT OR REPLACE INTO dedup_signatures (doc_id, params_id, text_hash, norm_hash, norm_chars, shingles,"
-        " hashvalues, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(f.doc_id, params, text_hashes[f.doc_id], f.norm_hash, f.norm_chars, f.shingles,
+        " sentences, hashvalues, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(f.doc_id, params, text_hashes[f.doc_id], f.norm_hash, f.norm_chars, f.shingles, len(f.sentences),
           f.signature.astype("<u4").tobytes(), now) for f in fingerprints],
     )
     ids = [f.doc_id for f in fingerprints]
@@ -119,24 +119,28 @@ def forget(db: sqlite3.Connection, doc_ids: list[int]) -> None:
         db.execute(f"DELETE FROM dedup_sentences WHERE doc_id IN ({marks})", part)
 
 
-def sentence_pairs(db: sqlite3.Connection, doc_ids: list[int], max_docs: int, min_shared: int = 2
-                   ) -> set[tuple[int, int]]:
-    """Pairs (one of ``doc_ids``, any other document) sharing ``min_shared`` long sentences, counting
-    only sentences found in at most ``max_docs`` documents (others are boilerplate)."""
+def sentence_pairs(db: sqlite3.Connection, doc_ids: list[int], max_docs: int, min_share: float,
+                   min_shared: int = 2) -> set[tuple[int, int]]:
+    """Pairs (one of ``doc_ids``, any other document) sharing at least ``min_shared`` long sentences and
+    ``min_share`` of the sentences of the one with fewer; sentences found in more than ``max_docs``
+    documents are boilerplate and not counted."""
     pairs = set()
     for part in chunks(doc_ids):
         marks = ",".join("?" * len(part))
         rows = db.execute(
             f"""WITH mine AS (SELECT hash, doc_id FROM dedup_sentences WHERE doc_id IN ({marks})),
                      specific AS (SELECT hash FROM dedup_sentences WHERE hash IN (SELECT hash FROM mine)
-                                  GROUP BY hash HAVING count(*) BETWEEN 2 AND ?)
-                SELECT a.doc_id, b.doc_id FROM mine a
-                JOIN specific USING (hash)
-                JOIN dedup_sentences b ON b.hash = a.hash AND b.doc_id != a.doc_id
-                GROUP BY a.doc_id, b.doc_id HAVING count(*) >= ?""",
-            [*part, max_docs, min_shared],
+                                  GROUP BY hash HAVING count(*) BETWEEN 2 AND ?),
+                     shared AS (SELECT a.doc_id AS x, b.doc_id AS y, count(*) AS n FROM mine a
+                                JOIN specific USING (hash)
+                                JOIN dedup_sentences b ON b.hash = a.hash AND b.doc_id != a.doc_id
+                                GROUP BY a.doc_id, b.doc_id HAVING count(*) >= ?)
+                SELECT x, y FROM shared
+                JOIN dedup_signatures sx ON sx.doc_id = x JOIN dedup_signatures sy ON sy.doc_id = y
+                WHERE n >= ? * min(sx.sentences, sy.sentences)""",
+            [*part, max_docs, min_shared, min_share],
         )
-        pairs.update((min(x, y), max(x, y)) for x, y in rows)
+        pairs.update((x, y) if x < y else (y, x) for x, y in rows)
     return pairs
 
 

@@ -98,7 +98,7 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
     old_ids = repo.memberships(db)
     seeds = set(fingerprinted) | {doc for doc in docs if doc not in old_ids} | set(gone)
     scope, pairs = _scope(index, seeds, old_ids, docs, progress)
-    sentence_pairs = repo.sentence_pairs(db, sorted(scope), settings.sentence_max_docs)
+    sentence_pairs = repo.sentence_pairs(db, sorted(scope), settings.sentence_max_docs, settings.sentence_min_share)
     timings["candidates"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

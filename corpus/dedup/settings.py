@@ -19,10 +19,12 @@ DEDUP_THRESHOLD = 0.6
 DEDUP_LSH_THRESHOLD = 0.4
 # A document holding this share of a shorter one's shingles is flagged as containing it.
 DEDUP_CONTAINMENT = 0.8
-# Sentences used to find containment candidates (a page and a story sharing two of them):
-# long enough to be specific, rare enough not to be boilerplate.
+# Containment candidates: two documents sharing half the long sentences of the one with fewer
+# (at least two). Sentences must be long enough to be specific and rare enough not to be
+# boilerplate; the shingle containment (DEDUP_CONTAINMENT) then decides.
 DEDUP_SENTENCE_MIN_CHARS = 16
 DEDUP_SENTENCE_MAX_DOCS = 50
+DEDUP_SENTENCE_MIN_SHARE = 0.5
 # Canonical policy: earliest published (compared at this granularity: "day" or "second"), then
 # a wire agency, then a priority outlet, then the longest normalised text, then the lowest id.
 DEDUP_CANONICAL_DATE_GRANULARITY = "day"
@@ -47,6 +49,7 @@ class DedupSettings:
     containment: float = DEDUP_CONTAINMENT
     sentence_min_chars: int = DEDUP_SENTENCE_MIN_CHARS
     sentence_max_docs: int = DEDUP_SENTENCE_MAX_DOCS
+    sentence_min_share: float = DEDUP_SENTENCE_MIN_SHARE
     canonical_date_granularity: str = DEDUP_CANONICAL_DATE_GRANULARITY
     wire_agencies: tuple[str, ...] = field(default=DEDUP_WIRE_AGENCIES)
     priority_outlets: tuple[str, ...] = field(default=DEDUP_PRIORITY_OUTLETS)
@@ -60,6 +63,8 @@ class DedupSettings:
                 f"DEDUP_LSH_THRESHOLD ({self.lsh_threshold}) must be in (0, DEDUP_THRESHOLD={self.threshold}]: "
                 "LSH only proposes candidates, verification decides. Lower the LSH threshold."
             )
+        if not 0.0 < self.sentence_min_share <= 1.0:
+            raise ValueError(f"DEDUP_SENTENCE_MIN_SHARE must be in (0, 1], got {self.sentence_min_share}")
         if not 0.0 < self.containment <= 1.0:
             raise ValueError(f"DEDUP_CONTAINMENT must be in (0, 1], got {self.containment}")
         if not 2 <= self.shingle_size <= 16:

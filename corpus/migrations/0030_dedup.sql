@@ -22,6 +22,7 @@ CREATE TABLE dedup_signatures (
     norm_hash    TEXT NOT NULL,                       -- xxh3_64 of the normalised text (exact duplicates)
     norm_chars   INTEGER NOT NULL,
     shingles     INTEGER NOT NULL,
+    sentences    INTEGER NOT NULL,                    -- long sentences hashed into dedup_sentences
     hashvalues   BLOB NOT NULL,                       -- num_perm little-endian uint32
     computed_at  TEXT NOT NULL
 );
