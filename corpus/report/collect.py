@@ -23,6 +23,13 @@ JOIN documents d ON d.id = cm.doc_id
 ORDER BY cm.cluster_id, cm.doc_id = c.canonical_doc_id DESC, cm.similarity DESC, d.published, cm.doc_id
 """
 
+# Documents dedup has not placed in a cluster yet (taken-down pages are skipped by dedup on purpose).
+UNDEDUPLICATED_SQL = """
+SELECT count(*) FROM documents d
+WHERE NOT EXISTS (SELECT 1 FROM cluster_members m WHERE m.doc_id = d.id)
+  AND d.url NOT IN (SELECT url FROM takedowns)
+"""
+
 MEMBER_FIELDS = ("doc_id", "url", "outlet", "published", "script", "similarity", "method", "title")
 
 
@@ -57,8 +64,7 @@ def collect(db: sqlite3.Connection, settings: ReportSettings) -> ReportData:
         "cross_script_clusters": sum(c["cross_script"] for c in clusters),
         "containments": len(containments),
         "rejects": sum(row["count"] for row in rejects),
-        "not_deduplicated": scalar(db, "SELECT count(*) FROM documents d WHERE NOT EXISTS "
-                                       "(SELECT 1 FROM cluster_members m WHERE m.doc_id = d.id)"),
+        "not_deduplicated": scalar(db, UNDEDUPLICATED_SQL),
         "size_histogram": size_histogram(clusters),
     }
     texts = read_texts(db, clusters, settings)

@@ -15,6 +15,7 @@ from corpus.release.catalog import load_release
 from corpus.release.changes import compute_changes, count_changes, read_members
 from corpus.release.snapshot import iter_stories, taken_down_urls
 from corpus.release.tables import cluster_rows
+from corpus.report.collect import UNDEDUPLICATED_SQL
 
 
 @dataclass
@@ -41,8 +42,7 @@ def changes_since(db: sqlite3.Connection, releases_dir: Path, version: str) -> S
         change["outlet"] = outlets.get(change["url"])
     changed = {c["id"] for c in changes if c["change"] in ("added", "updated")}
     changed |= {c["into"] for c in changes if c["change"] == "merged" and c["into"]}
-    undeduplicated = db.execute("SELECT count(*) FROM documents d WHERE NOT EXISTS "
-                                "(SELECT 1 FROM cluster_members m WHERE m.doc_id = d.id)").fetchone()[0]
+    undeduplicated = db.execute(UNDEDUPLICATED_SQL).fetchone()[0]
     note = (f"{undeduplicated:,} document(s) are not deduplicated yet and are not counted; run "
             "`newscorpus dedup` first." if undeduplicated else "")
     return SinceRelease(version, release.manifest.get("created"), count_changes(changes), changes, changed, note)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from corpus.release.catalog import list_releases
 from corpus.report.build import LATEST
+from corpus.report.collect import UNDEDUPLICATED_SQL
 from corpus.report.sections import extra_sections
 from corpus.store import Store
 from corpus.workspace import Workspace
@@ -37,13 +38,6 @@ WHERE f.status = 200 AND f.warc_file IS NOT NULL AND f.warc_offset IS NOT NULL
   AND (f.kind IS NULL OR f.kind NOT IN ('listing', 'sitemap', 'feed'))
   AND f.id NOT IN (SELECT fetch_id FROM extractions)
 """
-
-UNDEDUPLICATED_SQL = """
-SELECT count(*) FROM documents d
-WHERE NOT EXISTS (SELECT 1 FROM cluster_members m WHERE m.doc_id = d.id)
-  AND d.url NOT IN (SELECT url FROM takedowns)
-"""
-
 
 def workspace_status(workspace: Workspace) -> dict:
     """Everything ``status`` prints, as plain data (the ``--json`` output)."""
