@@ -137,7 +137,7 @@ def _processing(manifest: dict) -> list[str]:
         "1. Collect: pages crawled (robots.txt, per-host delays; raw responses kept as WARC) or ingested "
         "from JSON Lines, as counted under Sources.",
         "2. Extract and clean: trafilatura plus newscorpus rules; cleaner versions: "
-        + (", ".join(f"`{_cell(v)}` ({n:,} documents)" for v, n in versions.items()) or "none") + ".",
+        + (", ".join(f"`{_cell(v)}` ({n:,} pages)" for v, n in versions.items()) or "none") + ".",
         "3. Deduplicate: MinHash-LSH on a Simplified-script, punctuation-free copy of each text, so that "
         "Simplified and Traditional copies of one story meet; candidate pairs are verified before merging.",
     ]
@@ -149,7 +149,7 @@ def _processing(manifest: dict) -> list[str]:
             f"least {settings.get('threshold', '?')} (LSH candidates from {settings.get('lsh_threshold', '?')}, "
             f"{settings.get('num_perm', '?')} permutations); a page holding {settings.get('containment', '?')} "
             "of a shorter one is flagged as containing it. All recorded settings:")
-        lines += ["", "```json", json.dumps(dedup, ensure_ascii=False, indent=2, sort_keys=True), "```"]
+        lines += ["", "```json", json.dumps(dedup, ensure_ascii=False, indent=2, sort_keys=True), "```", ""]
     else:
         lines.append("   The store holds no record of the dedup settings used.")
     lines += [
