@@ -76,7 +76,8 @@ def test_summary_counts_outlets_rejects_and_containments(workspace):
     outlets = {o["outlet"]: (o["documents"], o["duplicates"], o["duplicates_of_other_outlets"]) for o in report["outlets"]}
     assert outlets == {"hk": (2, 1, 1), "morning": (2, 1, 1), "wire": (2, 0, 0), "agg": (2, 2, 2),
                        "<b>evil</b>": (1, 0, 0)}
-    assert report["rejects"] == [{"reason": "too-short", "count": 2}, {"reason": "not-article", "count": 1}]
+    assert report["rejects"] == [{"reason": "too-short", "count": 2, "outlets": {"hk": 2}},
+                                 {"reason": "not-article", "count": 1, "outlets": {"agg": 1}}]
     [containment] = report["containments"]
     assert (containment["container"]["doc_id"], containment["contained"]["doc_id"]) == (ids["agg2"], ids["wire"])
 
@@ -184,3 +185,21 @@ def test_old_leftovers_of_a_killed_report_are_cleared(workspace):
     run_cli("report", home=workspace)
     assert not stale.exists() and fresh.exists()
     assert len([p for p in workspace.reports_dir.iterdir() if p.is_dir() and not p.name.startswith(".")]) == 1
+
+
+def test_embedded_texts_are_capped_and_say_so(workspace):
+    from corpus.report import ReportSettings, write_report
+
+    ids = filled(workspace)
+    result = write_report(workspace, out=workspace.home / "r", settings=ReportSettings(text_max_chars=20, excerpt_chars=5))
+    page = (result.path / "report.html").read_text("utf-8")
+    data = json.loads(page.split('id="report-data">', 1)[1].split("</script>", 1)[0])
+
+    def text(doc_id, key="t"):
+        return "\n".join(data["paragraphs"][n] for n in data["texts"][str(doc_id)][key])
+
+    assert len(text(ids["hk"])) == 20 and data["texts"][str(ids["hk"])]["cut"] is True
+    assert text(ids["single"]) == "重庆今日降" and data["texts"][str(ids["single"])]["cut"] is True
+    # The Traditional text carries its Simplified form for the one-script comparison.
+    assert text(ids["hk"], "s") == "香港特区政府今日公布新一轮防疫措施，市民须于室"[:20]
+    assert "s" not in data["texts"][str(ids["morning"])]

@@ -53,8 +53,7 @@ def collect(db: sqlite3.Connection, settings: ReportSettings) -> ReportData:
     """Read the store once and shape it for the page, the CSV and the JSON."""
     clusters = read_clusters(db)
     outlets = outlet_rows(db, clusters)
-    rejects = [{"reason": reason, "count": count} for reason, count in db.execute(
-        "SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY count(*) DESC, reason")]
+    rejects = read_rejects(db)
     containments = read_containments(db)
     summary = {
         "documents": scalar(db, "SELECT count(*) FROM documents"),
@@ -115,6 +114,17 @@ def outlet_rows(db: sqlite3.Connection, clusters: list[dict]) -> list[dict]:
     return rows
 
 
+def read_rejects(db: sqlite3.Connection) -> list[dict]:
+    """Reject reasons, most frequent first, each with its count per outlet."""
+    by_reason: dict[str, dict] = {}
+    for reason, outlet, count in db.execute(
+            "SELECT reason, coalesce(outlet, ''), count(*) FROM rejects GROUP BY 1, 2 ORDER BY 3 DESC, 2"):
+        entry = by_reason.setdefault(reason, {"reason": reason, "count": 0, "outlets": {}})
+        entry["count"] += count
+        entry["outlets"][outlet] = count
+    return sorted(by_reason.values(), key=lambda r: (-r["count"], r["reason"]))
+
+
 def read_containments(db: sqlite3.Connection) -> list[dict]:
     sql = """
     SELECT c.containment, a.id, a.url, a.outlet, a.title, b.id, b.url, b.outlet, b.title
@@ -144,7 +154,7 @@ def read_texts(db: sqlite3.Connection, clusters: list[dict], settings: ReportSet
     """Capped texts for diffs (all members of multi-member clusters) and excerpts of singletons.
 
     Non-Simplified texts also carry their Simplified form (``s``), made here because the browser has
-    no OpenCC; the page diffs those when an editor compares in one script.
+    no OpenCC; the page diffs those when an editor compares in one script. ``cut`` says the cap bit.
     """
     limits: dict[int, int] = {}
     for cluster in clusters:
@@ -160,9 +170,10 @@ def read_texts(db: sqlite3.Connection, clusters: list[dict], settings: ReportSet
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            for doc_id, text, script in db.execute(
-                    f"SELECT id, substr(text, 1, ?), script FROM documents WHERE id IN ({marks})", (cap, *chunk)):
-                entry = {"t": text}
+            for doc_id, text, script, cut in db.execute(
+                    f"SELECT id, substr(text, 1, ?), script, length(text) > ? FROM documents WHERE id IN ({marks})",
+                    (cap, cap, *chunk)):
+                entry = {"t": text, "cut": bool(cut)}
                 if script != SIMPLIFIED:
                     simplified = converter.convert(text)
                     if simplified != text:

@@ -88,6 +88,7 @@ def browser_data(data: ReportData, settings: ReportSettings, since) -> dict:
     } for c in data.clusters]
     paragraphs, texts = intern_paragraphs(data.texts)
     return {"page_size": settings.page_size, "diff_max_edits": settings.diff_max_edits,
+            "text_max_chars": settings.text_max_chars,
             "outlets": outlets, "clusters": clusters, "paragraphs": paragraphs, "texts": texts}
 
 
@@ -107,7 +108,8 @@ def intern_paragraphs(texts: dict[int, dict]) -> tuple[list[str], dict[str, dict
             paragraphs.append(paragraph)
         return found
 
-    interned = {str(doc_id): {key: [number(p) for p in text.split("\n")] for key, text in entry.items()}
+    interned = {str(doc_id): {key: [number(p) for p in value.split("\n")] if key in ("t", "s") else value
+                              for key, value in entry.items()}
                 for doc_id, entry in texts.items()}
     return paragraphs, interned
 
@@ -167,9 +169,10 @@ def outlets_table(data: ReportData) -> str:
 
 
 def rejects_table(data: ReportData) -> str:
-    rows = [[r["reason"], r["count"]] for r in data.rejects]
+    rows = [[r["reason"], r["count"], ", ".join(f"{outlet or '(no outlet)'} {n:,}" for outlet, n in r["outlets"].items())]
+            for r in data.rejects]
     return ('<h2>Rejected pages</h2><p class="note">Pages the cleaners refused, by reason.</p>'
-            + table(["reason", "pages"], rows, numeric={1}, empty="No rejected pages."))
+            + table(["reason", "pages", "by outlet"], rows, numeric={1}, empty="No rejected pages."))
 
 
 def containments_table(data: ReportData, settings: ReportSettings) -> str:

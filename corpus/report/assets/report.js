@@ -181,13 +181,15 @@
     const caption = ops === null
       ? `These texts differ in more than ${DATA.diff_max_edits} characters; shown without alignment.`
       : `Characters in common: ${(ratio * 100).toFixed(1)}%` + (simplified ? " (compared as Simplified)" : "");
+    const cut = [canonical, member].some((m) => (texts[m[ID]] || {}).cut);
     const heads = el("div", "diff-heads");
     heads.appendChild(el("div", "", `canonical · ${outletNames[canonical[OUTLET]] || ""} · ${canonical[SCRIPT] || "?"}`));
     heads.appendChild(el("div", "", `member · ${outletNames[member[OUTLET]] || ""} · ${member[SCRIPT] || "?"}`));
     const grid = el("div", "diff");
     grid.appendChild(left);
     grid.appendChild(right);
-    area.replaceChildren(el("p", "note diff-caption", caption), heads, grid);
+    const capped = cut ? ` Texts are cut at ${DATA.text_max_chars.toLocaleString("en")} characters; the full text is at the original URL.` : "";
+    area.replaceChildren(el("p", "note diff-caption", caption + capped), heads, grid);
     area.currentPair = [canonical, member];
   }
 
