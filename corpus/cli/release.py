@@ -10,6 +10,7 @@ import click
 from corpus.cli.common import workspace
 from corpus.release import (ReleaseError, ReleaseSettings, count_changes, diff_releases, list_releases,
                             make_release, record_takedown, verify_release)
+from corpus.release.manifest import sha256_file
 from corpus.release.tables import CHANGE_KINDS
 
 
@@ -63,6 +64,7 @@ def release(ctx: click.Context, version: str | None, notes: str | None, shard_si
                f"in {shards} shard(s), {_size(manifest['files']) / 1e6:.1f} MB")
     parent = manifest["parent"]
     click.echo(f"  against {parent}: {_changes_line(manifest['changes'])}" if parent else "  first release")
+    click.echo(f"  manifest.json sha256 {sha256_file(path / 'manifest.json')} (publish it to pin this release)")
 
 
 @click.command()
@@ -181,6 +183,9 @@ def takedown(ctx: click.Context, url: str, reason: str, purge: bool) -> None:
         raise click.ClickException(str(error)) from None
     click.echo(f"{'Updated' if result.already_recorded else 'Recorded'} takedown of {result.url} "
                f"({result.documents} stored document(s)); the next release leaves it out.")
+    if not result.documents:
+        click.echo("  no stored document has exactly this URL (check `newscorpus export documents`); "
+                   "the tombstone still keeps it out if it is collected later")
     if purge:
         click.echo(f"  purged: {result.records_blanked} WARC record(s) blanked, stored title and text emptied")
     if result.in_releases:

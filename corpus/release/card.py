@@ -44,7 +44,6 @@ def render_card(manifest: dict) -> str:
         "language": ["zh"],
         "license": "other",
         "license_name": "publishers-terms",
-        "license_details": "Texts remain under their publishers' terms; see the Licence section.",
         "task_categories": ["text-generation"],
         "size_categories": [size_category(counts["documents"])],
         "configs": [
