@@ -106,8 +106,11 @@ def page_metadata(tree: HtmlElement) -> PageMetadata:
     if meta_date is None:
         meta_date = next(iter(tree.xpath(".//time/@datetime")), None)
     found.dates["meta"] = parse_date(meta_date)
-    found.author = next((_jsonld_author(o["author"]) for o in jsonld if o.get("author")), None) or next(
+    author = next((_jsonld_author(o["author"]) for o in jsonld if o.get("author")), None) or next(
         (meta[name][:200] for name in _META_AUTHOR_NAMES if name in meta and not meta[name].startswith("http")), None)
+    # Many sites name themselves as the author; that is the outlet, not a person.
+    publisher = meta.get("og:site_name") or ""
+    found.author = None if author and (author == publisher or author in (tree.findtext(".//title") or "")) else author
     return found
 
 
