@@ -127,7 +127,7 @@ def test_hostile_text_executes_nothing_and_stays_visible(browser, report):
 
 def test_only_http_links_and_they_open_safely(browser, report):
     open_cluster(browser, report["story"])
-    links = browser.evaluate("[...document.querySelectorAll('#clusters a')].map(a => [a.protocol, a.rel, a.target])")
+    links = browser.evaluate("[...document.querySelectorAll('#clusters a.url')].map(a => [a.protocol, a.rel, a.target])")
     assert links and all(link == ["https:", "noopener noreferrer", "_blank"] for link in links)
 
 
@@ -147,3 +147,11 @@ def test_unsafe_urls_are_not_links(tmp_path):
         text = browser.evaluate("document.getElementById('clusters').innerText")
         assert "javascript:alert(1)" in text
         assert browser.evaluate("document.querySelectorAll('a[href^=\"javascript\"]').length") == 0
+
+
+def test_a_link_opens_its_cluster(report):
+    with Chromium() as browser:
+        browser.open(f"{report['page']}#cluster={report['evil']}")
+        browser.wait_for(f"document.querySelector('{card(report['evil'])} .diff')")
+        assert shown_clusters(browser) == [report["evil"]]
+        assert browser.evaluate("window.__pwned === undefined && !document.body.hasAttribute('data-pwned')")

@@ -111,7 +111,11 @@
 
   function clusterBody(cluster) {
     const body = el("div", "cluster-body");
-    body.appendChild(el("p", "note", `cluster ${cluster.id} · canonical: ${cluster.r}`));
+    const about = el("p", "note", `cluster ${cluster.id} · canonical: ${cluster.r} · `);
+    const permalink = el("a", "", "link to this cluster");
+    permalink.href = `#cluster=${encodeURIComponent(cluster.id)}`;
+    about.appendChild(permalink);
+    body.appendChild(about);
     const table = el("table", "members");
     const header = el("tr");
     for (const name of ["", "outlet", "published", "script", "similarity", "title / original"]) header.appendChild(el("th", "", name));
@@ -271,7 +275,23 @@
       if (area.currentPair) showDiff(area, area.currentPair[0], area.currentPair[1]);
     }
   });
+  // `report.html#cluster=ID` opens that cluster: editors send each other links to a case.
+  function openFromHash() {
+    const match = /^#cluster=(.+)$/.exec(location.hash);
+    if (!match) return;
+    const id = decodeURIComponent(match[1]);
+    controls.q.value = id;
+    applyFilters();
+    const found = [...document.querySelectorAll(".cluster")].find((card) => card.dataset.clusterId === id);
+    if (!found) return;
+    const head = found.querySelector(".cluster-head");
+    if (head.getAttribute("aria-expanded") !== "true") head.click();
+    found.scrollIntoView({ block: "start" });
+  }
+
   $("more").addEventListener("click", showMore);
+  window.addEventListener("hashchange", openFromHash);
   document.body.classList.add("js");
   applyFilters();
+  openFromHash();
 })();
