@@ -56,6 +56,11 @@ def test_bad_version_names_are_refused(corpus_ws, bad):
     assert not (corpus_ws.home / "escape").exists()
 
 
+def test_bad_shard_size_is_refused(corpus_ws):
+    result = run_cli("release", "--shard-size", "12XB", home=corpus_ws, check=False)
+    assert result.returncode != 0 and "cannot read the size '12XB'" in result.stderr
+
+
 def test_existing_version_is_never_overwritten(corpus_ws):
     run_cli("release", "--version", "v1", home=corpus_ws)
     before = data_checksums(corpus_ws.releases_dir / "v1")

@@ -67,6 +67,8 @@ CHANGES_SCHEMA = pa.schema([
 ])
 
 CHANGE_KINDS = ("added", "updated", "removed", "merged", "taken_down")
+# Sharding estimate for everything in a row but its text, title and URL, per page of the story.
+ROW_OVERHEAD_BYTES = 64
 DICTIONARY_COLUMNS = ["outlet", "lang", "script", "cleaner_version", "method", "canonical_reason", "change"]
 
 
@@ -95,8 +97,8 @@ def cluster_rows(story: Story) -> list[dict]:
 def row_bytes(story: Story) -> int:
     """The size a story adds to a shard, for sharding by size (UTF-8 bytes of its strings)."""
     doc = story.canonical
-    return len(doc.text.encode("utf-8")) + len((doc.title or "").encode("utf-8")) + len(doc.url) + 64 * (
-        1 + len(story.duplicates))
+    strings = len(doc.text.encode("utf-8")) + len((doc.title or "").encode("utf-8")) + len(doc.url)
+    return strings + ROW_OVERHEAD_BYTES * len(story.members)
 
 
 def _provenance(member: Member) -> dict:
