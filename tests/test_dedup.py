@@ -292,3 +292,20 @@ def test_text_hash_helper_matches_put_documents(store):
     ids = put_documents(store, [{"url": "https://x.example/1", "text": "甲乙丙丁"}])
     stored = store.execute("SELECT text_hash FROM documents WHERE id = ?", (ids["https://x.example/1"],)).fetchone()[0]
     assert stored == hashlib.sha1("甲乙丙丁".encode()).hexdigest()
+
+
+def test_lean_index_finds_what_datasketchs_default_storage_finds(rows):
+    from corpus.dedup.lsh_index import StoredSketch, build_index
+
+    texts = [normalize(row["text"]) for row in rows]
+    signatures = SignatureMaker(5, 128, 1).signatures(texts)
+    ours = build_index(list(range(len(texts))), signatures, 0.4, 128)
+    reference = datasketch.MinHashLSH(threshold=0.4, num_perm=128)
+    for i, signature in enumerate(signatures):
+        reference.insert(i, datasketch.LeanMinHash(seed=1, hashvalues=signature, scheme="affine32"))
+    found = 0
+    for i, signature in enumerate(signatures):
+        expected = set(reference.query(datasketch.LeanMinHash(seed=1, hashvalues=signature, scheme="affine32")))
+        assert set(ours.query(StoredSketch(signature))) == expected
+        found += len(expected) > 1
+    assert found > 50

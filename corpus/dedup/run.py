@@ -4,7 +4,8 @@ Recipe (each stage commits its own work, so a killed run resumes where it stoppe
 
 1. Fingerprint new and changed documents (``text_hash`` differs from the one fingerprinted) and
    persist their signatures; forget documents that are gone or taken down.
-2. Rebuild the in-memory ``MinHashLSH`` from the stored signatures (one per exact-duplicate group).
+2. Rebuild the in-memory ``MinHashLSH`` from the stored signatures (one per exact-duplicate group;
+   lean storage, see ``lsh_index.py``).
 3. The scope: changed documents, their exact-duplicate groups, and every member of the clusters
    they belonged to; grown along LSH candidates (and their clusters) until closed. A first run's
    scope is everything. Unrelated clusters are not touched, so their ids stay.
@@ -27,7 +28,8 @@ from corpus.dedup import repository as repo
 from corpus.dedup.canonical import Candidate, CanonicalPolicy
 from corpus.dedup.clustering import Cluster, components, stable_ids, star_clusters
 from corpus.dedup.fingerprint import NORMALIZER, ShingleSets, fingerprint_batch
-from corpus.dedup.minhash import SignatureMaker, to_minhash
+from corpus.dedup.lsh_index import StoredSketch, build_index
+from corpus.dedup.minhash import SignatureMaker
 from corpus.dedup.settings import DedupSettings
 from corpus.store import Store
 
@@ -49,7 +51,6 @@ class _Index:
     """The live documents' fingerprints and the LSH over one representative per exact group."""
 
     lsh: MinHashLSH
-    seed: int
     signatures: dict[int, np.ndarray]
     norm_chars: dict[int, int]
     rep_of: dict[int, int]
@@ -154,12 +155,9 @@ def _build_index(db, docs: dict, stored: dict, params_id: int, settings: DedupSe
     rep_of = {doc: rep for rep, members in groups.items() for doc in members}
     ids, matrix = repo.signature_matrix(db, params_id, settings.num_perm)
     signatures = {int(doc): matrix[i] for i, doc in enumerate(ids) if int(doc) in groups}
-    lsh = MinHashLSH(threshold=settings.lsh_threshold, num_perm=settings.num_perm)
-    with lsh.insertion_session() as session:
-        for doc, hashvalues in signatures.items():
-            session.insert(doc, to_minhash(hashvalues, settings.seed), check_duplication=False)
+    lsh = build_index(list(signatures), list(signatures.values()), settings.lsh_threshold, settings.num_perm)
     norm_chars = {doc: row.norm_chars for doc, row in stored.items()}
-    return _Index(lsh, settings.seed, signatures, norm_chars, rep_of, groups, time.perf_counter() - clock)
+    return _Index(lsh, signatures, norm_chars, rep_of, groups, time.perf_counter() - clock)
 
 
 def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict,
@@ -198,7 +196,7 @@ def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict,
         if rep in queried or rep not in index.signatures:
             continue
         queried.add(rep)
-        for other in index.lsh.query(to_minhash(index.signatures[rep], index.seed)):
+        for other in index.lsh.query(StoredSketch(index.signatures[rep])):
             if other != rep:
                 pairs.add((min(rep, other), max(rep, other)))
                 add(other)
