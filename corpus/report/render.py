@@ -137,7 +137,7 @@ def header(data: ReportData, generated_at: str, home: str, link_prefix: str) -> 
 
 
 def since_section(since, settings: ReportSettings) -> str:
-    counts = "".join(f'<div class="card"><b>{count:,}</b><span>{esc(kind)}</span></div>'
+    counts = "".join(f'<div class="card"><b>{count:,}</b><span>{esc(kind.replace("_", " "))}</span></div>'
                      for kind, count in since.counts.items())
     rows = [[row["change"], row["outlet"], link(row["url"]), row.get("detail") or ""]
             for row in since.rows[:settings.table_rows]]
