@@ -121,6 +121,16 @@ def server_side_diffs(ws: Workspace, settings: ReportSettings, sample: int = 300
     return len(pairs), seconds / max(len(chosen), 1) * len(pairs)
 
 
+def embedded_text_sizes(page: Path) -> tuple[int, int]:
+    """UTF-8 bytes of the page's texts as embedded (paragraphs once) and as they would be (each text whole)."""
+    data = json.loads(page.read_text("utf-8").split('id="report-data">', 1)[1].split("</script>", 1)[0])
+    paragraphs = data["paragraphs"]
+    interned = sum(len(p.encode()) for p in paragraphs)
+    whole = sum(len("\n".join(paragraphs[n] for n in numbers).encode())
+                for entry in data["texts"].values() for key, numbers in entry.items() if key in ("t", "s"))
+    return interned, whole
+
+
 def browser_timings(page: Path) -> dict:
     timings = {}
     with Chromium(timeout=120) as browser:
@@ -161,6 +171,9 @@ def main() -> None:
         print(f"baseline: read every cluster member row once: {baseline_s:.2f} s")
         print(f"report:   written in {report_s:.2f} s ({report_s / baseline_s:.1f}x the read baseline); "
               + ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in sorted(sizes.items())))
+        interned, whole = embedded_text_sizes(result.path / "report.html")
+        print(f"page text: {interned / 1e6:.1f} MB as shared paragraphs vs {whole / 1e6:.1f} MB as whole texts "
+              f"({whole / interned:.1f}x)")
         duplicates, difflib_s = server_side_diffs(ws, settings)
         print(f"not taken: difflib on characters for all {duplicates:,} duplicates would add ~{difflib_s:.0f} s "
               f"({difflib_s / report_s:.1f}x the whole report) and their opcodes to the page; the page diffs on demand")
