@@ -65,6 +65,8 @@ def write_report(workspace: Workspace, out: Path | None = None, since: str | Non
     check_destination(out)
     store = workspace.open_store()
     try:
+        # One read transaction: a dedup or extract running meanwhile cannot make the numbers disagree.
+        store.execute("BEGIN")
         say("reading the store")
         data = collect(store.conn, settings)
         sections = extra_sections(store.conn)

@@ -51,6 +51,7 @@ def workspace_status(workspace: Workspace) -> dict:
     store = Store.open(workspace.db_path)
     try:
         db = store.conn
+        db.execute("BEGIN")  # one consistent snapshot while other stages write
         status["store_bytes"] = workspace.db_path.stat().st_size
         status["sites"] = [{"name": row[0], "configured": bool(row[5]), "documents": row[1], "rejects": row[2],
                             "fetches": row[3], "last_fetched_at": row[4]} for row in db.execute(SITES_SQL)]
