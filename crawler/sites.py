@@ -84,6 +84,7 @@ class SiteConfig:
     source: str | None = None                    # the YAML file it came from
 
     def to_json(self) -> dict:
+        """The config as stored in ``sites.config``; ``site_from_json`` reads it back."""
         return asdict(self)
 
     def allows(self, host: str, path: str) -> bool:
@@ -148,6 +149,17 @@ def site_from_dict(data: object, source: str = "<site>") -> SiteConfig:
         backfill=_backfill(data.get("backfill"), urls["start_urls"], where),
         source=source,
     )
+
+
+def site_from_json(config: dict) -> SiteConfig:
+    """A SiteConfig from ``to_json()`` output, e.g. a ``sites.config`` row (for scheduled runs)."""
+    data = {key: value for key, value in config.items() if key in _KEYS and value not in (None, [], ())}
+    if data.get("revisit_after") == "default":
+        del data["revisit_after"]
+    elif "revisit_after" in config and config["revisit_after"] is None:
+        data["revisit_after"] = "never"
+    data["politeness"] = {k: v for k, v in (config.get("politeness") or {}).items() if v is not None}
+    return site_from_dict(data, source=config.get("source") or "store")
 
 
 def adhoc_site(start_urls=(), sitemaps=(), feeds=(), allow_domains=()) -> SiteConfig:

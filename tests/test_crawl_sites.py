@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import yaml
 from conftest import ROOT
 from crawl_support import crawl, rows
 from crawler.demosite import DemoSite
-from crawler.sites import SiteConfigError, load_site
+from crawler.sites import SiteConfigError, load_site, site_from_json
 
 EXAMPLES = sorted((ROOT / "crawler" / "sites").glob("*.yaml"))
 
@@ -76,3 +77,9 @@ def test_since_without_a_backfill_template_is_refused(tmp_path):
 def test_load_site_reports_the_file_it_could_not_read(tmp_path):
     with pytest.raises(SiteConfigError, match="cannot read"):
         load_site(Path(tmp_path / "missing.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_a_stored_site_config_reads_back_the_same(path):
+    site = load_site(path)
+    assert site_from_json(json.loads(json.dumps(site.to_json()))) == site
