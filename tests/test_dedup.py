@@ -13,7 +13,7 @@ from corpus.dedup import DedupSettings, run_dedup
 from corpus.dedup.canonical import Candidate, CanonicalPolicy
 from corpus.dedup.clustering import Cluster, stable_ids
 from corpus.dedup.export import iter_clusters
-from corpus.dedup.minhash import SignatureMaker, shingle_hash32
+from corpus.dedup.minhash import SignatureMaker, shingle_hash32, to_minhash
 from corpus.dedup.normalize import normalize
 from corpus.store import Store, utc_now
 from dedup_support import gold_pairs, labelled_rows, precision_recall, predicted_pairs, put_documents
@@ -302,10 +302,10 @@ def test_lean_index_finds_what_datasketchs_default_storage_finds(rows):
     ours = build_index(list(range(len(texts))), signatures, 0.4, 128)
     reference = datasketch.MinHashLSH(threshold=0.4, num_perm=128)
     for i, signature in enumerate(signatures):
-        reference.insert(i, datasketch.LeanMinHash(seed=1, hashvalues=signature, scheme="affine32"))
+        reference.insert(i, to_minhash(signature, seed=1))
     found = 0
     for i, signature in enumerate(signatures):
-        expected = set(reference.query(datasketch.LeanMinHash(seed=1, hashvalues=signature, scheme="affine32")))
+        expected = set(reference.query(to_minhash(signature, seed=1)))
         assert set(ours.query(StoredSketch(signature))) == expected
         found += len(expected) > 1
     assert found > 50

@@ -77,8 +77,5 @@ class ShingleSets:
         for doc_id, text in texts.items():
             self._sets[doc_id] = shingle_set(normalized_text(text), self.shingle_size)
 
-    def __contains__(self, doc_id: int) -> bool:
-        return doc_id in self._sets
-
     def similarity(self, a: int, b: int) -> tuple[float, float]:
         return similarity(self._sets[a], self._sets[b])

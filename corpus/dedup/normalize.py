@@ -40,7 +40,8 @@ _TRAILING_CREDIT = re.compile(r"[(（【\[]\s*(?:完|责任编辑|编辑|记者)
 # Aggregator furniture (seed 004): menu bullets, snippet lines of related links, snapshot footer.
 _FURNITURE_LINE = re.compile(
     r"^(?:[•·▪●◆■]\s*\S{0,8}$|(?:\.{3}|…|⋯)|(?:快照|网页快照|更多关于.{0,12}的(?:资讯|新闻)|相关(?:新闻|阅读|链接|报道)|"
-    r"推荐阅读|延伸阅读|热门推荐|返回顶部)\s*[:：]?\s*$|.{0,20}(?:发布时间|发布日期)\s*[:：].{0,40}来源\s*[:：])"
+    r"推荐阅读|延伸阅读|热门推荐|返回顶部)\s*[:：]?\s*$|.{0,20}(?:发布时间|发布日期)\s*[:：].{0,40}来源\s*[:：]|"
+    r"以上内容为.{0,12}快照|快照生成时间|本站信息快照|信息原文地址)"
 )
 _TIMESTAMP_LINE = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 # Everything but letters, digits and sentence ends goes; sentence ends then split the line.

@@ -175,8 +175,9 @@ def replace_clusters(db: sqlite3.Connection, doc_ids: list[int], old_cluster_ids
         db.execute(f"DELETE FROM clusters WHERE id IN ({marks})"
                    " AND id NOT IN (SELECT cluster_id FROM cluster_members)", part)
     db.executemany(
-        "INSERT OR REPLACE INTO clusters (id, canonical_doc_id, canonical_reason, size, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO clusters (id, canonical_doc_id, canonical_reason, size, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET canonical_doc_id = excluded.canonical_doc_id,"
+        " canonical_reason = excluded.canonical_reason, size = excluded.size, updated_at = excluded.updated_at",
         [(c["id"], c["canonical"], c["reason"], len(c["members"]), created.get(c["id"], now), now) for c in clusters],
     )
     db.executemany(

@@ -106,6 +106,10 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
     candidates = {doc: Candidate(doc, docs[doc].outlet, docs[doc].published, stored[doc].norm_chars) for doc in scope}
     clusters, containments, verified = _verify_and_cluster(store, index, candidates, pairs, sentence_pairs,
                                                            settings, progress)
+    cluster_of = {doc: i for i, cluster in enumerate(clusters) for doc, _, _ in cluster.members}
+    # Two copies of one story (a truncated and a wrapped one) can contain each other: not a flag.
+    containments = [row for row in containments
+                    if cluster_of.get(row[0], -1) != cluster_of.get(row[1], -2)]
     affected_old = {old_ids[doc] for doc in scope | set(gone) if doc in old_ids}
     taken = repo.cluster_ids(db) - affected_old
     ids = stable_ids(clusters, {doc: cid for doc, cid in old_ids.items() if doc in scope}, taken,
