@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus.release.catalog import load_release
+from corpus.release.errors import ReleaseError
 from corpus.release.snapshot import taken_down_urls
 from corpus.release.tables import CHANGE_KINDS
 
@@ -21,8 +23,13 @@ MAX_LISTED_PER_KIND = 500
 
 
 def read_members(release_path: Path) -> list[dict]:
+    """The pages of a release (story id, URL, canonical or not, text hash), from its clusters.parquet."""
     columns = ["cluster_id", "url", "is_canonical", "text_sha256"]
-    return pq.read_table(release_path / CLUSTERS_FILE, columns=columns).to_pylist()
+    try:
+        return pq.read_table(release_path / CLUSTERS_FILE, columns=columns).to_pylist()
+    except (OSError, pa.ArrowException) as error:
+        raise ReleaseError(f"cannot read {release_path / CLUSTERS_FILE} ({error}); "
+                           f"run `newscorpus verify {release_path.name}`") from None
 
 
 def compute_changes(old: list[dict], new: list[dict], taken_down: set[str]) -> list[dict]:

@@ -11,11 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
-
 from corpus.release.catalog import list_releases
-from corpus.release.changes import CLUSTERS_FILE
+from corpus.release.changes import read_members
 from corpus.release.errors import ReleaseError
 from corpus.release.warc_purge import blank_records
 from corpus.runlock import RunLock, WorkspaceBusy
@@ -70,9 +67,11 @@ def releases_containing(workspace: Workspace, url: str) -> list[str]:
     """Versions of the published releases that carry ``url`` (as canonical page or duplicate)."""
     found = []
     for info in list_releases(workspace.releases_dir):
-        table = pq.read_table(info.path / CLUSTERS_FILE, columns=["url"])
-        if pc.any(pc.equal(table["url"], url)).as_py():
-            found.append(info.version)
+        try:
+            if any(member["url"] == url for member in read_members(info.path)):
+                found.append(info.version)
+        except ReleaseError:
+            found.append(f"{info.version} (unreadable: run `newscorpus verify {info.version}`)")
     return found
 
 
