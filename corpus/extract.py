@@ -33,7 +33,8 @@ EXTRACT_CHUNKSIZE = 4               # jobs handed to a worker at once
 
 # Fetches worth extracting: successful HTML responses of pages that may be articles.
 _PENDING = """
-SELECT f.id, COALESCE(f.final_url, f.url), f.url, f.site, f.warc_file, f.warc_offset, f.fetched_at, u.hints
+SELECT f.id, COALESCE(f.final_url, f.url), f.url, f.site, f.warc_file, f.warc_offset, f.fetched_at, u.hints,
+       f.encoding, f.encoding_evidence
 FROM fetches f LEFT JOIN urls u ON u.url = f.url
 WHERE f.status = 200 AND f.warc_file IS NOT NULL AND f.warc_offset IS NOT NULL
   AND (f.content_type IS NULL OR f.content_type LIKE '%html%')
@@ -59,6 +60,7 @@ class Job:
     offset: int
     fetched_at: str | None
     hints: dict
+    encoding: str | None = None      # imposed by the site config at crawl time, else detected again
 
 
 def read_response(warc_path: str, offset: int, urls: tuple[str, ...] = ()) -> tuple[bytes, str | None]:
@@ -106,7 +108,7 @@ def extract_one(job: Job, settings: CleanerSettings | None = None) -> dict:
     try:
         body, content_type = read_response(job.warc_path, job.offset, (job.url, job.requested_url))
         cleaned = clean_html(body, job.url, job.outlet, header_charset=header_charset(content_type),
-                             hints=job.hints, fetched_at=job.fetched_at, settings=settings)
+                             encoding=job.encoding, hints=job.hints, fetched_at=job.fetched_at, settings=settings)
     except Exception as error:  # one bad record must not stop the run
         return {"job": job, "error": f"{type(error).__name__}: {error}"[:500]}
     return {"job": job, "document": cleaned.document, "reject": cleaned.reject, "line_keys": cleaned.line_keys}
@@ -114,14 +116,21 @@ def extract_one(job: Job, settings: CleanerSettings | None = None) -> dict:
 
 def _jobs(store: Store, warc_dir: Path) -> list[Job]:
     jobs = []
-    for fetch_id, url, requested, outlet, warc_file, offset, fetched_at, hints in store.execute(_PENDING).fetchall():
-        try:
-            parsed_hints = json.loads(hints) if hints else {}
-        except ValueError:
-            parsed_hints = {}
+    for (fetch_id, url, requested, outlet, warc_file, offset, fetched_at, hints, encoding,
+         evidence) in store.execute(_PENDING).fetchall():
+        parsed_hints = _json_object(hints)
+        imposed = encoding if _json_object(evidence).get("reason") == "override" else None
         jobs.append(Job(fetch_id, url, requested, outlet, str(warc_dir / warc_file), offset, fetched_at,
-                        parsed_hints if isinstance(parsed_hints, dict) else {}))
+                        parsed_hints, imposed))
     return jobs
+
+
+def _json_object(raw: str | None) -> dict:
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _results(jobs: list[Job], workers: int, settings: CleanerSettings) -> Iterator[dict]:
