@@ -45,6 +45,9 @@ def test_status_of_a_filled_workspace(workspace):
     store = workspace.open_store()
     with store.transaction() as db:
         add_document(db, "https://wire.example/w/99", "wire", "还没有去重的稿件。")
+        db.execute("UPDATE fetches SET error = 'evil\x1b[2J' WHERE error IS NOT NULL")
+        db.execute("INSERT INTO cycle_runs (started_at, status, stage, error) VALUES ('2025-06-01', 'failed', "
+                   "'crawl', 'evil\x1b[2J')")
     store.close()
     run_cli("report", home=workspace)
 
@@ -64,6 +67,7 @@ def test_status_of_a_filled_workspace(workspace):
     assert state["latest_report"].endswith("latest.html")
 
     text = run_cli("status", home=workspace).stdout
+    assert "\x1b" not in text and "evil?[2J" in text  # a scraped escape sequence never reaches the terminal
     assert "1   → newscorpus extract" in text and "1   → newscorpus dedup" in text
     assert "v1" in text and "too-short" in text and "#1" in text
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import unicodedata
 from pathlib import Path
 
 from corpus.release.catalog import list_releases
@@ -114,12 +115,21 @@ def latest_report(reports_dir: Path) -> str | None:
     return str(latest) if latest.is_file() else None
 
 
+def printable(text) -> str:
+    """Scraped or remote strings without control characters: no escape sequence reaches the terminal."""
+    return "".join("?" if unicodedata.category(ch) == "Cc" else ch for ch in str(text))
+
+
 def format_status(status: dict) -> str:
     """The human form: short sections, numbers aligned, pending work with the command that does it."""
+    return "\n".join(printable(line) for line in status_lines(status))
+
+
+def status_lines(status: dict) -> list[str]:
     lines = [f"Workspace  {status['workspace']}"]
     if not status["initialised"]:
         lines += ["", "Nothing here yet. Start with `newscorpus demo`, or `newscorpus crawl --start-url URL`."]
-        return "\n".join(lines)
+        return lines
     lines.append(f"Store      {status['store']} ({status['store_bytes'] / 1024 ** 2:,.1f} MiB)")
     for alert in status["alerts"]:
         lines.append(f"WARNING    {alert}")
@@ -170,4 +180,4 @@ def format_status(status: dict) -> str:
               f"  documents not yet deduplicated    {pending['documents_not_deduplicated']:>8,}"
               + ("   → newscorpus dedup" if pending["documents_not_deduplicated"] else "")]
     lines += ["", f"Latest report  {status['latest_report'] or 'none yet (`newscorpus report`)'}"]
-    return "\n".join(lines)
+    return lines
