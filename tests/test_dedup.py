@@ -309,3 +309,14 @@ def test_lean_index_finds_what_datasketchs_default_storage_finds(rows):
         assert set(ours.query(StoredSketch(signature))) == expected
         found += len(expected) > 1
     assert found > 50
+
+
+def test_a_new_threshold_reclusters_everything(store, rows):
+    story = [row for row in rows if row["story"] == "thuc0427"]
+    put_documents(store, story)
+    run_dedup(store)
+    assert store.execute("SELECT count(*) FROM clusters").fetchone()[0] == 1
+    summary = run_dedup(store, threshold=1.0)
+    assert summary["fingerprinted"] == 0 and summary["scope"] == len(story)
+    assert store.execute("SELECT count(*) FROM clusters").fetchone()[0] > 1
+    assert all(similarity == 1.0 for (similarity,) in store.execute("SELECT similarity FROM cluster_members"))

@@ -196,6 +196,12 @@ def start_run(db: sqlite3.Connection, settings: dict) -> int:
                       (utc_now(), json.dumps(settings, ensure_ascii=False))).lastrowid
 
 
+def last_settings(db: sqlite3.Connection) -> dict | None:
+    """The settings of the latest finished run (None before the first)."""
+    row = db.execute("SELECT settings FROM dedup_runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
+    return json.loads(row[0]) if row else None
+
+
 def finish_run(db: sqlite3.Connection, run_id: int, params: int, stats: dict) -> None:
     db.execute("UPDATE dedup_runs SET finished_at = ?, params_id = ?, stats = ? WHERE id = ?",
                (utc_now(), params, json.dumps(stats, ensure_ascii=False), run_id))

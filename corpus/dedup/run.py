@@ -16,6 +16,7 @@ Recipe (each stage commits its own work, so a killed run resumes where it stoppe
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,8 +83,11 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
     maker = SignatureMaker(settings.shingle_size, settings.num_perm, settings.seed)
     params = {**maker.params(), "normalizer": NORMALIZER}
     with store.transaction():
+        previous = repo.last_settings(db)
         run_id = repo.start_run(db, settings.as_dict())
         params_id = repo.params_id(db, params)
+    # Another threshold or policy changes every decision: then everything is re-clustered.
+    settings_changed = previous is not None and _decisive(previous) != _decisive(settings.as_dict())
 
     clock = time.perf_counter()
     docs = repo.live_documents(db)
@@ -98,6 +102,8 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
     clock = time.perf_counter()
     old_ids = repo.memberships(db)
     seeds = set(fingerprinted) | {doc for doc in docs if doc not in old_ids} | set(gone)
+    if settings_changed:
+        seeds |= set(docs)
     scope, pairs = _scope(index, seeds, old_ids, docs, progress)
     sentence_pairs = repo.sentence_pairs(db, sorted(scope), settings.sentence_max_docs, settings.sentence_min_share)
     timings["candidates"] = time.perf_counter() - clock
@@ -126,6 +132,12 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
     with store.transaction():
         repo.finish_run(db, run_id, params_id, summary)
     return summary
+
+
+def _decisive(settings: dict) -> str:
+    """The settings that change clusters, comparable across runs (JSON turns tuples into lists)."""
+    return json.dumps({key: value for key, value in settings.items() if key != "fingerprint_batch"},
+                      sort_keys=True, ensure_ascii=False)
 
 
 def _fingerprint(store: Store, docs: dict, maker: SignatureMaker, params_id: int, settings: DedupSettings,
