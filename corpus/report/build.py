@@ -131,9 +131,13 @@ def publish(temp: Path, out: Path) -> None:
     for path in temp.iterdir():
         with open(path, "rb") as handle:
             os.fsync(handle.fileno())
-    if out.is_dir():
-        out.rmdir()
-    os.rename(temp, out)
+    try:
+        if out.is_dir():
+            out.rmdir()
+        os.rename(temp, out)
+    except OSError as error:  # another report took the folder meanwhile
+        raise ReportError(f"{out} was created by someone else while this report was written ({error.strerror}); "
+                          "run the report again") from None
 
 
 def write_text(path: Path, text: str, replace: bool = False) -> None:
