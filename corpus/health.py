@@ -135,3 +135,31 @@ def latest_alerts(store: Store) -> list[str]:
         "SELECT alerts FROM site_health h WHERE crawl_run_id = "
         "(SELECT max(crawl_run_id) FROM site_health WHERE outlet = h.outlet) ORDER BY outlet")
     return [alert for (alerts,) in rows for alert in json.loads(alerts)]
+
+
+def report_section(db) -> "Section | None":
+    """The site-health table of the editors' report: each outlet's latest run against its history."""
+    from corpus.report.sections import Section
+
+    has_table = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'site_health'").fetchone()
+    rows = db.execute(
+        "SELECT outlet, crawl_run_id, pages, documents, yield, median_length, dated_share, garbled_share, "
+        "reject_reasons, alerts FROM site_health h WHERE crawl_run_id = "
+        "(SELECT max(crawl_run_id) FROM site_health WHERE outlet = h.outlet) ORDER BY outlet").fetchall() \
+        if has_table else []
+    if not rows:
+        return None
+
+    def share(value):
+        return "" if value is None else f"{value:.0%}"
+
+    return Section(
+        key="site_health",
+        title="Site health",
+        columns=["outlet", "crawl run", "article pages", "documents", "yield", "median length",
+                 "with date", "garbled", "rejects"],
+        rows=[[r[0], r[1], r[2], r[3], share(r[4]), "" if r[5] is None else round(r[5]), share(r[6]),
+               share(r[7]), ", ".join(f"{k} {v}" for k, v in json.loads(r[8]).items())] for r in rows],
+        alerts=[alert for r in rows for alert in json.loads(r[9])],
+        note=f"Each outlet's latest crawl run; warnings compare it with the outlet's last {HEALTH_HISTORY_RUNS} runs.",
+    )

@@ -8,25 +8,59 @@ from corpus.cli.common import workspace
 from corpus.runlock import RunLock, WorkspaceBusy
 
 
+def crawl_options(command):
+    """The crawl options, shared by ``crawl`` and ``run``."""
+    options = [
+        click.option("--site", "site_files", multiple=True, type=click.Path(dir_okay=False),
+                     help="Site YAML file (repeatable); see crawler/sites/*.yaml."),
+        click.option("--start-url", multiple=True, metavar="URL", help="Crawl from this page (repeatable)."),
+        click.option("--sitemap", multiple=True, metavar="URL", help="Read this sitemap or sitemap index (repeatable)."),
+        click.option("--feed", multiple=True, metavar="URL", help="Read this RSS/Atom feed (repeatable)."),
+        click.option("--allow-domain", multiple=True, metavar="DOMAIN",
+                     help="Also follow links into this domain (ad hoc crawls; repeatable)."),
+        click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many responses."),
+        click.option("--since", metavar="DATE", help="First day (YYYY-MM-DD) of a site file's date back-fill."),
+        click.option("--until", metavar="DATE", help="Last day of the back-fill (default: today)."),
+        click.option("--revisit-after", metavar="DURATION",
+                     help="Re-check stored articles older than this with a conditional GET (7d, 12h, 0, never)."),
+        click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
+                     help="Override a Scrapy or NEWSCORPUS_* setting (repeatable), e.g. DOWNLOAD_DELAY=1."),
+        click.option("--verbose", is_flag=True, help="Show Scrapy's log at INFO level."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def crawl_request(site_files, start_url, sitemap, feed, allow_domain, max_pages, since, until, revisit_after,
+                  overrides, verbose) -> tuple[list, dict]:
+    """The sites and ``run_crawl`` keyword arguments the crawl options ask for.
+
+    Raises:
+        click.UsageError: nothing to crawl, or a malformed --set.
+        SiteConfigError: a site file or option is invalid.
+    """
+    from crawler.sites import adhoc_site, load_site
+
+    settings = {}
+    for item in overrides:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--set")
+        settings[name.strip()] = value
+    sites = [load_site(path) for path in site_files]
+    if start_url or sitemap or feed:
+        sites.append(adhoc_site(start_url, sitemap, feed, allow_domain))
+    if not sites:
+        raise click.UsageError("nothing to crawl: give --site FILE or --start-url/--sitemap/--feed URL")
+    return sites, dict(since=since, until=until, revisit_after=revisit_after, max_pages=max_pages,
+                       verbose=verbose, overrides=settings)
+
+
 @click.command()
-@click.option("--site", "site_files", multiple=True, type=click.Path(dir_okay=False),
-              help="Site YAML file (repeatable); see crawler/sites/*.yaml.")
-@click.option("--start-url", multiple=True, metavar="URL", help="Crawl from this page (repeatable).")
-@click.option("--sitemap", multiple=True, metavar="URL", help="Read this sitemap or sitemap index (repeatable).")
-@click.option("--feed", multiple=True, metavar="URL", help="Read this RSS/Atom feed (repeatable).")
-@click.option("--allow-domain", multiple=True, metavar="DOMAIN",
-              help="Also follow links into this domain (ad hoc crawls; repeatable).")
-@click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many responses.")
-@click.option("--since", metavar="DATE", help="First day (YYYY-MM-DD) of a site file's date back-fill.")
-@click.option("--until", metavar="DATE", help="Last day of the back-fill (default: today).")
-@click.option("--revisit-after", metavar="DURATION",
-              help="Re-check stored articles older than this with a conditional GET (7d, 12h, 0, never).")
-@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
-              help="Override a Scrapy or NEWSCORPUS_* setting (repeatable), e.g. DOWNLOAD_DELAY=1.")
-@click.option("--verbose", is_flag=True, help="Show Scrapy's log at INFO level.")
+@crawl_options
 @click.pass_context
-def crawl(ctx, site_files, start_url, sitemap, feed, allow_domain, max_pages, since, until, revisit_after,
-          overrides, verbose):
+def crawl(ctx, **options):
     """Crawl news sites: discover articles, keep every response in WARC, record fetches in the store.
 
     With only --start-url the spider finds articles itself (robots.txt sitemaps, news sitemaps,
@@ -40,24 +74,13 @@ def crawl(ctx, site_files, start_url, sitemap, feed, allow_domain, max_pages, si
         newscorpus crawl --site crawler/sites/hk.yaml --since 2025-11-01 --until 2025-11-07
     """
     from crawler.run import run_crawl, summary
-    from crawler.sites import SiteConfigError, adhoc_site, load_site
+    from crawler.sites import SiteConfigError
 
-    settings = {}
-    for item in overrides:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--set")
-        settings[name.strip()] = value
     ws = workspace(ctx).ensure()
     try:
-        sites = [load_site(path) for path in site_files]
-        if start_url or sitemap or feed:
-            sites.append(adhoc_site(start_url, sitemap, feed, allow_domain))
-        if not sites:
-            raise click.UsageError("nothing to crawl: give --site FILE or --start-url/--sitemap/--feed URL")
+        sites, crawl_kwargs = crawl_request(**options)
         with RunLock(ws.home / "run.lock"):
-            result = run_crawl(ws, sites, since=since, until=until, revisit_after=revisit_after,
-                               max_pages=max_pages, verbose=verbose, overrides=settings)
+            result = run_crawl(ws, sites, **crawl_kwargs)
     except (SiteConfigError, WorkspaceBusy) as error:
         raise click.ClickException(str(error)) from None
     for line in summary(result.stats):

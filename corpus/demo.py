@@ -1,0 +1,54 @@
+"""The one-command demo: the bundled demo site, the whole cycle, a release and a report."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import yaml
+
+# The port the bundled site YAMLs (crawler/sites/*.yaml) name.
+DEMO_DEFAULT_URL = "http://127.0.0.1:8410"
+DEMO_OUTLETS = ("wire", "agg", "morning", "hk")
+DEMO_START_TIMEOUT = 120
+
+
+class DemoError(RuntimeError):
+    """The demo site could not be started."""
+
+
+@contextmanager
+def demo_site_process(port: int, scale: int) -> Iterator[str]:
+    """Serve the demo site from a child process (so extraction workers never fork a server thread)."""
+    process = subprocess.Popen([sys.executable, "-m", "crawler.demosite", "--port", str(port), "--scale", str(scale)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = process.stdout.readline().strip()
+        if not url.startswith("http://"):
+            process.wait(timeout=DEMO_START_TIMEOUT)
+            raise DemoError(f"the demo site did not start on port {port}: "
+                            f"{process.stderr.read().strip()[-500:] or 'no message'} (try --port 0)")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def demo_sites(url: str) -> list:
+    """The bundled site configurations of the demo outlets (``crawler/sites/``), pointed at ``url``."""
+    import crawler
+    from crawler.sites import site_from_dict
+
+    folder = Path(crawler.__file__).parent / "sites"
+    sites = []
+    for name in DEMO_OUTLETS:
+        path = folder / f"{name}.yaml"
+        text = path.read_text("utf-8").replace(DEMO_DEFAULT_URL, url)
+        sites.append(site_from_dict(yaml.safe_load(text), source=str(path)))
+    return sites
