@@ -42,18 +42,17 @@ def release(ctx: click.Context, version: str | None, notes: str | None, shard_si
         newscorpus release
         newscorpus release --version 2025.06-spring --notes "Spring crawl of four outlets"
     """
-    ws = workspace(ctx)
-    tty = sys.stderr.isatty()
-    written = 0
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    def progress(rows: int) -> None:
-        nonlocal written
-        written += rows
-        click.echo(f"  {written:,} stories written", err=True)
-
+    display = Progress(TextColumn("stories"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                       console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty())
+    task = display.add_task("stories", total=None)
     try:
-        path = make_release(ws, version=version, notes=notes, settings=ReleaseSettings.from_env(shard_size),
-                            progress=progress if tty else None)
+        with display:
+            path = make_release(workspace(ctx), version=version, notes=notes,
+                                settings=ReleaseSettings.from_env(shard_size),
+                                progress=lambda done, total: display.update(task, completed=done, total=total))
     except ReleaseError as error:
         raise click.ClickException(str(error)) from None
     manifest = json.loads((path / "manifest.json").read_text("utf-8"))

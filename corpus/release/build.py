@@ -36,11 +36,12 @@ from corpus.workspace import Workspace
 
 DATA_DIR = "data"
 LOCK_FILE = ".lock"
+PROGRESS_EVERY = 1_000
 
 
 def make_release(workspace: Workspace, version: str | None = None, notes: str | None = None,
                  settings: ReleaseSettings | None = None,
-                 progress: Callable[[int], None] | None = None) -> Path:
+                 progress: Callable[[int, int], None] | None = None) -> Path:
     """Freeze the store's deduplicated corpus into ``releases/<version>/`` and return that path.
 
     Args:
@@ -48,7 +49,7 @@ def make_release(workspace: Workspace, version: str | None = None, notes: str | 
         version: folder name; default ``YYYY.MM.DD`` (UTC) with ``.1``, ``.2``… if taken.
         notes: free text for the dataset card and manifest.
         settings: writer settings; default ``ReleaseSettings.from_env()``.
-        progress: called with the number of stories written since the last call.
+        progress: called as ``progress(stories done, stories in all)`` while the stories are read.
 
     Raises:
         ReleaseError: bad or existing version, documents not deduplicated yet, another release running.
@@ -144,19 +145,18 @@ def _configuration(cleaner_versions: dict, dedup: dict | None, settings: Release
 def _write_stories(db, build: Path, taken_down: set[str], settings: ReleaseSettings, progress, pause):
     """Write the data shards; return the counts and the rows of clusters.parquet."""
     (build / DATA_DIR).mkdir()
-
-    def after_shard(rows: int) -> None:
-        if progress:
-            progress(rows)
-        pause()
-
-    shards = ShardWriter(build / DATA_DIR, settings, after_shard)
+    shards = ShardWriter(build / DATA_DIR, settings, lambda rows: pause())
     counts, members = ReleaseCounts(len(taken_down)), []
-    for story in iter_stories(db, taken_down):
+    total = db.execute("SELECT count(*) FROM clusters").fetchone()[0] if progress else 0
+    for done, story in enumerate(iter_stories(db, taken_down), start=1):
         shards.add(document_row(story), row_bytes(story))
         members.extend(cluster_rows(story))
         counts.add(story)
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done, total)
     shards.close()
+    if progress:
+        progress(counts.stories, counts.stories)
     return counts, members
 
 

@@ -29,6 +29,10 @@ class ReleaseCounts:
             self.sources[member.source] += 1
             self.cleaner_versions[member.cleaner_version] += 1
 
+    @property
+    def stories(self) -> int:
+        return sum(self.outlets.values())
+
     def as_dict(self) -> dict:
         documents, members = sum(self.outlets.values()), sum(self.pages.values())
         return {

@@ -16,7 +16,7 @@ class ShardWriter:
     always matches) and renames the shards ``train-00000-of-00003.parquet`` and so on.
     """
 
-    def __init__(self, folder: Path, settings: ReleaseSettings, after_write: Callable[[int], None]):
+    def __init__(self, folder: Path, settings: ReleaseSettings, after_write: Callable[[int], None] = lambda rows: None):
         self.folder = folder
         self.settings = settings
         self.after_write = after_write
