@@ -153,7 +153,10 @@
       showDiff(diffArea, cluster.m[0], cluster.m[1]);
       table.rows[2].classList.add("selected");
     }
-    else body.appendChild(el("p", "excerpt", textOf(cluster.m[0][ID], false)));
+    else {
+      const only = cluster.m[0][ID];
+      body.appendChild(el("p", "excerpt", textOf(only, false) + ((texts[only] || {}).cut ? " …" : "")));
+    }
     return body;
   }
 
@@ -164,7 +167,6 @@
   }
 
   function showDiff(area, canonical, member) {
-    area.dataset.pair = `${canonical[ID]}:${member[ID]}`;
     const simplified = controls.simplified.checked;
     const a = Array.from(textOf(canonical[ID], simplified));
     const b = Array.from(textOf(member[ID], simplified));
