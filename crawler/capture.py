@@ -79,8 +79,11 @@ class CaptureMiddleware:
         redirect = response.headers.get(b"Location") if 300 <= status < 400 and status != 304 else None
         if redirect and not meta.get("dont_redirect"):
             # A hop: the row says which URL answered with a redirect, and where to.
-            fetch.final, fetch.url = False, request.url
             fetch.final_url = urljoin(response.url, redirect.decode("latin-1"))
+            if self.crawler.spider.claim(fetch.final_url):
+                fetch.final, fetch.url = False, request.url
+            else:  # the target is fetched anyway: settle this URL as a redirect, do not follow it twice
+                meta["dont_redirect"] = True
         elif 200 <= status < 300:
             page = self._page(response, expected, site, fetch)
             meta[PAGE] = page

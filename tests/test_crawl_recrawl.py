@@ -78,7 +78,7 @@ def test_sigkill_then_crawl_again_fetches_nothing_twice_and_loses_nothing(site, 
     killed_run, = _run_ids(home)
     truth = {row["url"] for row in site.ground_truth()}
     before = {url for (url,) in rows(home, "SELECT url FROM fetches WHERE status = 200 AND kind = 'article'")}
-    assert 30 <= len(before) < len(truth), "the kill should land mid-crawl"
+    assert 0 < len(before) < len(truth), "the kill should land mid-crawl"
 
     crawl(home, "--start-url", site.url + "/")
     twice = rows(home, "SELECT url, count(*) FROM fetches WHERE status = 200 AND kind = 'article' "

@@ -212,6 +212,13 @@ class NewsSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse, errback=self.failed, headers=headers, meta=meta,
                               dont_filter=True)
 
+    def claim(self, url: str) -> bool:
+        """Mark a redirect target as requested; False if it already was (the redirect is not followed)."""
+        if url in self.enqueued:
+            return False
+        self.enqueued.add(url)
+        return True
+
     def _site_for(self, url: str, parent: SiteConfig | None, parts=None) -> SiteConfig | None:
         parts = parts or urlsplit(url)
         host, path = parts.hostname or "", parts.path or "/"
