@@ -45,7 +45,7 @@ def link(url: str | None, label: str | None = None) -> str:
 
 
 def asset(name: str) -> str:
-    return resources.files("corpus.report").joinpath("assets", name).read_text("utf-8")
+    return resources.files("corpus.report").joinpath(name).read_text("utf-8")
 
 
 def render_html(data: ReportData, *, generated_at: str, home: str, settings: ReportSettings,
