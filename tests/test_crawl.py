@@ -35,10 +35,19 @@ def _fetch(home, url):
     return found
 
 
+def _fetched_ok(home, url):
+    """The 200 fetch that brought this page, asked for directly or reached through a redirect."""
+    found = rows(home, "SELECT status, kind, final_url, error, encoding, encoding_evidence FROM fetches "
+                       "WHERE status = 200 AND (url = ? OR final_url = ?)", (url, url))
+    assert len(found) == 1, f"{url} fetched {len(found)} times with 200"
+    return found[0]
+
+
 def test_finds_every_article_of_all_four_outlets_from_the_root_url(site, crawled):
     home, result = crawled
     truth = {row["url"]: row["outlet"] for row in site.ground_truth()}
-    stored = {url for (url,) in rows(home, "SELECT url FROM fetches WHERE status = 200 AND kind = 'article'")}
+    stored = {url for pair in rows(home, "SELECT url, final_url FROM fetches WHERE status = 200 AND kind = 'article'")
+              for url in pair}
     missing = sorted(set(truth) - stored)
     assert not missing, f"{len(missing)} ground-truth pages not fetched as articles, e.g. {missing[:5]}"
     outlets = {urlsplit(url).path.split("/")[1] for url in stored}
@@ -60,7 +69,7 @@ def test_each_page_decoded_with_the_right_codec_and_evidence(site, crawled):
     for row in site.ground_truth():
         if row["url"].endswith(tuple(FAULTS.values())):
             continue
-        status, _, _, _, encoding, evidence = _fetch(home, row["url"])[-1]
+        status, _, _, _, encoding, evidence = _fetched_ok(home, row["url"])
         assert status == 200 and encoding == expected[row["outlet"]], (row["url"], encoding)
         assert json.loads(evidence)["chosen"] == encoding
     lying_utf8 = _fetch(home, site.url + FAULTS["charset_declares_gb2312_is_utf8"])[-1]
@@ -126,3 +135,12 @@ def test_the_run_is_recorded_with_its_stats(crawled):
     stats = json.loads(stats)
     assert status == "finished" and json.loads(sites) == ["127.0.0.1"]
     assert stats["newscorpus/fetches"] == rows(home, "SELECT count(*) FROM fetches")[0][0]
+
+
+def test_max_pages_stops_the_crawl_early_and_cleanly(site, tmp_path):
+    result = crawl(tmp_path / "ws", "--start-url", site.url + "/", "--max-pages", "15")
+    (status, stats), = rows(tmp_path / "ws", "SELECT status, stats FROM crawl_runs")
+    fetched = rows(tmp_path / "ws", "SELECT count(*) FROM fetches")[0][0]
+    assert status == "finished" and json.loads(stats)["finish_reason"] == "closespider_pagecount"
+    assert 15 <= fetched < len(site.pages) / 2
+    assert "closespider_pagecount" in result.stdout
