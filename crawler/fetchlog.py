@@ -49,7 +49,6 @@ ON CONFLICT (url) DO UPDATE SET
     hints = CASE WHEN excluded.hints IS NULL THEN urls.hints
                  ELSE json_patch(COALESCE(urls.hints, '{}'), excluded.hints) END
 """
-PAGE_KINDS = ("article", "listing", "sitemap", "feed", "other")
 # Kinds that are re-read on every crawl: they are how new articles are found.
 DISCOVERY_KINDS = ("listing", "sitemap", "feed")
 
@@ -118,7 +117,6 @@ class FetchLog:
         self._queue: list[tuple[str, object]] = []
         self._pending_fetches = 0
         self._oldest = 0.0
-        self.fetches_committed = 0
         self._failed_this_run: set[str] = set()  # retried attempts count as one failure per crawl
 
     # crawl runs -----------------------------------------------------------------------------
@@ -176,7 +174,6 @@ class FetchLog:
         if not self._queue:
             return
         queue, self._queue = self._queue, []
-        committed = self._pending_fetches
         self._pending_fetches = 0
         with self.store.transaction() as db:
             for op, item in queue:
@@ -184,7 +181,6 @@ class FetchLog:
                     db.execute(_UPSERT_DISCOVERED, item)
                 else:
                     self._write_fetch(db, item)
-        self.fetches_committed += committed
 
     def _write_fetch(self, db, fetch: Fetch) -> None:
         row = {name: getattr(fetch, name) for name in (
