@@ -17,6 +17,7 @@ import argparse
 import gzip
 import json
 import multiprocessing
+import os
 import re
 import statistics
 import sys
@@ -96,10 +97,11 @@ def ours(raw: bytes) -> str | None:
     return cleaned.document["text"] if cleaned.document else None
 
 
-def _timed(function, pages) -> tuple[list, float]:
-    start = time.perf_counter()
+def _timed(function, pages) -> tuple[list, float, float]:
+    """Outputs, wall seconds and CPU seconds of this process (the CPU time is steadier on a shared machine)."""
+    start, cpu = time.perf_counter(), time.process_time()
     outputs = [function(raw) for _, raw, _ in pages]
-    return outputs, time.perf_counter() - start
+    return outputs, time.perf_counter() - start, time.process_time() - cpu
 
 
 def _report_quality(name: str, pages, outputs) -> tuple[float, float, float]:
@@ -122,12 +124,12 @@ def main() -> None:
     for function in (bare, ours):          # warm up imports and caches
         _timed(function, everything[:3])
     # Interleaved rounds, best time of each: the machine is shared, and the minimum is the least disturbed.
-    bare_s = our_s = float("inf")
+    bare_s = our_s = bare_cpu = our_cpu = float("inf")
     for _ in range(args.rounds):
-        bare_out, seconds = _timed(bare, everything)
-        bare_s = min(bare_s, seconds)
-        our_out, seconds = _timed(ours, everything)
-        our_s = min(our_s, seconds)
+        bare_out, seconds, cpu = _timed(bare, everything)
+        bare_s, bare_cpu = min(bare_s, seconds), min(bare_cpu, cpu)
+        our_out, seconds, cpu = _timed(ours, everything)
+        our_s, our_cpu = min(our_s, seconds), min(our_cpu, cpu)
     position = 0
     for name, pages in subsets.items():
         print(f"{name} ({len(pages)} pages)")
@@ -152,8 +154,11 @@ def main() -> None:
             pool.map(ours, [raw for _, raw, _ in everything], chunksize=4)
             pool_s = min(pool_s, time.perf_counter() - start)
     pool_rate = len(everything) / pool_s
-    print(f"speed: bare {bare_rate:.1f} pages/s, ours {our_rate:.1f} pages/s ({our_rate / bare_rate:.2f}x), "
+    print(f"speed (wall): bare {bare_rate:.1f} pages/s, ours {our_rate:.1f} pages/s ({our_rate / bare_rate:.2f}x), "
           f"ours x{args.workers} workers {pool_rate:.1f} pages/s ({pool_rate / bare_rate:.2f}x bare)")
+    print(f"speed (CPU of one process): bare {len(everything) / bare_cpu:.1f} pages/s, "
+          f"ours {len(everything) / our_cpu:.1f} pages/s ({bare_cpu / our_cpu:.2f}x)")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":

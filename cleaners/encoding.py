@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 # How much of the page is sniffed for a <meta> or <?xml?> declaration.
 SNIFF_BYTES = 4096
 # The plausibility score reads this many times 4 characters (bounds the cost on long pages).
-SCORE_SAMPLE_CHARS = 20000
+SCORE_SAMPLE_CHARS = 8000
 # Replacement characters tolerated in a declared encoding before an alternative may win
 # (real GBK pages carry a few invalid bytes).
 TOLERATED_REPLACEMENT_SHARE = 0.002
@@ -160,8 +160,9 @@ def _choose(body: bytes, declared: list[str]) -> tuple[tuple[str, str], str, dic
         return tried[encoding]
 
     # Valid UTF-8 with non-ASCII content is almost never an accident, whatever the page declares.
-    text, bad, _ = attempt("utf-8")
+    text, bad = _decode(body, "utf-8")
     if bad == 0:
+        tried["utf-8"] = (text, 0, 1.0)
         if body.isascii() and declared:
             text, bad, _ = attempt(declared[0])
             return (text, declared[0]), "declared-ascii", tried

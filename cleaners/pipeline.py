@@ -156,8 +156,9 @@ def _finish(raw_text: str, url: str, outlet: str | None, found: PageMetadata, hi
     if _looks_like_listing(kept):
         return _reject(url, outlet, "not-article", f"{len(kept)} short lines and no paragraph: a listing or index page")
     guess = detect_language(text, settings.lang_sample_chars, settings.script_mixed_share)
-    if guess.lang == "zh" and plausibility(text) < settings.min_plausibility:
-        return _reject(url, outlet, "garbled", f"only {plausibility(text):.0%} of the Han text is common characters")
+    common_share = plausibility(text) if guess.lang == "zh" else 1.0
+    if common_share < settings.min_plausibility:
+        return _reject(url, outlet, "garbled", f"only {common_share:.0%} of the Han text is common characters")
     if guess.lang not in settings.languages:
         return _reject(url, outlet, "wrong-language", f"detected {guess.lang or 'no language'}; kept: {', '.join(settings.languages)}")
     published, date_source, disagreements = _published(found, raw_text, url, hints, fetched_at)

@@ -91,6 +91,8 @@ class RelatedLinksRule:
     @staticmethod
     def _inline_list(line: str) -> bool:
         """Several dated headlines run into one line ("·标题（2005-04-03 17:19） ·标题（…）")."""
+        if len(line) < 20 or not any(char.isdigit() for char in line[:60]):
+            return False
         stamps = len(_INLINE_DATE.findall(line))
         return stamps >= 2 and len(line) / stamps < 60
 
@@ -117,6 +119,8 @@ class OrphanFragmentRule:
         return [line for line in lines if not self._orphan(line)]
 
     def _orphan(self, line: str) -> bool:
+        if len(line) > 4 * self.max_chars:
+            return False
         letters = _CJK_OR_WORD.findall(line)
         return len(letters) <= self.max_chars and not _DATE_ONLY.match(line)
 
@@ -159,7 +163,7 @@ class MenuLineRule:
         return [line for line in lines if not self._menu(line)]
 
     def _menu(self, line: str) -> bool:
-        if len(self.separators.findall(line)) < 3:
+        if len(line) > 200 or len(self.separators.findall(line)) < 3:
             return False
         items = [item for item in self.separators.split(line) if item.strip()]
         return len(items) >= 4 and all(len(item) <= self.max_item_chars for item in items)
