@@ -66,3 +66,22 @@ def test_small_runs_are_not_judged(tmp_path):
             record_run_health(store, _crawl_run(store, "agg", pages=20, good=19))
         [health] = record_run_health(store, _crawl_run(store, "agg", pages=3, good=0))
         assert health.alerts == []
+
+
+def test_report_and_status_say_plainly_which_outlet_changed(tmp_path):
+    from conftest import run_cli
+
+    home = tmp_path / "ws"
+    home.mkdir()
+    with Store.open(home / "store.sqlite") as store:
+        for _ in range(3):
+            record_run_health(store, _crawl_run(store, "hk", pages=20, good=19))
+        record_run_health(store, _crawl_run(store, "hk", pages=20, good=4))
+    run_cli("report", "--out", str(tmp_path / "report"), home=home)
+    report = json.loads((tmp_path / "report" / "report.json").read_text("utf-8"))
+    [section] = [s for s in report["sections"] if s["key"] == "site_health"]
+    assert section["rows"][0][:4] == ["hk", 4, 20, 4]
+    assert any("hk: only 20% of article pages gave a document" in alert for alert in section["alerts"])
+    assert "only 20% of article pages gave a document" in (tmp_path / "report" / "report.html").read_text("utf-8")
+    status = run_cli("status", home=home).stdout
+    assert "WARNING" in status and "hk: only 20% of article pages" in status

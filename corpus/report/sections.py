@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 # Providers in the order their sections appear, e.g. "corpus.health:report_section".
-REPORT_SECTIONS: list[str] = []
+REPORT_SECTIONS: list[str] = ["corpus.health:report_section"]
 
 
 @dataclass
