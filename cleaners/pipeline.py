@@ -48,10 +48,6 @@ class Cleaned:
     reject: dict | None = None
     line_keys: list[int] = field(default_factory=list)   # for site-level boilerplate counting
 
-    @property
-    def ok(self) -> bool:
-        return self.document is not None
-
 
 def text_hash(text: str) -> str:
     return "xxh64:" + xxhash.xxh64_hexdigest(text.encode("utf-8"))

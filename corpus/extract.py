@@ -193,6 +193,7 @@ def run_extract(workspace: Workspace, workers: int | None = None, reextract: boo
     started = time.monotonic()
     store = workspace.open_store()
     try:
+        run_id = _begin_run(store, settings, reextract)
         if reextract:
             with store.transaction() as db:
                 for table in ("extractions", "outlet_pages", "outlet_lines", "outlet_boilerplate"):
@@ -215,12 +216,34 @@ def run_extract(workspace: Workspace, workers: int | None = None, reextract: boo
         if progress:
             progress(done, len(jobs))
         removed = site_boilerplate.sweep(store, outlets, new_doc_ids, settings)
+        rejects = {key.split(":", 1)[1]: value for key, value in summary.items() if key.startswith("reject:")}
+        result = {"fetches": len(jobs), "documents": summary["documents"], "rejects": dict(sorted(rejects.items())),
+                  "errors": summary["errors"], "boilerplate_lines_removed": removed, "workers": workers,
+                  "seconds": round(time.monotonic() - started, 2), "cleaner_version": CLEANER_VERSION,
+                  "run_id": run_id}
+        with store.transaction() as db:
+            db.execute("UPDATE extract_runs SET finished_at = ?, summary = ? WHERE id = ?",
+                       (utc_now(), json.dumps(result, ensure_ascii=False), run_id))
     finally:
         store.close()
-    rejects = {key.split(":", 1)[1]: value for key, value in summary.items() if key.startswith("reject:")}
-    return {"fetches": len(jobs), "documents": summary["documents"], "rejects": dict(sorted(rejects.items())),
-            "errors": summary["errors"], "boilerplate_lines_removed": removed, "workers": workers,
-            "seconds": round(time.monotonic() - started, 2), "cleaner_version": CLEANER_VERSION}
+    return result
+
+
+def _begin_run(store: Store, settings: CleanerSettings, reextract: bool) -> int:
+    """Record the run with the cleaner version, settings and library versions that produce its documents."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    libraries = {}
+    for package in ("trafilatura", "langdetect", "opencc", "lxml", "warcio"):
+        try:
+            libraries[package] = version(package)
+        except PackageNotFoundError:
+            libraries[package] = None
+    with store.transaction() as db:
+        cursor = db.execute(
+            "INSERT INTO extract_runs (started_at, reextract, cleaner_version, settings, libraries) VALUES (?, ?, ?, ?, ?)",
+            (utc_now(), int(reextract), CLEANER_VERSION, json.dumps(settings.as_dict()), json.dumps(libraries)))
+    return cursor.lastrowid
 
 
 def _flush(store: Store, batch: list[dict], summary: Counter, new_doc_ids: set[int], outlets: set[str]) -> int:

@@ -71,6 +71,13 @@ def test_extract_writes_documents_with_encoding_script_dates_and_rejects(workspa
     again = json.loads(run_cli("extract", "--json", home=workspace).stdout)
     assert again["fetches"] == 0                          # idempotent: nothing new to do
 
+    db = sqlite3.connect(workspace.db_path)
+    runs = db.execute("SELECT settings, libraries, summary FROM extract_runs ORDER BY id").fetchall()
+    db.close()
+    assert len(runs) == 2
+    assert json.loads(runs[0][0])["favor_precision"] is True and json.loads(runs[0][1])["trafilatura"]
+    assert json.loads(runs[0][2])["documents"] == 3 and json.loads(runs[1][2])["fetches"] == 0
+
 
 def test_site_boilerplate_is_learned_per_outlet_and_swept_incrementally(workspace):
     write_crawl(workspace, _morning_pages(3))
