@@ -7,9 +7,11 @@ Order of preference (first source with a usable date wins; the others are checke
 2. ``meta``     — ``article:published_time``, ``pubdate``, ``publishdate``, ... meta tags, ``<time datetime>``
 3. ``sitemap``  — the news sitemap's ``publication_date`` the crawler kept in ``urls.hints``
 4. ``feed``     — the RSS/Atom ``pubDate``/``published`` the crawler kept in ``urls.hints``
-5. ``text``     — a labelled line (发布时间/發佈時間/来源/日期 …) or the first full date in the page text;
+5. ``text``     — a labelled line (发布时间：/發佈時間：/来源：/日期： …) in the article, then in the whole page;
                   relative forms ("3小时前", "昨天 10:20") are anchored at the fetch time
 6. ``url``      — /2024/05/26/, /20240526/, t20240526_ ...
+7. ``text-first-date`` — the first short line of the article text holding a date (it may be a date
+                  the story talks about, hence last)
 
 Times without a zone are Chinese local time (+08:00). A date later than the fetch (plus a day) or
 before 1990 is not believed. Sources more than a day apart from the winner are reported.
@@ -21,7 +23,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 CHINA = timezone(timedelta(hours=8))
-SOURCE_ORDER = ("given", "jsonld", "meta", "sitemap", "feed", "text", "url")
+SOURCE_ORDER = ("given", "jsonld", "meta", "sitemap", "feed", "text", "url", "text-first-date")
 DISAGREEMENT = timedelta(days=1)
 EARLIEST = datetime(1990, 1, 1, tzinfo=CHINA)
 
@@ -35,7 +37,10 @@ _CN_NUMERAL_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([
 # Day words count only with a clock time: "今日比賽" or "昨日下午" in prose are not timestamps.
 _RELATIVE = re.compile(r"(\d+)\s*(秒|分钟|分鐘|小时|小時|天|日)前|(刚刚|剛剛)|(今天|今日|昨天|昨日|前天)\s*(\d{1,2}:\d{2})")
 RELATIVE_LINE_CHARS = 20   # an unlabelled relative time must be (nearly) the whole line
-_LABELLED = re.compile(r"(发布时间|發佈時間|發布時間|发布日期|發佈日期|发表时间|發表時間|出版日期|时间|時間|日期|来源|來源)\s*[:：]?")
+# A label starts a line or follows a space or bracket, and ends with a colon (publication labels may
+# also run straight into the digits): "最後修改時間為2006年" in prose is not a date line.
+_LABELLED = re.compile(r"(?:^|(?<=[\s【\[(（|]))(?:(?:发布时间|發佈時間|發布時間|发布日期|發佈日期|发表时间|發表時間|出版日期)"
+                       r"(?:\s*[:：]|\s*(?=[0-9０-９]))|(?:时间|時間|日期|来源|來源|稿源)\s*[:：])", re.M)
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _URL_MONTH_DAY = re.compile(r"/((?:19|20)\d{2})-?(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/")
 
@@ -115,10 +120,12 @@ def labelled_date(text: str, anchor: datetime | None = None, head_chars: int = 3
 def date_from_text(text: str, anchor: datetime | None = None, head_chars: int = 3000,
                    page_text: str = "") -> datetime | None:
     """A labelled date in the article text, then in the whole page (the date line often sits outside
-    the extracted body), else the first short line of the article text that holds a date."""
-    found = labelled_date(text, anchor, head_chars) or labelled_date(page_text, anchor, head_chars * 3)
-    if found:
-        return found
+    the extracted body)."""
+    return labelled_date(text, anchor, head_chars) or labelled_date(page_text, anchor, head_chars * 3)
+
+
+def first_date_line(text: str, anchor: datetime | None = None, head_chars: int = 3000) -> datetime | None:
+    """The first short line near the top of the article text that holds a date (weak evidence)."""
     for line in text[:head_chars].splitlines():
         if len(line) <= 60:
             found = parse_date(line, anchor if len(line) <= RELATIVE_LINE_CHARS else None)

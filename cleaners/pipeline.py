@@ -24,7 +24,7 @@ from trafilatura.settings import use_config
 
 from cleaners import CLEANER_VERSION
 from cleaners.boilerplate import page_keys
-from cleaners.dates import choose_published, date_from_text, date_from_url, parse_date
+from cleaners.dates import choose_published, date_from_text, date_from_url, first_date_line, parse_date
 from cleaners.encoding import decode_html, plausibility
 from cleaners.language import detect_language
 from cleaners.metadata import PageMetadata, byline_author, page_metadata
@@ -176,6 +176,7 @@ def _published(found: PageMetadata, raw_text: str, url: str, hints: dict, fetche
         candidates[source] = parse_date(hints.get(key))
     candidates["text"] = date_from_text(raw_text, fetched_at, page_text=found.page_text)
     candidates["url"] = date_from_url(url)
+    candidates["text-first-date"] = first_date_line(raw_text, fetched_at)
     return choose_published(candidates, fetched_at)
 
 

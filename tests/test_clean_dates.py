@@ -36,6 +36,14 @@ def test_labelled_line_wins_over_an_earlier_unlabelled_date():
     assert date_from_text(text).isoformat() == "2024-05-26T10:09:00+08:00"
 
 
+def test_a_date_in_prose_is_not_a_date_line_and_the_url_beats_it():
+    text = "該文檔信息顯示為2005年4月21日創建，最後修改時間為2006年4月24日，在時間上亦無挑剔之處。\n2006年4月24日"
+    assert date_from_text(text) is None
+    published, source, _ = choose_published({"url": date_from_url("https://hk.example.com/news/20240519/1.html"),
+                                             "text-first-date": parse_date("2006年4月24日")}, FETCHED)
+    assert (published[:10], source) == ("2024-05-19", "url")
+
+
 @pytest.mark.parametrize("url,expected", [
     ("http://www.xinhuanet.com/politics/2024-05/26/c_1130.htm", "2024-05-26"),
     ("https://news.example.cn/a/20240526/t20240526_123.html", "2024-05-26"),
@@ -70,5 +78,5 @@ def test_page_dates_follow_the_documented_order():
     hints = {"news:publication_date": "2024-05-26T01:00:00+08:00"}
     document = clean_html(body.encode(), "https://x.cn/2024/05/19/a.html", hints=hints, fetched_at=FETCHED).document
     assert (document["published"], document["date_source"]) == ("2024-05-26T08:30:00+08:00", "jsonld")
-    assert set(document["extra"]["date_disagreements"]) == {"text", "url"}
+    assert set(document["extra"]["date_disagreements"]) == {"text", "url", "text-first-date"}
     assert "发布时间" not in document["text"]
