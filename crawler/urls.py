@@ -30,7 +30,18 @@ def absolute(base: str, href: str) -> str | None:
     if not url.startswith(("http://", "https://")):
         return None
     cut = url.find("#")
-    return url if cut < 0 else url[:cut]
+    if cut >= 0:
+        url = url[:cut]
+    if "utm_" in url:
+        url = _drop_tracking(url)
+    return url
+
+
+def _drop_tracking(url: str) -> str:
+    """Without ``utm_*`` parameters: the same page must not count as many."""
+    base, _, query = url.partition("?")
+    kept = [part for part in query.split("&") if part and not part.lower().startswith("utm_")]
+    return f"{base}?{'&'.join(kept)}" if kept else base
 
 
 def guess_kind(url: str, path: str) -> str | None:

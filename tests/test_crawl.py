@@ -13,6 +13,7 @@ import pytest
 
 from crawl_support import all_records, crawl, record_at, rows, sha1_digest
 from crawler.demosite import FAULTS, DemoSite
+from crawler.settings import NEWSCORPUS_DEPTH_LIMIT
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +117,9 @@ def test_faults_are_recorded_and_do_not_stop_the_crawl(site, crawled):
     oversized = _fetch(home, base + FAULTS["oversized"])
     assert oversized[0][0] is None and "max size" in oversized[0][3]
     assert _fetch(home, base + FAULTS["slow"])[-1][0] == 200
+    calendar = rows(home, "SELECT count(*) FROM fetches WHERE url LIKE '%/agg/calendar/%'")[0][0]
+    # The calendar links both ways: at most two chains of NEWSCORPUS_DEPTH_LIMIT hops.
+    assert 1 <= calendar <= 2 * (NEWSCORPUS_DEPTH_LIMIT + 1), "the endless calendar is cut off by the depth limit"
     binary = _fetch(home, base + FAULTS["binary"])[-1]
     assert binary[:2] == (200, "other") and binary[4] is None
 

@@ -73,6 +73,8 @@ def test_links_are_made_absolute_and_non_pages_dropped():
     base = "https://n.example/news/list.html"
     assert absolute(base, " 2024/1.html#top ") == "https://n.example/news/2024/1.html"
     assert [absolute(base, h) for h in ("javascript:void(0)", "mailto:a@b", "#x", "ftp://f/")] == [None] * 4
+    assert absolute(base, "1.html?utm_source=x&id=3&utm_medium=y") == "https://n.example/news/1.html?id=3"
+    assert absolute(base, "1.html?utm_source=x") == "https://n.example/news/1.html"
     assert guess_kind("", "/wire/2024-05/31/c_123.htm") == "article"
     assert guess_kind("", "/hk/epaper/2024-05/31/index.htm") is None
     assert guess_kind("", "/sitemap-news.xml") == "sitemap" and guess_kind("", "/agg/atom.xml") == "feed"
