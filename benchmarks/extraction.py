@@ -97,6 +97,33 @@ def ours(raw: bytes) -> str | None:
     return cleaned.document["text"] if cleaned.document else None
 
 
+def date_accuracy() -> None:
+    """Publication day against the hand-labelled dates of the two CleanEval-era sets (pages without a
+    labelled date, "UNKNOWN", are left out). Fetch time is unknown for these 2005 pages: no anchor."""
+    labelled = []
+    cleaneval = REALDATA / "cleaneval-zh" / "eval" / "benchmark" / "zh-original"
+    for page in sorted((cleaneval / "zh-original").glob("*.html")):
+        labelled.append(("cleaneval-zh", page, cleaneval / "zh-cleaned-date" / f"{page.stem}.txt"))
+    cwced = REALDATA / "chinese-web-content-extraction-dataset"
+    for page in sorted((cwced / "original").glob("*.htm*")):
+        labelled.append(("chinese-web-content-extraction-dataset", page, cwced / "date" / f"{page.stem}.txt"))
+    results: dict[str, Counter] = {}
+    for subset, page, label in labelled:
+        gold = label.read_text("utf-8").strip() if label.exists() else "UNKNOWN"
+        if not re.match(r"\d{4}-\d{1,2}-\d{1,2}", gold):
+            continue
+        year, month, day = (int(part) for part in re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", gold).groups())
+        document = clean_html(page.read_bytes(), "http://bench.invalid/page.html", fetched_at="2030-01-01T00:00:00+00:00").document
+        found = (document or {}).get("published") or ""
+        counts = results.setdefault(subset, Counter())
+        counts["pages"] += 1
+        counts["same day"] += found[:10] == f"{year:04d}-{month:02d}-{day:02d}"
+        counts["no date"] += not found
+    for subset, counts in results.items():
+        print(f"  dates {subset}: {counts['same day']}/{counts['pages']} on the labelled day, "
+              f"{counts['no date']} without a date")
+
+
 def _timed(function, pages) -> tuple[list, float, float]:
     """Outputs, wall seconds and CPU seconds of this process (the CPU time is steadier on a shared machine)."""
     start, cpu = time.perf_counter(), time.process_time()
@@ -154,6 +181,7 @@ def main() -> None:
             pool.map(ours, [raw for _, raw, _ in everything], chunksize=4)
             pool_s = min(pool_s, time.perf_counter() - start)
     pool_rate = len(everything) / pool_s
+    date_accuracy()
     print(f"speed (wall): bare {bare_rate:.1f} pages/s, ours {our_rate:.1f} pages/s ({our_rate / bare_rate:.2f}x), "
           f"ours x{args.workers} workers {pool_rate:.1f} pages/s ({pool_rate / bare_rate:.2f}x bare)")
     print(f"speed (CPU of one process): bare {len(everything) / bare_cpu:.1f} pages/s, "

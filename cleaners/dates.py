@@ -7,8 +7,9 @@ Order of preference (first source with a usable date wins; the others are checke
 2. ``meta``     — ``article:published_time``, ``pubdate``, ``publishdate``, ... meta tags, ``<time datetime>``
 3. ``sitemap``  — the news sitemap's ``publication_date`` the crawler kept in ``urls.hints``
 4. ``feed``     — the RSS/Atom ``pubDate``/``published`` the crawler kept in ``urls.hints``
-5. ``text``     — a labelled line (发布时间：/發佈時間：/来源：/日期： …) in the article, then in the whole page;
-                  relative forms ("3小时前", "昨天 10:20") are anchored at the fetch time
+5. ``text``     — a labelled line (发布时间：/發佈時間：/来源：/日期： …) in the article, then in the whole page,
+                  then the page's first date with a clock time; relative forms ("3小时前", "昨天 10:20") are
+                  anchored at the fetch time
 6. ``url``      — /2024/05/26/, /20240526/, t20240526_ ...
 7. ``text-first-date`` — the first short line of the article text holding a date (it may be a date
                   the story talks about, hence last)
@@ -36,11 +37,12 @@ _ABSOLUTE = re.compile(
 _CN_NUMERAL_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 # Day words count only with a clock time: "今日比賽" or "昨日下午" in prose are not timestamps.
 _RELATIVE = re.compile(r"(\d+)\s*(秒|分钟|分鐘|小时|小時|天|日)前|(刚刚|剛剛)|(今天|今日|昨天|昨日|前天)\s*(\d{1,2}:\d{2})")
-RELATIVE_LINE_CHARS = 20   # an unlabelled relative time must be (nearly) the whole line
+RELATIVE_LINE_CHARS = 20
+PAGE_HEAD_CHARS = 15_000   # how far into the whole page's text (menus first) date lines are sought   # an unlabelled relative time must be (nearly) the whole line
 # A label starts a line or follows a space or bracket, and ends with a colon (publication labels may
 # also run straight into the digits): "最後修改時間為2006年" in prose is not a date line.
 _LABELLED = re.compile(r"(?:^|(?<=[\s【\[(（|]))(?:(?:发布时间|發佈時間|發布時間|发布日期|發佈日期|发表时间|發表時間|出版日期)"
-                       r"(?:\s*[:：]|\s*(?=[0-9０-９]))|(?:时间|時間|日期|来源|來源|稿源)\s*[:：])", re.M)
+                       r"(?:\s*[:：]|\s*(?=[0-9０-９]))|(?:发布|發佈|發布|发表|發表|时间|時間|日期|来源|來源|稿源)\s*[:：])", re.M)
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _URL_MONTH_DAY = re.compile(r"/((?:19|20)\d{2})-?(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/")
 
@@ -120,8 +122,15 @@ def labelled_date(text: str, anchor: datetime | None = None, head_chars: int = 3
 def date_from_text(text: str, anchor: datetime | None = None, head_chars: int = 3000,
                    page_text: str = "") -> datetime | None:
     """A labelled date in the article text, then in the whole page (the date line often sits outside
-    the extracted body)."""
-    return labelled_date(text, anchor, head_chars) or labelled_date(page_text, anchor, head_chars * 3)
+    the extracted body), then the page's first date with a clock time ("2005年3月11日12:12 来源：…")."""
+    found = labelled_date(text, anchor, head_chars) or labelled_date(page_text, anchor, PAGE_HEAD_CHARS)
+    if found:
+        return found
+    head = page_text[:PAGE_HEAD_CHARS].translate(_FULLWIDTH)
+    for match in _ABSOLUTE.finditer(head):
+        if match.group(5) is not None:          # the hour: a timestamp, not a date a story mentions
+            return parse_date(match.group(0))
+    return None
 
 
 def first_date_line(text: str, anchor: datetime | None = None, head_chars: int = 3000) -> datetime | None:

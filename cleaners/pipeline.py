@@ -113,7 +113,7 @@ def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header
     if not extracted:
         return _reject(url, outlet, "empty", "trafilatura found no main text")
     found = page_metadata(tree)
-    found.page_text = tree.xpath("string(//body)")[:PAGE_TEXT_CHARS] if tree.find(".//body") is not None else ""
+    found.page_text = str(tree.xpath("string(//body)") or tree.text_content())[:PAGE_TEXT_CHARS]
     return _finish(extracted, url, outlet, found, hints or {}, _parse_time(fetched_at), used_encoding, settings)
 
 
