@@ -80,3 +80,10 @@ def test_page_dates_follow_the_documented_order():
     assert (document["published"], document["date_source"]) == ("2024-05-26T08:30:00+08:00", "jsonld")
     assert set(document["extra"]["date_disagreements"]) == {"text", "url", "text-first-date"}
     assert "发布时间" not in document["text"]
+
+
+def test_page_timestamp_outside_the_article_is_found_but_a_bare_header_date_is_not():
+    page = "首页 新闻 财经 体育 2005年3月10日 星期四 BUSINESS.SOHU.COM 2005年3月11日12:12 来源：[ 新华网 ]"
+    assert date_from_text("正文第一段。", page_text=page).isoformat() == "2005-03-11T12:12:00+08:00"
+    assert date_from_text("正文第一段。", page_text="首页 2019年1月1日 星期二 新闻") is None
+    assert date_from_text("", page_text="报纸网 | 发布: 2021-1-29 13:18").isoformat() == "2021-01-29T13:18:00+08:00"
