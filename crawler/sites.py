@@ -4,17 +4,30 @@ A site YAML names the outlet and where its pages are found; everything else has 
 validated completely before any request is made, and each problem is reported with the file, the
 key and what to write instead (datasketch's habit: say what to do next).
 
+Keys (only ``name`` and one source of URLs are required):
+
+- ``name``: the outlet name documents carry; ``start_urls``, ``sitemaps``, ``feeds``: where to begin.
+- ``allowed_domains`` (default: the hosts of those URLs), ``allowed_paths``: path prefixes, for
+  outlets that share a host. Links outside are not followed.
+- ``article_patterns`` / ``listing_patterns``: regexes searched in a URL, trusted before any guess.
+- ``encoding``: a codec to impose on every page of the site (one that lies about its charset).
+- ``depth_limit``: link hops followed from a start page, sitemap or feed (0 = follow no links).
+- ``politeness``: ``delay`` (seconds), ``concurrency`` (per host), ``autothrottle`` (true/false).
+- ``revisit_after``: when a stored article is re-checked with a conditional GET (7d, 12h, 0, never).
+- ``backfill``: ``template`` with ``{yyyy} {yy} {mm} {dd} {n} {nn}`` (relative to the first start
+  URL or absolute), ``n_start``, ``n_max``; used for each day of ``--since``/``--until``.
+
 Example (``crawler/sites/wire.yaml``)::
 
     name: wire
     start_urls: [http://127.0.0.1:8410/wire/]
-    sitemaps: [http://127.0.0.1:8410/wire/news-sitemap.xml]
+    sitemaps: [http://127.0.0.1:8410/wire/sitemap-news.xml]
     feeds: [http://127.0.0.1:8410/wire/rss.xml]
     allowed_domains: [127.0.0.1]
     allowed_paths: [/wire/]
-    article_patterns: ['/wire/\\d{4}/']
+    article_patterns: ['/wire/\\d{4}-\\d{2}/\\d{2}/c_\\d+\\.htm$']
     politeness: {delay: 0, concurrency: 8, autothrottle: false}
-    revisit_after: 7d
+    revisit_after: 1d
 """
 
 from __future__ import annotations
