@@ -136,7 +136,7 @@ class CaptureMiddleware:
         if route == "html":
             kind, signal = classify_html(response.url, decoded.text, site.article_patterns if site else (),
                                          site.listing_patterns if site else ())
-            fetch.encoding_evidence = {**decoded.evidence, "kind_signal": signal}
+            self.crawler.stats.inc_value(f"newscorpus/kind_signal/{kind}/{signal}")
         return Page(route, kind, decoded.text, body)
 
 
