@@ -30,10 +30,14 @@ EARLIEST = datetime(1990, 1, 1, tzinfo=CHINA)
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９：－／．　", "0123456789:-/. ")
 _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" "9")
+# No two whitespace quantifiers may meet: page text has long blank runs, and backtracking over them
+# made this pattern quadratic.
 _ABSOLUTE = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*[年/\-.]\s*(\d{1,2})\s*[月/\-.]\s*(\d{1,2})\s*[日号號]?"
-    r"(?:\s*(?:T|\s)?\s*(上午|下午|晚上|凌晨)?\s*(\d{1,2})\s*[:时時点點]\s*(\d{1,2})\s*分?(?:\s*:?\s*(\d{1,2})\s*秒?)?)?"
-    r"(?:\.\d+)?(?:\s*(Z|[+-]\d{2}:?\d{2}))?")
+    r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*[年/\-.]\s*(?P<month>\d{1,2})\s*[月/\-.]\s*(?P<day>\d{1,2})(?:\s*[日号號])?"
+    r"(?:(?:\s*T\s*|\s*)(?:(?P<half>上午|下午|晚上|凌晨)\s*)?(?P<hour>\d{1,2})\s*[:时時点點]\s*(?P<minute>\d{1,2})"
+    r"(?:\s*分)?(?:\s*:\s*(?P<second>\d{1,2})|(?P<second_cn>\d{1,2})\s*秒)?)?"
+    r"(?:\.\d+)?(?:\s*(?P<zone>Z|[+-]\d{2}:?\d{2}))?")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[年/\-.]")
 _CN_NUMERAL_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 # Day words count only with a clock time: "今日比賽" or "昨日下午" in prose are not timestamps.
 _RELATIVE = re.compile(r"(\d+)\s*(秒|分钟|分鐘|小时|小時|天|日)前|(刚刚|剛剛)|(今天|今日|昨天|昨日|前天)\s*(\d{1,2}:\d{2})")
@@ -72,13 +76,14 @@ def parse_date(text: str | None, anchor: datetime | None = None) -> datetime | N
     text = text.translate(_FULLWIDTH)
     match = _ABSOLUTE.search(text)
     if match:
-        year, month, day, half, hour, minute, second, zone = match.groups()
-        hour_value = int(hour or 0)
-        if half in ("下午", "晚上") and hour_value < 12:
+        part = match.groupdict()
+        hour_value = int(part["hour"] or 0)
+        if part["half"] in ("下午", "晚上") and hour_value < 12:
             hour_value += 12
+        second = part["second"] or part["second_cn"] or 0
         try:
-            return datetime(int(year), int(month), int(day), hour_value, int(minute or 0), int(second or 0),
-                            tzinfo=_zone(zone))
+            return datetime(int(part["year"]), int(part["month"]), int(part["day"]), hour_value,
+                            int(part["minute"] or 0), int(second), tzinfo=_zone(part["zone"]))
         except ValueError:
             return None
     match = _CN_NUMERAL_DATE.search(text)
@@ -126,9 +131,10 @@ def date_from_text(text: str, anchor: datetime | None = None, head_chars: int = 
     found = labelled_date(text, anchor, head_chars) or labelled_date(page_text, anchor, PAGE_HEAD_CHARS)
     if found:
         return found
-    head = page_text[:PAGE_HEAD_CHARS].translate(_FULLWIDTH)
-    for match in _ABSOLUTE.finditer(head):
-        if match.group(5) is not None:          # the hour: a timestamp, not a date a story mentions
+    head = page_text[:PAGE_HEAD_CHARS]
+    for start in _YEAR.finditer(head):          # cheap scan for years; the full pattern only there
+        match = _ABSOLUTE.match(head, start.start())
+        if match and match["hour"] is not None:   # a timestamp, not a date a story mentions
             return parse_date(match.group(0))
     return None
 
