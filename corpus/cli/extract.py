@@ -51,9 +51,10 @@ class _progress:
     def __enter__(self):
         if not sys.stderr.isatty():
             return None
+        from rich.console import Console
         from rich.progress import Progress
 
-        self.bar = Progress(transient=True)
+        self.bar = Progress(console=Console(stderr=True), transient=True)
         self.bar.start()
         self.task = self.bar.add_task("extracting", total=None)
         return self
