@@ -175,7 +175,7 @@ def run_extract(workspace: Workspace, workers: int | None = None, reextract: boo
         workspace: the workspace whose store and WARC files are read.
         workers: worker processes (default: CPU count); 1 runs in this process.
         reextract: forget previous extractions and rebuild every document from WARC.
-        progress: called with (done, total) after each written batch.
+        progress: called with (cleaned, total) after each page.
         settings: cleaner settings (defaults from ``cleaners.settings``).
 
     Returns:
@@ -203,18 +203,13 @@ def run_extract(workspace: Workspace, workers: int | None = None, reextract: boo
         new_doc_ids: set[int] = set()
         outlets: set[str] = set()
         batch: list[dict] = []
-        done = 0
-        if progress:
-            progress(0, len(jobs))
-        for result in _results(jobs, workers, settings):
+        for done, result in enumerate(_results(jobs, workers, settings), start=1):
             batch.append(result)
             if len(batch) >= EXTRACT_BATCH:
-                done += _flush(store, batch, summary, new_doc_ids, outlets)
-                if progress:
-                    progress(done, len(jobs))
-        done += _flush(store, batch, summary, new_doc_ids, outlets)
-        if progress:
-            progress(done, len(jobs))
+                _flush(store, batch, summary, new_doc_ids, outlets)
+            if progress:
+                progress(done, len(jobs))
+        _flush(store, batch, summary, new_doc_ids, outlets)
         removed = site_boilerplate.sweep(store, outlets, new_doc_ids, settings)
         rejects = {key.split(":", 1)[1]: value for key, value in summary.items() if key.startswith("reject:")}
         result = {"fetches": len(jobs), "documents": summary["documents"], "rejects": dict(sorted(rejects.items())),
@@ -246,12 +241,10 @@ def _begin_run(store: Store, settings: CleanerSettings, reextract: bool) -> int:
     return cursor.lastrowid
 
 
-def _flush(store: Store, batch: list[dict], summary: Counter, new_doc_ids: set[int], outlets: set[str]) -> int:
+def _flush(store: Store, batch: list[dict], summary: Counter, new_doc_ids: set[int], outlets: set[str]) -> None:
     if not batch:
-        return 0
+        return
     with store.transaction() as db:
         for result in batch:
             _write(db, result, summary, new_doc_ids, outlets)
-    written = len(batch)
     batch.clear()
-    return written
