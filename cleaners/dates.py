@@ -71,7 +71,7 @@ def _zone(raw: str | None) -> timezone:
 
 def parse_date(text: str | None, anchor: datetime | None = None) -> datetime | None:
     """The first date in ``text`` (absolute, Chinese-numeral, ISO or relative to ``anchor``)."""
-    if not text:
+    if not isinstance(text, str) or not text:
         return None
     text = text.translate(_FULLWIDTH)
     match = _ABSOLUTE.search(text)

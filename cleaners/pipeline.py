@@ -114,7 +114,8 @@ def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header
         return _reject(url, outlet, "empty", "trafilatura found no main text")
     found = page_metadata(tree)
     found.page_text = str(tree.xpath("string(//body)") or tree.text_content())[:PAGE_TEXT_CHARS]
-    return _finish(extracted, url, outlet, found, hints or {}, _parse_time(fetched_at), used_encoding, settings)
+    hints = {key: value for key, value in (hints or {}).items() if isinstance(value, str)}   # scraped: trust no type
+    return _finish(extracted, url, outlet, found, hints, _parse_time(fetched_at), used_encoding, settings)
 
 
 def clean_text(text: str, url: str, outlet: str | None = None, *, title: str | None = None,
