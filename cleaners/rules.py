@@ -109,20 +109,29 @@ class RelatedLinksRule:
 
 @dataclass(frozen=True)
 class OrphanFragmentRule:
-    """Drops e-paper OCR debris: 1–3 character lines and short unpunctuated fragments between them."""
+    """Drops e-paper OCR debris: 1–3 character lines, and short heading fragments that OCR broke
+    across columns (a bar between two Han characters, a 「 never closed: "挺立在「智 | 造蝶變的潮頭浪尖")."""
 
     name: str = "epaper-debris"
     removes: str = "orphan 1-3 character lines and broken heading fragments left by e-paper OCR"
     max_chars: int = 3
+    max_fragment_chars: int = 30
+    column_break: re.Pattern = re.compile(r"[\u3400-\u9fff「」]\s+\|\s+[\u3400-\u9fff「」]")
 
     def apply(self, lines: list[str]) -> list[str]:
-        return [line for line in lines if not self._orphan(line)]
+        return [line for line in lines if not self._orphan(line) and not self._broken_heading(line)]
 
     def _orphan(self, line: str) -> bool:
         if len(line) > 4 * self.max_chars:
             return False
         letters = _CJK_OR_WORD.findall(line)
         return len(letters) <= self.max_chars and not _DATE_ONLY.match(line)
+
+    def _broken_heading(self, line: str) -> bool:
+        if len(line) > self.max_fragment_chars or _SENTENCE_END.search(line):
+            return False
+        unclosed = line.count("「") != line.count("」")
+        return unclosed and self.column_break.search(line) is not None
 
 
 @dataclass(frozen=True)

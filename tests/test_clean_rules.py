@@ -19,6 +19,8 @@ KEEP = [
     "2023年5月,渝港合作会议第一次会议在重庆举行,渝港合作会议机制正式建立。",
     "【香港商報訊】記者傅博、何璋報道：11月3日，2025硬科技創新大會深圳分會場暨校友活動在深圳舉行。",
     "集聚渝商 促成合作項目64個",
+    "港商獻策兩地合作 探尋合作共贏",
+    "「雙城硬核·科技共鏈」主題活動 | 深圳分會場",
     "本次活动以“双城硬核·科技共链”为主题，由陕西省、西安市、深圳市相关部门共同主办。",
     "5月14日,湖南—香港投融資對接洽談會在香港舉辦。會上, 一批重點項目簽約。",
     "2024年，長沙新設外商投資企業 223家，同比增長 8.3%。",
@@ -34,7 +36,7 @@ DROP = {
     "photo-caption": ["西洽会香港展场 新重庆-重庆晨报记者 杨新宇 摄", "濟南高質量發展步伐不斷提速。濟南市政府新聞辦供圖",
                       "圖為港洽周開幕式現場", "▲台南市永康分局報請台南地檢署檢察官相驗。（圖／記者林悅翻攝）"],
     "comment-share-prompt": ["网友评论", "文明上网，理性发言", "扫码阅读手机版", "分享到：微信 微博", "Facebook Line Weibo Twitter 複製連結"],
-    "epaper-debris": ["日日", "勿", "尚", "引資", "強"],
+    "epaper-debris": ["日日", "勿", "尚", "引資", "強", "## 挺立在「智 | 造蝶變的潮頭浪尖"],
     "navigation": ["首页 - 新闻 - 北京 - 体育 - 娱乐 - 文化 - 房产", "汽车 >> 车坛动态 >> 业界新闻 | 新闻排行榜"],
     "copyright": ["© 版权所有2000-2006，北京千龙新闻网络传播有限责任公司", "Copyright © 2024 香港商報 All rights reserved"],
     "table-navigation": ["| 首页 | | 滚动 | | 国内 | | 国际 | | 财经 |"],
@@ -73,7 +75,7 @@ def test_seed_004_footer_and_related_links_go_and_the_story_stays():
 def test_seed_002_epaper_debris_goes_and_paragraphs_stay():
     lines = [line.strip() for line in (SEEDS / "002_b0efb80cf71aa1ab.txt").read_text("utf-8").splitlines() if line.strip()]
     kept, counts = apply_rules(lines)
-    assert counts == {"epaper-debris": 5}
+    assert counts == {"epaper-debris": 6}
     assert "湘江澎湃,潮湧香江。" in kept and "日日" not in kept
 
 
