@@ -5,10 +5,14 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from scrapy.settings import Settings
 from warcio.archiveiterator import ArchiveIterator
 
+from corpus.store import utc_now
 from crawler.discovery import gunzip_capped, parse_feed, parse_sitemap, robots_sitemaps
+from crawler.fetchlog import Fetch, FetchLog
 from crawler.pages import classify_html, looks_like_html
+from crawler.retry import BackoffRetryMiddleware
 from crawler.urls import TrapGuard, absolute, guess_kind
 from crawler.warc import WarcWriterRotating
 
@@ -121,3 +125,25 @@ def test_warc_rotates_and_a_torn_last_record_leaves_the_rest_readable(tmp_path):
     assert seen[0] == ("warcinfo", None)
     assert [uri for kind, uri in seen if kind == "response"] == [f"https://n.example/{locations.index(loc)}"
                                                                  for loc in whole]
+
+
+def test_retry_backoff_doubles_up_to_its_cap():
+    retry = BackoffRetryMiddleware(Settings({"NEWSCORPUS_RETRY_BACKOFF": 0.5, "NEWSCORPUS_RETRY_BACKOFF_MAX": 3}))
+    assert [retry.delay(n) for n in (1, 2, 3, 4)] == [0.5, 1.0, 2.0, 3]
+
+
+def test_retried_attempts_count_as_one_failure_per_crawl_and_success_resets(workspace):
+    def crawl_once(*statuses):
+        log = FetchLog(workspace.open_store(), batch=1000)
+        log.begin_run(["s"], {})
+        for status in statuses:
+            log.fetched(Fetch(url="https://n.example/a", site="s", kind="article", fetched_at=utc_now(),
+                              status=status, revisit_after=None))
+        log.finish_run("finished", {})
+        state = log.known(["s"])["https://n.example/a"]
+        log.store.close()
+        return state.failures, state.last_status
+
+    assert crawl_once(500, 500, 500) == (1, 500)
+    assert crawl_once(503) == (2, 503)
+    assert crawl_once(200) == (0, 200)
