@@ -109,6 +109,8 @@ def summary(stats: dict) -> list[str]:
     ]
     if errors:
         lines.append("  download errors: " + _counts(errors))
+        if not statuses:
+            lines.append("  no server answered: check the URLs, the network and DOWNLOAD_TIMEOUT")
     if dropped:
         lines.append("  links not followed: " + _counts(dropped))
     return lines
