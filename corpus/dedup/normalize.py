@@ -44,6 +44,9 @@ _FURNITURE_LINE = re.compile(
     r"以上内容为.{0,12}快照|快照生成时间|本站信息快照|信息原文地址)"
 )
 _TIMESTAMP_LINE = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_DROPPED_LINE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in (_TIMESTAMP_LINE, _TITLE_LINE, _FURNITURE_LINE)))
+_LEAD_CHARS = frozenset("【[(（新中人央国路法美共本")
+_CLOSING = frozenset(")）】]")
 # Everything but letters, digits and sentence ends goes; sentence ends then split the line.
 _DROP_KEEP_ENDS = re.compile(r"[^\w。！？!?；;]+|_+")
 _SENTENCE_ENDS = re.compile(r"[。！？!?；;]+")
@@ -100,15 +103,18 @@ def to_simplified(text: str) -> str:
 
 def _clean_line(line: str) -> str:
     line = line.strip()
-    if not line or _TIMESTAMP_LINE.match(line) or _TITLE_LINE.match(line) or _FURNITURE_LINE.match(line):
+    if not line or _DROPPED_LINE.match(line):
         return ""
     if len(line) <= MAX_CREDIT_LINE and _CREDIT_LINE.match(line):
         return ""
-    line = _HOUSE_BYLINE.sub("", line, count=1)
-    line = _DATELINE.sub("", line, count=1)
-    if _TITLE_LINE.match(line):  # "新华社重庆5月25日电题：…": a headline repeated by the wire
-        return ""
-    return _TRAILING_CREDIT.sub("", line)
+    if line[0] in _LEAD_CHARS:  # cheap test first: most lines have no byline or dateline
+        line = _HOUSE_BYLINE.sub("", line, count=1)
+        line = _DATELINE.sub("", line, count=1)
+        if _TITLE_LINE.match(line):  # "新华社重庆5月25日电题：…": a headline repeated by the wire
+            return ""
+    if line and line[-1] in _CLOSING:
+        line = _TRAILING_CREDIT.sub("", line)
+    return line
 
 
 def _normalize_paragraph(line: str) -> tuple[str, ...]:
