@@ -112,26 +112,32 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
     candidates = {doc: Candidate(doc, docs[doc].outlet, docs[doc].published, stored[doc].norm_chars) for doc in scope}
     clusters, containments, verified = _verify_and_cluster(store, index, candidates, pairs, sentence_pairs,
                                                            settings, progress)
-    cluster_of = {doc: i for i, cluster in enumerate(clusters) for doc, _, _ in cluster.members}
-    # Two copies of one story (a truncated and a wrapped one) can contain each other: not a flag.
-    containments = [row for row in containments
-                    if cluster_of.get(row[0], -1) != cluster_of.get(row[1], -2)]
-    affected_old = {old_ids[doc] for doc in scope | set(gone) if doc in old_ids}
-    taken = repo.cluster_ids(db) - affected_old
-    ids = stable_ids(clusters, {doc: cid for doc, cid in old_ids.items() if doc in scope}, taken,
-                     lambda doc: new_cluster_id(docs[doc].url))
-    with store.transaction():
-        repo.replace_clusters(db, sorted(scope | set(gone)), affected_old, [
-            {"id": cid, "canonical": c.canonical, "reason": c.reason, "members": c.members}
-            for cid, c in zip(ids, clusters)
-        ])
-        repo.save_containments(db, containments)
+    _write(store, docs, clusters, containments, old_ids, scope | set(gone))
     timings["verify_cluster"] = time.perf_counter() - clock
 
     summary = _summary(db, docs, fingerprinted, gone, scope, pairs, verified, index, timings)
     with store.transaction():
         repo.finish_run(db, run_id, params_id, summary)
     return summary
+
+
+def _write(store: Store, docs: dict, clusters: list[Cluster], containments: list[tuple[int, int, float]],
+           old_ids: dict[int, str], replaced: set[int]) -> None:
+    """Replace the clusters of the ``replaced`` documents, keeping old ids where they still fit."""
+    cluster_of = {doc: i for i, cluster in enumerate(clusters) for doc, _, _ in cluster.members}
+    # Two copies of one story (a truncated and a wrapped one) can contain each other: not a flag.
+    containments = [row for row in containments
+                    if not (row[0] in cluster_of and cluster_of[row[0]] == cluster_of.get(row[1]))]
+    affected_old = {old_ids[doc] for doc in replaced if doc in old_ids}
+    taken = repo.cluster_ids(store.conn) - affected_old
+    ids = stable_ids(clusters, {doc: cid for doc, cid in old_ids.items() if doc in replaced}, taken,
+                     lambda doc: new_cluster_id(docs[doc].url))
+    with store.transaction() as db:
+        repo.replace_clusters(db, sorted(replaced), affected_old, [
+            {"id": cid, "canonical": c.canonical, "reason": c.reason, "members": c.members}
+            for cid, c in zip(ids, clusters)
+        ])
+        repo.save_containments(db, containments)
 
 
 def _decisive(settings: dict) -> str:
