@@ -61,7 +61,10 @@ def test_export_clusters_csv_has_one_row_per_member(loaded):
     run_cli("dedup", "--threshold", "0.7", home=loaded)
     table = list(csv.DictReader(io.StringIO(run_cli("export", "clusters", "--format", "csv", home=loaded).stdout)))
     assert table and {"cluster_id", "canonical_doc_id", "canonical_url", "doc_id", "url", "similarity"} <= set(table[0])
-    assert all(float(row["similarity"]) >= 0.7 for row in table)
+    # Members reach the threshold, or (shortened copies under the same headline) the titled floor.
+    assert all(float(row["similarity"]) >= 0.4 for row in table)
+    assert sum(float(row["similarity"]) < 0.7 for row in table) <= len(table) // 10
+    assert all(row["similarity"] == "1.0" for row in table if row["doc_id"] == row["canonical_doc_id"])
     with Store.open(loaded.db_path) as store:
         run = store.execute("SELECT settings FROM dedup_runs ORDER BY id DESC LIMIT 1").fetchone()[0]
     assert json.loads(run)["threshold"] == 0.7

@@ -8,7 +8,7 @@ extraction dataset, the five seeds. Each base is a *story*; its copies are made 
 differ in the wild: script conversion (OpenCC s2hk / s2tw / s2t, and hk2s for Traditional
 bases), aggregator wrapping (header, "本文转自" reprint line, snapshot footer, related links
 quoting other stories), wire datelines and credit lines, light edits, truncation,
-re-paragraphing and re-punctuation, and combinations.
+re-paragraphing and re-punctuation, a dropped paragraph under the same headline, and combinations.
 
 Hard negatives: a different story of the same category with a few sentences (figures
 included) copied in from another; seeds 001 and 004 (same topic and figures, different stories);
@@ -38,9 +38,12 @@ SEEDS = SHARED / "seeds"
 FIXTURE = Path(__file__).resolve().parents[2] / "tests/fixtures/dedup/labelled.jsonl"
 
 # THUCNews lines (1-based) by eye, from HELPER_near_dup_candidates.tsv.
-NATURAL_SAME_STORY = [(221, 407), (689, 697, 201, 469, 956), (96, 97), (361, 66)]  # re-titled / templated reposts
+NATURAL_SAME_STORY = [(221, 407), (689, 697, 201, 469, 956)]  # a re-titled repost; one templated price note
 NATURAL_DIFFERENT = [(32, 359), (253, 705), (384, 595), (698, 737), (541, 648)]   # same topic, other story
-NATURAL_EXCLUDED = {384, 441, 303, 985, 395, 636, 14}  # ambiguous, containment-only, or self-repeating
+# Ambiguous (96/97: two price notes, other prices, other headlines), a report holding a shorter
+# one under another headline (361 in 66, 303/985, 395/636: containments, not copies), a text
+# repeating itself (14).
+NATURAL_EXCLUDED = {96, 97, 361, 66, 384, 441, 303, 985, 395, 636, 14}
 
 _SENTENCE = re.compile(r"(?<=[。！？!?])")
 _CC = {name: opencc.OpenCC(name) for name in ("s2hk", "s2tw", "s2t", "hk2s")}
@@ -110,6 +113,16 @@ def v_truncate(text: str, rng: random.Random) -> str:
     return text[:end]
 
 
+def v_drop_paragraph(text: str, rng: random.Random) -> str:
+    """A desk drops one paragraph (not the lead, at most 40 % of the text); the headline stays."""
+    parts = text.split("\n")
+    droppable = [i for i in range(1, len(parts)) if len(parts[i]) <= 0.4 * len(text)]
+    if len(parts) < 3 or not droppable:
+        return text
+    del parts[rng.choice(droppable)]
+    return "\n".join(parts)
+
+
 def v_repunctuate(text: str, rng: random.Random) -> str:
     table = str.maketrans({"，": ", ", "。": ". ", "“": "\"", "”": "\"", "：": ": ", "（": "(", "）": ")"})
     return paragraphs(text.translate(table) if rng.random() < 0.7 else text, rng, (1, 3))
@@ -153,7 +166,7 @@ def _variants(base: dict, rng: random.Random, others: list[tuple[str, str]], sta
     text = base["text"] if "\n" in base["text"] else paragraphs(base["text"], rng)
     rows = [_row(story, "original", text, title, rng.choice(OUTLETS[script]), script, start)]
     recipes = ["hk", "tw", "t", "agg", "dateline", "edit", "trunc", "repunct", "hk+dateline", "tw+edit",
-               "agg+trunc", "hk+agg"] if script == "zh-Hans" else ["hk2s", "hk2s+dateline", "edit", "trunc", "agg"]
+               "agg+trunc", "hk+agg", "drop", "hk+drop"] if script == "zh-Hans" else ["hk2s", "hk2s+dateline", "edit", "trunc", "agg"]
     for recipe in rng.sample(recipes, k=rng.choice([0, 1, 1, 2, 3, 5])):
         copy, copy_script = text, script
         for step in recipe.split("+"):
@@ -167,6 +180,8 @@ def _variants(base: dict, rng: random.Random, others: list[tuple[str, str]], sta
                 copy = v_dateline(copy, rng, start)
             elif step == "edit":
                 copy = v_light_edit(copy, rng)
+            elif step == "drop":
+                copy = v_drop_paragraph(copy, rng)
             elif step == "trunc":
                 copy = v_truncate(copy, rng)
             elif step == "repunct":
@@ -192,7 +207,8 @@ def _same_topic_negative(base: dict, donor: dict, rng: random.Random, start: dat
 def _page(stories: list[dict], rng: random.Random, index: int, start: datetime) -> dict:
     """A multi-story e-paper page in Traditional script holding ``stories`` (a containment, not a copy)."""
     text = "\n\n".join(f"{s['title']}\n{v_script(s['text'], 's2hk')}" for s in stories)
-    row = _row(f"page{index:03d}", "epaper-page", text, "版面", "香港商报", "zh-Hant", start)
+    title = f"香港商報電子版 {start:%Y年%m月%d日} 第A{index % 20 + 1:02d}版：要聞"
+    row = _row(f"page{index:03d}", "epaper-page", text, title, "香港商报", "zh-Hant", start)
     row["contains"] = [s["id"] for s in stories]
     return row
 

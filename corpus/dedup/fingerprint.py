@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import xxhash
@@ -52,6 +53,24 @@ def fingerprint_batch(docs: list[tuple[int, str]], maker: SignatureMaker, senten
         )
         for i, ((doc_id, _), norm) in enumerate(zip(docs, texts))
     ]
+
+
+MIN_TITLE_CHARS = 6
+
+
+@lru_cache(maxsize=65536)
+def _title_key(title: str) -> str:
+    return normalize(title[:500])
+
+
+def title_relation(a: str | None, b: str | None) -> str:
+    """"same", "different" or "unknown": two headlines across scripts and punctuation (one may
+    extend the other); unknown when either is missing or too short to tell."""
+    key_a, key_b = _title_key(a or ""), _title_key(b or "")
+    shorter, longer = sorted((key_a, key_b), key=len)
+    if len(shorter) < MIN_TITLE_CHARS:
+        return "unknown"
+    return "same" if shorter in longer else "different"
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:

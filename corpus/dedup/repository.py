@@ -26,6 +26,7 @@ class DocRow:
     published: str | None
     script: str | None
     text_hash: str
+    title: str | None
 
 
 def chunks(items: list, size: int = SQL_CHUNK) -> Iterator[list]:
@@ -39,7 +40,7 @@ def has_table(db: sqlite3.Connection, name: str) -> bool:
 
 def live_documents(db: sqlite3.Connection) -> dict[int, DocRow]:
     """Documents dedup should see: all of them except those taken down (when takedowns exist)."""
-    sql = "SELECT id, url, outlet, published, script, text_hash FROM documents"
+    sql = "SELECT id, url, outlet, published, script, text_hash, title FROM documents"
     if has_table(db, "takedowns"):
         sql += " WHERE url NOT IN (SELECT url FROM takedowns)"
     return {row[0]: DocRow(*row) for row in db.execute(sql)}

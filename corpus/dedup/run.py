@@ -28,7 +28,7 @@ from datasketch import MinHashLSH
 from corpus.dedup import repository as repo
 from corpus.dedup.canonical import Candidate, CanonicalPolicy
 from corpus.dedup.clustering import Cluster, components, stable_ids, star_clusters
-from corpus.dedup.fingerprint import NORMALIZER, ShingleSets, fingerprint_batch
+from corpus.dedup.fingerprint import NORMALIZER, ShingleSets, fingerprint_batch, title_relation
 from corpus.dedup.lsh_index import StoredSketch, build_index
 from corpus.dedup.minhash import SignatureMaker
 from corpus.dedup.settings import DedupSettings
@@ -110,7 +110,8 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
 
     clock = time.perf_counter()
     candidates = {doc: Candidate(doc, docs[doc].outlet, docs[doc].published, stored[doc].norm_chars) for doc in scope}
-    clusters, containments, verified = _verify_and_cluster(store, index, candidates, pairs, sentence_pairs,
+    titles = {doc: row.title for doc, row in docs.items()}
+    clusters, containments, verified = _verify_and_cluster(store, index, candidates, titles, pairs, sentence_pairs,
                                                            settings, progress)
     _write(store, docs, clusters, containments, old_ids, scope | set(gone))
     timings["verify_cluster"] = time.perf_counter() - clock
@@ -227,10 +228,21 @@ def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict,
     return scope, pairs
 
 
-def _verify_and_cluster(store: Store, index: _Index, candidates: dict[int, Candidate],
+def _verify_and_cluster(store: Store, index: _Index, candidates: dict[int, Candidate], titles: dict[int, str | None],
                         pairs: set[tuple[int, int]], sentence_pairs: set[tuple[int, int]],
                         settings: DedupSettings, progress: Progress):
     policy = CanonicalPolicy(settings)
+
+    def same_story(a: int, b: int, jaccard: float, contained: float) -> bool:
+        """Copies, decided on verified similarity; headlines decide when one text lies inside the other."""
+        if contained >= settings.titled_containment:
+            relation = title_relation(titles.get(a), titles.get(b))
+            if relation == "same":
+                return jaccard >= settings.titled_threshold
+            if relation == "different":
+                return jaccard >= settings.retitled_threshold
+        return jaccard >= settings.threshold
+
     reps = {index.rep_of[doc] for doc in candidates}
     containment_pairs = {(min(ra, rb), max(ra, rb)) for ra, rb in
                          ((index.rep_of.get(a), index.rep_of.get(b)) for a, b in sentence_pairs)
@@ -257,9 +269,10 @@ def _verify_and_cluster(store: Store, index: _Index, candidates: dict[int, Candi
             for a, b in pairs_of.get(i, ()):
                 jaccard, contained = sets.similarity(a, b)
                 verified += 1
-                if jaccard >= settings.threshold and a in reps and b in reps:
-                    similar.setdefault(a, {})[b] = jaccard
-                    similar.setdefault(b, {})[a] = jaccard
+                if same_story(a, b, jaccard, contained):
+                    if a in reps and b in reps:
+                        similar.setdefault(a, {})[b] = jaccard
+                        similar.setdefault(b, {})[a] = jaccard
                 elif contained >= settings.containment:
                     containments.extend(_containment_rows(index, a, b, contained))
             part_reps = [rep for rep in parts[i] if rep in reps]

@@ -15,6 +15,14 @@ DEDUP_SEED = 1
 # labelled set copies score >= 0.74 (1st percentile), while an e-paper page made mostly of one
 # story scores up to 0.58 against it: 0.6 separates them.
 DEDUP_THRESHOLD = 0.6
+# When the shorter text lies almost wholly inside the longer one (DEDUP_TITLED_CONTAINMENT of its
+# shingles), the headlines decide: under the same headline it is a shortened copy (a desk dropped
+# a paragraph, 40 % of a short story) from DEDUP_TITLED_THRESHOLD up; under another headline it
+# is a story inside a page or a longer report, a containment, unless Jaccard reaches
+# DEDUP_RETITLED_THRESHOLD (a re-titled repost). Without both headlines DEDUP_THRESHOLD decides.
+DEDUP_TITLED_CONTAINMENT = 0.9
+DEDUP_TITLED_THRESHOLD = 0.4
+DEDUP_RETITLED_THRESHOLD = 0.8
 # LSH only proposes candidates; it must sit well below the decision threshold (an LSH threshold
 # equal to the decision one misses close to half the pairs just above it). 0.4 gives datasketch's
 # 32 bands of 4 rows: a pair at Jaccard 0.6 is proposed with probability 0.988, at 0.7 > 0.9999.
@@ -48,6 +56,9 @@ class DedupSettings:
     seed: int = DEDUP_SEED
     threshold: float = DEDUP_THRESHOLD
     lsh_threshold: float = DEDUP_LSH_THRESHOLD
+    titled_containment: float = DEDUP_TITLED_CONTAINMENT
+    titled_threshold: float = DEDUP_TITLED_THRESHOLD
+    retitled_threshold: float = DEDUP_RETITLED_THRESHOLD
     containment: float = DEDUP_CONTAINMENT
     sentence_min_chars: int = DEDUP_SENTENCE_MIN_CHARS
     sentence_max_docs: int = DEDUP_SENTENCE_MAX_DOCS
@@ -67,6 +78,11 @@ class DedupSettings:
             )
         if not 0.0 < self.sentence_min_share <= 1.0:
             raise ValueError(f"DEDUP_SENTENCE_MIN_SHARE must be in (0, 1], got {self.sentence_min_share}")
+        if not 0.0 < self.titled_threshold <= self.threshold <= self.retitled_threshold <= 1.0:
+            raise ValueError("need 0 < DEDUP_TITLED_THRESHOLD <= DEDUP_THRESHOLD <= DEDUP_RETITLED_THRESHOLD <= 1, got "
+                             f"{self.titled_threshold}, {self.threshold}, {self.retitled_threshold}")
+        if not 0.0 < self.titled_containment <= 1.0:
+            raise ValueError(f"DEDUP_TITLED_CONTAINMENT must be in (0, 1], got {self.titled_containment}")
         if not 0.0 < self.containment <= 1.0:
             raise ValueError(f"DEDUP_CONTAINMENT must be in (0, 1], got {self.containment}")
         if not 2 <= self.shingle_size <= 16:
@@ -84,7 +100,9 @@ class DedupSettings:
         """These settings with another decision threshold; the LSH threshold follows it down if needed."""
         if threshold is None:
             return self
-        return replace(self, threshold=threshold, lsh_threshold=min(self.lsh_threshold, round(threshold * 2 / 3, 3)))
+        return replace(self, threshold=threshold, lsh_threshold=min(self.lsh_threshold, round(threshold * 2 / 3, 3)),
+                       titled_threshold=min(self.titled_threshold, threshold),
+                       retitled_threshold=max(self.retitled_threshold, threshold))
 
     def as_dict(self) -> dict:
         return asdict(self)
