@@ -110,8 +110,8 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
 
     clock = time.perf_counter()
     candidates = {doc: Candidate(doc, docs[doc].outlet, docs[doc].published, stored[doc].norm_chars) for doc in scope}
-    titles = {doc: row.title for doc, row in docs.items()}
-    clusters, containments, verified = _verify_and_cluster(store, index, candidates, titles, pairs, sentence_pairs,
+    judge = _Judge(settings, {doc: row.title for doc, row in docs.items()})
+    clusters, containments, verified = _verify_and_cluster(store, index, candidates, judge, pairs, sentence_pairs,
                                                            settings, progress)
     _write(store, docs, clusters, containments, old_ids, scope | set(gone))
     timings["verify_cluster"] = time.perf_counter() - clock
@@ -228,69 +228,81 @@ def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict,
     return scope, pairs
 
 
-def _verify_and_cluster(store: Store, index: _Index, candidates: dict[int, Candidate], titles: dict[int, str | None],
-                        pairs: set[tuple[int, int]], sentence_pairs: set[tuple[int, int]],
-                        settings: DedupSettings, progress: Progress):
-    policy = CanonicalPolicy(settings)
+class _Judge:
+    """Decides on verified similarity whether two documents are copies of one story."""
 
-    def same_story(a: int, b: int, jaccard: float, contained: float) -> bool:
-        """Copies, decided on verified similarity; headlines decide when one text lies inside the other."""
+    def __init__(self, settings: DedupSettings, titles: dict[int, str | None]):
+        self.settings = settings
+        self.titles = titles
+
+    def same_story(self, a: int, b: int, jaccard: float, contained: float) -> bool:
+        """Jaccard decides; when one text lies inside the other, the headlines decide (see settings)."""
+        settings = self.settings
         if contained >= settings.titled_containment:
-            relation = title_relation(titles.get(a), titles.get(b))
+            relation = title_relation(self.titles.get(a), self.titles.get(b))
             if relation == "same":
                 return jaccard >= settings.titled_threshold
             if relation == "different":
                 return jaccard >= settings.retitled_threshold
         return jaccard >= settings.threshold
 
-    reps = {index.rep_of[doc] for doc in candidates}
+
+def _work_units(index: _Index, reps: set[int], pairs: set[tuple[int, int]], sentence_pairs: set[tuple[int, int]]
+                ) -> tuple[list[set[int]], dict[int, list[tuple[int, int]]]]:
+    """Connected components of representatives under all candidate pairs, and each one's pairs."""
     containment_pairs = {(min(ra, rb), max(ra, rb)) for ra, rb in
                          ((index.rep_of.get(a), index.rep_of.get(b)) for a, b in sentence_pairs)
                          if ra is not None and rb is not None and ra != rb}
     all_pairs = pairs | containment_pairs
     parts = components(reps | {doc for pair in all_pairs for doc in pair}, all_pairs)
-    pairs_of: dict[int, list[tuple[int, int]]] = {}
     part_of = {rep: i for i, part in enumerate(parts) for rep in part}
+    pairs_of: dict[int, list[tuple[int, int]]] = {}
     for pair in all_pairs:
         pairs_of.setdefault(part_of[pair[0]], []).append(pair)
+    return parts, pairs_of
+
+
+def _verify_and_cluster(store: Store, index: _Index, candidates: dict[int, Candidate], judge: _Judge,
+                        pairs: set[tuple[int, int]], sentence_pairs: set[tuple[int, int]],
+                        settings: DedupSettings, progress: Progress):
+    """Verify every candidate pair on exact shingle sets, a batch of components at a time, and cluster."""
+    policy = CanonicalPolicy(settings)
+    reps = {index.rep_of[doc] for doc in candidates}
+    parts, pairs_of = _work_units(index, reps, pairs, sentence_pairs)
     clusters: list[Cluster] = []
     containments: list[tuple[int, int, float]] = []
     verified = 0
-    batch: list[int] = []
-    done = 0
 
-    def flush() -> None:
+    def verify(batch: list[int]) -> None:
         nonlocal verified
-        needed = {doc for i in batch for pair in pairs_of.get(i, ()) for doc in pair}
         sets = ShingleSets(settings.shingle_size)
-        sets.load(repo.texts(store.conn, needed))
+        sets.load(repo.texts(store.conn, {doc for i in batch for pair in pairs_of.get(i, ()) for doc in pair}))
         for i in batch:
             similar: dict[int, dict[int, float]] = {}
             for a, b in pairs_of.get(i, ()):
                 jaccard, contained = sets.similarity(a, b)
                 verified += 1
-                if same_story(a, b, jaccard, contained):
+                if judge.same_story(a, b, jaccard, contained):
                     if a in reps and b in reps:
                         similar.setdefault(a, {})[b] = jaccard
                         similar.setdefault(b, {})[a] = jaccard
                 elif contained >= settings.containment:
                     containments.extend(_containment_rows(index, a, b, contained))
-            part_reps = [rep for rep in parts[i] if rep in reps]
-            groups = {rep: [doc for doc in index.groups[rep] if doc in candidates] for rep in part_reps}
+            groups = {rep: [doc for doc in index.groups[rep] if doc in candidates] for rep in parts[i] if rep in reps}
             docs = {doc: candidates[doc] for members in groups.values() for doc in members}
             if docs:
                 clusters.extend(star_clusters(docs, groups, similar, policy))
-        batch.clear()
 
-    held = 0
+    batch: list[int] = []
+    held = done = 0
     for i, part in enumerate(parts):
         batch.append(i)
         held += len(part)
         if held >= VERIFY_BATCH_DOCS:
-            flush()
-            done, held = done + held, 0
+            verify(batch)
+            batch, done, held = [], done + held, 0
             progress("verify", done, len(reps))
-    flush()
+    verify(batch)
     progress("verify", len(reps), len(reps))
     return clusters, containments, verified
 
