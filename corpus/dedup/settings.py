@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
-# Measured on the labelled set (benchmarks/dedup.py prints the sweep): after normalisation 3-6
-# characters separate copies (1st percentile Jaccard 0.73-0.74) from the closest non-copies
-# (at most 0.57-0.59) about equally and score P = R = 1.0; 8 starts to lose copies. 5 is the
-# middle of the safe range, and shorter shingles make unrelated texts share more by chance.
+# Measured on the labelled set (benchmarks/dedup.py prints the sweep): after normalisation every
+# size from 3 to 8 characters scores P = R = 1.0 there and leaves about the same margin between
+# copies and the closest non-copies; 5 is the middle of that range, and shorter shingles make
+# unrelated texts share more by chance (more candidates to verify).
 DEDUP_SHINGLE_SIZE = 5
 DEDUP_NUM_PERM = 128
 DEDUP_SEED = 1
 # Decision on *verified* Jaccard of the shingle sets (never on the MinHash estimate). On the
-# labelled set copies score >= 0.74 (1st percentile), while an e-paper page made mostly of one
-# story scores up to 0.58 against it: 0.6 separates them.
+# labelled set, copies that are not shortened score >= 0.74 (1st percentile), while an e-paper
+# page made mostly of one story scores up to 0.61 against it: 0.6 plus the headline rule below.
 DEDUP_THRESHOLD = 0.6
 # When the shorter text lies almost wholly inside the longer one (DEDUP_TITLED_CONTAINMENT of its
 # shingles), the headlines decide: under the same headline it is a shortened copy (a desk dropped
@@ -31,7 +31,8 @@ DEDUP_LSH_THRESHOLD = 0.4
 DEDUP_CONTAINMENT = 0.8
 # Containment candidates: two documents sharing half the long sentences of the one with fewer
 # (at least two). Sentences must be long enough to be specific and rare enough not to be
-# boilerplate; the shingle containment (DEDUP_CONTAINMENT) then decides.
+# boilerplate; the shingle containment (DEDUP_CONTAINMENT) then decides. These candidates also
+# bring shortened copies whose Jaccard sits below the LSH's reliable range.
 DEDUP_SENTENCE_MIN_CHARS = 16
 DEDUP_SENTENCE_MAX_DOCS = 50
 DEDUP_SENTENCE_MIN_SHARE = 0.5
