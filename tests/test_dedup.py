@@ -346,3 +346,15 @@ def test_headlines_decide_when_one_text_lies_inside_the_other(store, rows):
     flagged = store.execute("""SELECT c.url, d.url FROM containments JOIN documents c ON c.id = container_doc_id
                                JOIN documents d ON d.id = contained_doc_id""").fetchall()
     assert ("https://x.example/page", "https://x.example/full") in [tuple(row) for row in flagged]
+
+
+def test_a_crowded_bucket_is_capped_and_still_clustered(store, rows):
+    template = normalize(next(row for row in rows if row["story"] == "seed001")["text"])[:600]
+    pages = [{"url": f"https://x.example/price/{i}", "text": f"{template}第{i}期报价{i * 37}元"} for i in range(30)]
+    put_documents(store, pages)
+    summary = run_dedup(store, settings=DedupSettings(max_candidates=5))
+    assert summary["candidate_pairs"] <= 30 * 5
+    assert store.execute("SELECT count(*) FROM cluster_members").fetchone()[0] == 30
+    assert summary["clusters"] < 30
+    summary = run_dedup(store)  # default cap: one story, one cluster
+    assert summary["clusters"] == 1 and summary["duplicates"] == 29

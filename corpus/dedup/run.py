@@ -104,7 +104,7 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
     seeds = set(fingerprinted) | {doc for doc in docs if doc not in old_ids} | set(gone)
     if settings_changed:
         seeds |= set(docs)
-    scope, pairs = _scope(index, seeds, old_ids, docs, progress)
+    scope, pairs = _scope(index, seeds, old_ids, docs, settings.max_candidates, progress)
     sentence_pairs = repo.sentence_pairs(db, sorted(scope), settings.sentence_max_docs, settings.sentence_min_share)
     timings["candidates"] = time.perf_counter() - clock
 
@@ -183,7 +183,16 @@ def _build_index(db, docs: dict, stored: dict, params_id: int, settings: DedupSe
     return _Index(lsh, signatures, norm_chars, rep_of, groups, time.perf_counter() - clock)
 
 
-def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict,
+def _candidates(index: _Index, rep: int, limit: int) -> list[int]:
+    """LSH candidates of ``rep``; past ``limit``, those with the highest estimated Jaccard."""
+    found = index.lsh.query(StoredSketch(index.signatures[rep]))
+    if len(found) <= limit:
+        return found
+    estimates = (np.stack([index.signatures[doc] for doc in found]) == index.signatures[rep]).mean(axis=1)
+    return [found[i] for i in np.argsort(-estimates, kind="stable")[:limit]]
+
+
+def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict, max_candidates: int,
            progress: Progress) -> tuple[set[int], set[tuple[int, int]]]:
     """Documents to re-cluster and the LSH candidate pairs among their representatives."""
     members_of: dict[str, list[int]] = {}
@@ -219,7 +228,7 @@ def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict,
         if rep in queried or rep not in index.signatures:
             continue
         queried.add(rep)
-        for other in index.lsh.query(StoredSketch(index.signatures[rep])):
+        for other in _candidates(index, rep, max_candidates):
             if other != rep:
                 pairs.add((min(rep, other), max(rep, other)))
                 add(other)

@@ -27,6 +27,9 @@ DEDUP_RETITLED_THRESHOLD = 0.8
 # equal to the decision one misses close to half the pairs just above it). 0.4 gives datasketch's
 # 32 bands of 4 rows: a pair at Jaccard 0.6 is proposed with probability 0.988, at 0.7 > 0.9999.
 DEDUP_LSH_THRESHOLD = 0.4
+# Templated pages can put thousands of documents in one LSH bucket: a query keeps at most this
+# many candidates, those with the highest estimated Jaccard (bounded time and memory).
+DEDUP_MAX_CANDIDATES = 1000
 # A document holding this share of a shorter one's shingles is flagged as containing it.
 DEDUP_CONTAINMENT = 0.8
 # Containment candidates: two documents sharing half the long sentences of the one with fewer
@@ -61,6 +64,7 @@ class DedupSettings:
     titled_threshold: float = DEDUP_TITLED_THRESHOLD
     retitled_threshold: float = DEDUP_RETITLED_THRESHOLD
     containment: float = DEDUP_CONTAINMENT
+    max_candidates: int = DEDUP_MAX_CANDIDATES
     sentence_min_chars: int = DEDUP_SENTENCE_MIN_CHARS
     sentence_max_docs: int = DEDUP_SENTENCE_MAX_DOCS
     sentence_min_share: float = DEDUP_SENTENCE_MIN_SHARE
@@ -93,6 +97,8 @@ class DedupSettings:
         if self.canonical_date_granularity not in ("day", "second"):
             raise ValueError("DEDUP_CANONICAL_DATE_GRANULARITY must be 'day' or 'second', "
                              f"got {self.canonical_date_granularity!r}")
+        if self.max_candidates < 1:
+            raise ValueError(f"DEDUP_MAX_CANDIDATES must be positive, got {self.max_candidates}")
         if self.fingerprint_batch < 1 or self.sentence_max_docs < 2 or self.sentence_min_chars < 1:
             raise ValueError("DEDUP_FINGERPRINT_BATCH, DEDUP_SENTENCE_MAX_DOCS and DEDUP_SENTENCE_MIN_CHARS "
                              "must be positive (SENTENCE_MAX_DOCS at least 2)")
