@@ -60,6 +60,15 @@ def normalize_label(label: str | None) -> str | None:
     return _WIDER.get(name, name)
 
 
+def content_type_charset(content_type: str | None) -> str | None:
+    """The ``charset`` parameter of a Content-Type header, as declared (unnormalised)."""
+    for part in (content_type or "").split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
 def sniff_declared(body: bytes) -> str | None:
     """The charset a page declares in its first bytes (``<?xml encoding>`` or ``<meta charset>``)."""
     head = body[:SNIFF_BYTES]

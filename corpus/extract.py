@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from cleaners import CLEANER_VERSION
+from cleaners.encoding import content_type_charset
 from cleaners.pipeline import clean_html
 from cleaners.settings import CleanerSettings
 from corpus import site_boilerplate
@@ -84,16 +85,6 @@ def read_response(warc_path: str, offset: int, urls: tuple[str, ...] = ()) -> tu
     raise ValueError(f"no WARC record at offset {offset} of {warc_path}")
 
 
-def header_charset(content_type: str | None) -> str | None:
-    if not content_type:
-        return None
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.partition("=")
-        if key.strip().lower() == "charset" and value.strip():
-            return value.strip().strip("\"'")
-    return None
-
-
 _worker_settings: CleanerSettings | None = None
 
 
@@ -107,7 +98,7 @@ def extract_one(job: Job, settings: CleanerSettings | None = None) -> dict:
     settings = settings or _worker_settings or CleanerSettings()
     try:
         body, content_type = read_response(job.warc_path, job.offset, (job.url, job.requested_url))
-        cleaned = clean_html(body, job.url, job.outlet, header_charset=header_charset(content_type),
+        cleaned = clean_html(body, job.url, job.outlet, header_charset=content_type_charset(content_type),
                              encoding=job.encoding, hints=job.hints, fetched_at=job.fetched_at, settings=settings)
     except Exception as error:  # one bad record must not stop the run
         return {"job": job, "error": f"{type(error).__name__}: {error}"[:500]}

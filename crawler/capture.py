@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.gz import gunzip
 
-from cleaners.encoding import decode_html
+from cleaners.encoding import content_type_charset, decode_html
 from corpus.store import utc_now
 from crawler.fetchlog import Fetch
 from crawler.pages import classify_html, looks_like_html, sniff_xml
@@ -131,7 +131,7 @@ class CaptureMiddleware:
         else:
             fetch.encoding_evidence = {"skipped": "not HTML or XML"}
             return Page("none", "other", None, body)
-        decoded = decode_html(body, _charset(fetch.content_type), site.encoding if site else None)
+        decoded = decode_html(body, content_type_charset(fetch.content_type), site.encoding if site else None)
         fetch.encoding, fetch.encoding_evidence = decoded.encoding, decoded.evidence
         if route == "html":
             kind, signal = classify_html(response.url, decoded.text, site.article_patterns if site else (),
@@ -163,16 +163,6 @@ def _ip(response) -> str | None:
 def _header(response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value is not None else None
-
-
-def _charset(content_type: str | None) -> str | None:
-    if not content_type:
-        return None
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.partition("=")
-        if key.strip().lower() == "charset" and value.strip():
-            return value.strip().strip("\"'")
-    return None
 
 
 def _header_pairs(headers) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.encoding import decode_html, normalize_label, plausibility
+from cleaners.encoding import content_type_charset, decode_html, normalize_label, plausibility
 
 HERE = Path(__file__).resolve().parent / "fixtures" / "cleaners" / "encoding"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
@@ -111,3 +111,15 @@ def test_every_legacy_realdata_page_decodes_without_mojibake_when_undeclared():
         if decoded.encoding not in expected or plausibility(decoded.text) < 0.9 or bad > len(body) // 1000:
             failures.append((path, decoded.encoding, round(plausibility(decoded.text), 3), bad))
     assert not failures
+
+
+@pytest.mark.parametrize("content_type,charset", [
+    ("text/html; charset=GB2312", "GB2312"),
+    ('text/html;charset="big5"', "big5"),
+    ("text/html; boundary=x; Charset = utf-8 ", "utf-8"),
+    ("text/html", None),
+    ("text/html; charset=", None),
+    (None, None),
+])
+def test_content_type_charset_reads_the_declared_label(content_type, charset):
+    assert content_type_charset(content_type) == charset
