@@ -73,11 +73,19 @@ def v_script(text: str, config: str) -> str:
 
 
 def v_aggregator(text: str, title: str, rng: random.Random, others: list[tuple[str, str]], date: str) -> str:
+    """An aggregator's copy: menu and header, reprint line, then either seed 004's snapshot footer
+    or a bare "快照" marker, and a related-links list quoting other stories."""
     links = []
-    for other_title, other_text in rng.sample(others, k=min(len(others), rng.randint(4, 8))):
-        links.append(f"{other_title}\n...{other_text[rng.randint(0, 40):][:60]}\n{date} {rng.randint(6, 22):02d}:{rng.randint(0, 59):02d}:00")
+    for other_title, other_text in rng.sample(others, k=min(len(others), rng.randint(4, 10))):
+        snippet = other_text[rng.randint(0, 40):][:rng.randint(50, 100)]
+        links.append(f"{other_title}\n{rng.choice(['...', ''])}{snippet}\n{date} {rng.randint(6, 22):02d}:{rng.randint(0, 59):02d}:00")
     head = f"• 我的订阅\n  • 国内\n\n{title}\n\n类别:国内 发布时间:{date} 10:09:00 来源:每日看点快看\n\n本文转自:新华网\n\n"
-    return head + text + "\n\n快照\n" + "\n".join(links) + "\n更多关于国内的资讯:"
+    if rng.random() < 0.5:
+        footer = ("以上内容为资讯信息快照,由td.example.cc爬虫进行采集并收录,本站未对信息做任何修改,信息内容不代表本站立场。\n"
+                  f"快照生成时间:{date} 11:45:06\n本站信息快照查询为非营利公共服务,如有侵权请联系我们进行删除。\n信息原文地址:\n")
+    else:
+        footer = "快照\n"
+    return head + text + "\n\n" + footer + "\n".join(links) + "\n更多关于国内的资讯:"
 
 
 def v_dateline(text: str, rng: random.Random, date: datetime) -> str:

@@ -8,8 +8,9 @@ then ``hk2s`` leaves 27 / 34 / 27 (under 0.02 % of characters), so both run, in 
 Wire datelines ("新华社重庆5月25日电"), house bylines ("【香港商报讯】记者…报道：") and credit
 lines ("编辑：…", "新华社记者…") differ between copies of one story and repeat across unrelated
 stories, so they are cut before hashing: they neither hide a match nor create one. So is
-aggregator furniture (menus, "快照", snippet lines, runs of three or more short lines such as
-related-link titles): it would otherwise swamp a short story wrapped by an aggregator.
+aggregator furniture (menus, snippet lines, runs of three or more short lines such as
+related-link titles, and everything after a snapshot footer): it would otherwise swamp a short
+story wrapped by an aggregator.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ _FURNITURE_LINE = re.compile(
     r"推荐阅读|延伸阅读|热门推荐|返回顶部)\s*[:：]?\s*$|.{0,20}(?:发布时间|发布日期)\s*[:：].{0,40}来源\s*[:：]|"
     r"以上内容为.{0,12}快照|快照生成时间|本站信息快照|信息原文地址)"
 )
+# Where an aggregator's tail begins (everything after is its own): seed 004's snapshot footer
+# "以上内容为资讯信息快照,由…爬虫进行采集并收录…", or a bare heading over a related-links block.
+_TAIL_START = re.compile(r"^(?:以上内容为.{0,12}快照|快照生成时间)|"
+                         r"^(?:(?:网页)?快照|相关(?:新闻|阅读|链接|报道)|推荐阅读|延伸阅读|热门推荐)\s*[:：]?$")
 _TIMESTAMP_LINE = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _DROPPED_LINE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in (_TIMESTAMP_LINE, _TITLE_LINE, _FURNITURE_LINE)))
 _LEAD_CHARS = frozenset("【[(（新中人央国路法美共本")
@@ -140,9 +145,18 @@ def _drop_link_lists(paragraphs: list[tuple[str, ...]]) -> list[tuple[str, ...]]
     return kept
 
 
+def _story_lines(text: str) -> list[str]:
+    """The lines before an aggregator's tail (snapshot footer, related-links heading)."""
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if _TAIL_START.match(line.strip()):
+            return lines[:number]
+    return lines
+
+
 def normalize_paragraphs(text: str) -> list[tuple[str, ...]]:
     """The text's paragraphs as tuples of normalised sentences (empty ones and furniture dropped)."""
-    paragraphs = (_normalize_paragraph(line) for line in to_simplified(text).splitlines())
+    paragraphs = (_normalize_paragraph(line) for line in _story_lines(to_simplified(text)))
     return _drop_link_lists([paragraph for paragraph in paragraphs if paragraph])
 
 
