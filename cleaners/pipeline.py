@@ -89,6 +89,21 @@ def parse_html(html: str) -> HtmlElement | None:
     return tree
 
 
+def main_text(tree: HtmlElement, url: str, settings: CleanerSettings) -> str | None:
+    """trafilatura's main text, with its fallback extractors only where the settings ask for them."""
+    def run(fast: bool) -> str | None:
+        return trafilatura.extract(
+            tree, url=url, output_format="txt", include_comments=settings.include_comments,
+            include_tables=settings.include_tables, favor_precision=settings.favor_precision,
+            favor_recall=settings.favor_recall, fast=fast, config=_TRAFILATURA_CONFIG)
+
+    extracted = run(fast=settings.fallback != "always")
+    if settings.fallback == "when-short" and len(extracted or "") < settings.fallback_below:
+        extracted = run(fast=False) or extracted
+    # trafilatura gives up on some layouts (forums, old table pages); its baseline still finds text.
+    return extracted or trafilatura.baseline(tree)[1]
+
+
 def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header_charset: str | None = None,
                encoding: str | None = None, hints: dict | None = None, fetched_at: str | datetime | None = None,
                settings: CleanerSettings = DEFAULT_SETTINGS) -> Cleaned:
@@ -119,13 +134,7 @@ def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header
     tree = parse_html(html)
     if tree is None:
         return _reject(url, outlet, "empty", "the page does not parse as HTML")
-    extracted = trafilatura.extract(
-        tree, url=url, output_format="txt", include_comments=settings.include_comments,
-        include_tables=settings.include_tables, favor_precision=settings.favor_precision,
-        favor_recall=settings.favor_recall, fast=settings.fast, config=_TRAFILATURA_CONFIG)
-    if not extracted:
-        # trafilatura gives up on some layouts (forums, old table pages); its baseline still finds text.
-        extracted = trafilatura.baseline(tree)[1]
+    extracted = main_text(tree, url, settings)
     if not extracted:
         return _reject(url, outlet, "empty", "trafilatura found no main text")
     found = page_metadata(tree)

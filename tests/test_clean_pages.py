@@ -69,3 +69,33 @@ def test_an_english_page_is_rejected_as_wrong_language():
     cleaned = clean_html(html.encode(), "https://example.com/weather")
     assert cleaned.reject["reason"] == "wrong-language"
     assert "en" in cleaned.reject["detail"]
+
+
+def test_fallback_extractors_rescue_a_page_the_fast_pass_misses(monkeypatch):
+    """With "when-short", trafilatura's fallback runs only when its own pass finds too little."""
+    import trafilatura
+
+    from cleaners.pipeline import main_text, parse_html
+    from cleaners.settings import CleanerSettings
+
+    calls = []
+    real = trafilatura.extract
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs["fast"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "extract", counting)
+    story = "".join(f"<p>第{i}段：渝港两地在金融、经贸投资、科技创新等领域的交流合作日益紧密。</p>" for i in range(20))
+    article = parse_html(f"<html><body><article>{story}</article></body></html>")
+    main_text(article, "http://example.cn/a.html", CleanerSettings())
+    assert calls == [True]                      # enough text: no fallback
+    calls.clear()
+    stub = parse_html("<html><body><div><p>短讯</p></div></body></html>")
+    main_text(stub, "http://example.cn/b.html", CleanerSettings())
+    assert calls == [True, False]               # too little: fallback extractors tried
+    calls.clear()
+    main_text(stub, "http://example.cn/b.html", CleanerSettings(fallback="never"))
+    assert calls == [True]
+    with pytest.raises(ValueError, match="CLEANERS_FALLBACK"):
+        CleanerSettings(fallback="sometimes")
