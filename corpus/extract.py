@@ -24,7 +24,7 @@ from cleaners.encoding import content_type_charset
 from cleaners.pipeline import clean_html
 from cleaners.settings import CleanerSettings
 from corpus import site_boilerplate
-from corpus.documents import write_document, write_reject
+from corpus.documents import PENDING_FETCHES_WHERE, write_document, write_reject
 from corpus.store import Store, utc_now
 from corpus.workspace import Workspace
 
@@ -33,14 +33,11 @@ EXTRACT_MAX_BODY_BYTES = 10_000_000  # hostile input: larger bodies are cut
 EXTRACT_CHUNKSIZE = 4               # jobs handed to a worker at once
 
 # Fetches worth extracting: successful HTML responses of pages that may be articles.
-_PENDING = """
+_PENDING = f"""
 SELECT f.id, COALESCE(f.final_url, f.url), f.url, f.site, f.warc_file, f.warc_offset, f.fetched_at, u.hints,
        f.encoding, f.encoding_evidence
 FROM fetches f LEFT JOIN urls u ON u.url = f.url
-WHERE f.status = 200 AND f.warc_file IS NOT NULL AND f.warc_offset IS NOT NULL
-  AND (f.content_type IS NULL OR f.content_type LIKE '%html%')
-  AND (f.kind IS NULL OR f.kind NOT IN ('listing', 'sitemap', 'feed'))
-  AND f.id NOT IN (SELECT fetch_id FROM extractions)
+WHERE {PENDING_FETCHES_WHERE}
 ORDER BY f.id
 """
 

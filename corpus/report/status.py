@@ -10,6 +10,7 @@ import sqlite3
 import unicodedata
 from pathlib import Path
 
+from corpus.documents import PENDING_FETCHES_WHERE
 from corpus.release.catalog import list_releases
 from corpus.report.build import LATEST
 from corpus.report.collect import UNDEDUPLICATED_SQL
@@ -31,14 +32,9 @@ SELECT n.name,
 FROM names n ORDER BY n.name
 """
 
-# Fetches the extract stage will take next time (the selection of corpus/extract.py).
-UNEXTRACTED_SQL = """
-SELECT count(*) FROM fetches f
-WHERE f.status = 200 AND f.warc_file IS NOT NULL AND f.warc_offset IS NOT NULL
-  AND (f.content_type IS NULL OR f.content_type LIKE '%html%')
-  AND (f.kind IS NULL OR f.kind NOT IN ('listing', 'sitemap', 'feed'))
-  AND f.id NOT IN (SELECT fetch_id FROM extractions)
-"""
+# Fetches the extract stage will take next time.
+UNEXTRACTED_SQL = f"SELECT count(*) FROM fetches f WHERE {PENDING_FETCHES_WHERE}"
+
 
 def workspace_status(workspace: Workspace) -> dict:
     """Everything ``status`` prints, as plain data (the ``--json`` output)."""
