@@ -186,7 +186,7 @@ _RULES: tuple[Rule, ...] = (
         re.compile(r"©|Copyright|版权所有|版權所有|未经.{0,12}授权.{0,20}(转载|轉載)|未經.{0,12}授權"), max_chars=200),
     LineRule(
         "snapshot-footer", "aggregator snapshot footers (以上内容为资讯信息快照, 快照生成时间, 信息原文地址)",
-        re.compile(r"资讯信息快照|資訊信息快照|快照生成时间|快照生成時間|信息快照查询|信息快照查詢|信息原文地址|信息原文地址"
+        re.compile(r"资讯信息快照|資訊信息快照|快照生成时间|快照生成時間|信息快照查询|信息快照查詢|信息原文地址"
                    r"|本站未对信息做任何修改|如有侵权请联系|如有侵權請聯繫"), max_chars=200),
     RelatedLinksRule(),
     LineRule(
