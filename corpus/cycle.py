@@ -39,6 +39,14 @@ class CycleResult:
     log_path: str = ""
 
 
+@dataclass
+class CrawlJob:
+    """What the crawl stage crawls: ``crawler.run.run_crawl`` arguments (picklable)."""
+
+    sites: list
+    options: dict = field(default_factory=dict)
+
+
 class CycleLog:
     """Stage lines to the terminal and, timestamped, to the run's log file."""
 
@@ -50,6 +58,11 @@ class CycleLog:
     def __call__(self, line: str) -> None:
         self.echo(line)
         self.file.write(f"{utc_now()} {line}\n")
+        self.file.flush()
+
+    def detail(self, text: str) -> None:
+        """Text for the log file only (a traceback)."""
+        self.file.write(text)
         self.file.flush()
 
     def close(self) -> None:
@@ -110,7 +123,7 @@ def _cycle(workspace: Workspace, store: Store, log: CycleLog, crawl, workers, re
             result.status, result.failed_stage = "failed", name
             result.error = f"{type(error).__name__}: {error}"
             log(f"[{name}] FAILED: {result.error}")
-            log.file.write(traceback.format_exc())
+            log.detail(traceback.format_exc())
             _set(store, run_id, status="failed", stats=result.stats, error=result.error, finished_at=utc_now())
             return result
         log(f"[{name}] done: {_brief(result.stats[name])}")
@@ -121,14 +134,6 @@ def _cycle(workspace: Workspace, store: Store, log: CycleLog, crawl, workers, re
     _set(store, run_id, status="finished", stage=None, finished_at=utc_now())
     log(f"run {run_id} finished")
     return result
-
-
-@dataclass
-class CrawlJob:
-    """What the crawl stage crawls: ``crawler.run.run_crawl`` arguments (picklable)."""
-
-    sites: list
-    options: dict = field(default_factory=dict)
 
 
 def _crawl_child(home: str, job: CrawlJob, results) -> None:
