@@ -76,9 +76,9 @@ def crawl(ctx, **options):
     from crawler.run import run_crawl, summary
     from crawler.sites import SiteConfigError
 
-    ws = workspace(ctx).ensure()
     try:
         sites, crawl_kwargs = crawl_request(**options)
+        ws = workspace(ctx).ensure()
         with RunLock(ws.home / "run.lock"):
             result = run_crawl(ws, sites, **crawl_kwargs)
     except (SiteConfigError, WorkspaceBusy) as error:
