@@ -155,3 +155,10 @@ def test_a_concurrent_release_is_refused(corpus_ws):
         process.send_signal(signal.SIGKILL)
         process.wait()
     assert not (corpus_ws.releases_dir / "v2").exists()
+
+
+def test_an_empty_store_is_not_released(tmp_path):
+    result = run_cli("release", home=tmp_path / "ws", check=False)
+    assert result.returncode == 1
+    assert "no documents yet" in result.stderr
+    assert not [path for path in (tmp_path / "ws" / "releases").iterdir() if not path.name.startswith(".")]

@@ -73,7 +73,10 @@ def taken_down_urls(db: sqlite3.Connection, before: str | None = None) -> set[st
 
 
 def check_deduplicated(db: sqlite3.Connection) -> None:
-    """Refuse to release documents that dedup has not placed in a cluster yet."""
+    """Refuse to release an empty store, or documents that dedup has not placed in a cluster yet."""
+    if db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None:
+        raise ReleaseError("the store has no documents yet: crawl and extract (or ingest) first, "
+                           "then dedup, then release")
     row = db.execute(
         """SELECT count(*), min(d.url) FROM documents d
            WHERE NOT EXISTS (SELECT 1 FROM cluster_members m WHERE m.doc_id = d.id)
