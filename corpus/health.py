@@ -13,7 +13,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from corpus.store import Store, utc_now
+from corpus.store import Store, has_table, utc_now
 
 # A run with fewer article pages than this says too little to judge an outlet.
 HEALTH_MIN_PAGES = 5
@@ -141,12 +141,11 @@ def report_section(db) -> "Section | None":
     """The site-health table of the editors' report: each outlet's latest run against its history."""
     from corpus.report.sections import Section
 
-    has_table = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'site_health'").fetchone()
     rows = db.execute(
         "SELECT outlet, crawl_run_id, pages, documents, yield, median_length, dated_share, garbled_share, "
         "reject_reasons, alerts FROM site_health h WHERE crawl_run_id = "
         "(SELECT max(crawl_run_id) FROM site_health WHERE outlet = h.outlet) ORDER BY outlet").fetchall() \
-        if has_table else []
+        if has_table(db, "site_health") else []
     if not rows:
         return None
 

@@ -22,6 +22,11 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def has_table(db: sqlite3.Connection, name: str) -> bool:
+    """Whether the store has this table (a stage reading another stage's optional table asks first)."""
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
 def _migrations() -> list[tuple[str, str]]:
     files = resources.files(MIGRATIONS_PACKAGE)
     found = sorted(f.name for f in files.iterdir() if f.name.endswith(".sql"))

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
+from crawl_support import rows
 from corpus.cycle import EXIT_LOCKED
 from corpus.demo import demo_sites
 from corpus.runlock import RunLock
@@ -33,14 +34,6 @@ def _site_args(tmp_path: Path, url: str) -> list[str]:
         path.write_text(text, "utf-8")
         args += ["--site", str(path)]
     return args
-
-
-def _rows(home: Path, sql: str) -> list[tuple]:
-    db = sqlite3.connect(home / "store.sqlite")
-    try:
-        return db.execute(sql).fetchall()
-    finally:
-        db.close()
 
 
 @pytest.fixture(scope="module")
@@ -68,19 +61,19 @@ def test_failed_stage_stops_the_cycle_and_keeps_what_was_stored(tmp_path, site):
     result = run_cli("run", *_site_args(tmp_path, site.url), *FAST, home=home, check=False)
     assert result.returncode == 1
     assert "stage report failed" in result.stderr
-    [(status, stage, stats)] = _rows(home, "SELECT status, stage, stats FROM cycle_runs")
+    [(status, stage, stats)] = rows(home, "SELECT status, stage, stats FROM cycle_runs")
     assert (status, stage) == ("failed", "report")
     assert set(json.loads(stats)) == {"crawl", "extract", "dedup", "health"}
-    documents = _rows(home, "SELECT count(*) FROM documents")[0][0]
+    documents = rows(home, "SELECT count(*) FROM documents")[0][0]
     assert documents > 50
-    assert _rows(home, "SELECT count(*) FROM cluster_members")[0][0] == documents
-    log = Path(_rows(home, "SELECT log_path FROM cycle_runs")[0][0]).read_text("utf-8")
+    assert rows(home, "SELECT count(*) FROM cluster_members")[0][0] == documents
+    log = Path(rows(home, "SELECT log_path FROM cycle_runs")[0][0]).read_text("utf-8")
     assert "[report] FAILED" in log and "Traceback" in log
 
     (home / "reports" / "latest.html").rmdir()
     run_cli("run", *_site_args(tmp_path, site.url), *FAST, home=home)
-    assert _rows(home, "SELECT count(*) FROM documents")[0][0] == documents
-    assert _rows(home, "SELECT status FROM cycle_runs ORDER BY id") == [("failed",), ("finished",)]
+    assert rows(home, "SELECT count(*) FROM documents")[0][0] == documents
+    assert rows(home, "SELECT status FROM cycle_runs ORDER BY id") == [("failed",), ("finished",)]
     assert (home / "reports" / "latest.html").is_file()
 
 
@@ -95,7 +88,7 @@ def test_run_after_a_killed_run_completes(tmp_path, site):
         time.sleep(0.3)
         if (home / "store.sqlite").exists():
             try:
-                if _rows(home, "SELECT count(*) FROM fetches")[0][0] >= 20:
+                if rows(home, "SELECT count(*) FROM fetches")[0][0] >= 20:
                     break
             except sqlite3.OperationalError:
                 pass
@@ -103,12 +96,12 @@ def test_run_after_a_killed_run_completes(tmp_path, site):
     victim.wait()
 
     run_cli("run", *_site_args(tmp_path, site.url), *FAST, "--release", home=home)
-    assert _rows(home, "SELECT status FROM cycle_runs ORDER BY id") == [("killed",), ("finished",)]
-    twice = _rows(home, "SELECT url FROM fetches WHERE status = 200 AND kind = 'article' "
+    assert rows(home, "SELECT status FROM cycle_runs ORDER BY id") == [("killed",), ("finished",)]
+    twice = rows(home, "SELECT url FROM fetches WHERE status = 200 AND kind = 'article' "
                         "GROUP BY url HAVING count(*) > 1")
     assert twice == []
     articles = {row["url"] for row in site.ground_truth()}
-    fetched = {url for (url,) in _rows(home, "SELECT url FROM fetches WHERE status = 200")}
+    fetched = {url for (url,) in rows(home, "SELECT url FROM fetches WHERE status = 200")}
     assert articles <= fetched
     [release] = [path for path in (home / "releases").iterdir() if not path.name.startswith(".")]
     run_cli("verify", release.name, home=home)
@@ -121,14 +114,14 @@ def test_demo_end_to_end_from_a_fresh_workspace(tmp_path):
     assert f"release {release.name}: {release}" in result.stdout
     assert str(home / "reports") in result.stdout
     run_cli("verify", release.name, home=home)
-    outlets = {outlet for (outlet,) in _rows(home, "SELECT DISTINCT outlet FROM documents")}
+    outlets = {outlet for (outlet,) in rows(home, "SELECT DISTINCT outlet FROM documents")}
     assert {"wire", "agg", "morning", "hk"} <= outlets
     # The demo's wire stories reprinted in Traditional by the Hong Kong daily end up in one cluster.
     with DemoSite(scale=1, port=0) as fresh:  # same pages; only the port differs
         truth = fresh.ground_truth()
     path_of = {row["url"].split("/", 3)[3]: row for row in truth}
     clusters: dict[str, set] = {}
-    for cluster_id, url in _rows(home, "SELECT m.cluster_id, d.url FROM cluster_members m "
+    for cluster_id, url in rows(home, "SELECT m.cluster_id, d.url FROM cluster_members m "
                                        "JOIN documents d ON d.id = m.doc_id"):
         row = path_of.get(url.split("/", 3)[3])
         if row:

@@ -37,3 +37,12 @@ def test_migration_is_atomic(tmp_path, monkeypatch):
     names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "a" in names and "b" not in names
     assert [row[0] for row in conn.execute("SELECT name FROM schema_migrations")] == ["0001_ok"]
+
+
+def test_has_table_tells_tables_from_other_objects(tmp_path):
+    from corpus.store import has_table
+
+    with Store.open(tmp_path / "s.sqlite") as store:
+        assert has_table(store.conn, "documents")
+        assert not has_table(store.conn, "documents_outlet")   # an index, not a table
+        assert not has_table(store.conn, "no_such_table")

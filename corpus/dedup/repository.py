@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from corpus.dedup.fingerprint import Fingerprint
-from corpus.store import utc_now
+from corpus.store import has_table, utc_now
 
 SQL_CHUNK = 500  # host parameters per IN (...) list
 
@@ -32,10 +32,6 @@ class DocRow:
 def chunks(items: list, size: int = SQL_CHUNK) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def has_table(db: sqlite3.Connection, name: str) -> bool:
-    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
 
 def live_documents(db: sqlite3.Connection) -> dict[int, DocRow]:
