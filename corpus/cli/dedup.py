@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from corpus.cli.common import workspace
-
-
-def _progress_bar():
-    """A rich progress display on a terminal, nothing otherwise; returns (callback, context)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    display = Progress(TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                       transient=True, disable=not sys.stderr.isatty())
-    tasks: dict[str, int] = {}
-
-    def update(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = display.add_task(stage, total=total)
-        display.update(tasks[stage], completed=done, total=total)
-
-    return update, display
+from corpus.cli.common import progress_bars, workspace
 
 
 @click.command()
@@ -45,8 +27,7 @@ def dedup(ctx: click.Context, threshold: float | None) -> None:
     """
     from corpus.dedup import run_dedup
 
-    update, display = _progress_bar()
-    with workspace(ctx).open_store() as store, display:
+    with workspace(ctx).open_store() as store, progress_bars() as update:
         try:
             summary = run_dedup(store, threshold=threshold, progress=update)
         except ValueError as error:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
-from corpus.cli.common import workspace
+from corpus.cli.common import progress_bars, workspace
 
 
 @click.command()
@@ -31,9 +30,10 @@ def extract(ctx: click.Context, workers: int | None, reextract: bool, as_json: b
     """
     from corpus.extract import ExtractError, run_extract
 
-    with _progress() as progress:
+    with progress_bars() as update:
         try:
-            summary = run_extract(workspace(ctx), workers=workers, reextract=reextract, progress=progress)
+            summary = run_extract(workspace(ctx), workers=workers, reextract=reextract,
+                                  progress=lambda done, total: update("extracting", done, total))
         except ExtractError as error:
             raise click.ClickException(str(error)) from error
     if as_json:
@@ -43,25 +43,3 @@ def extract(ctx: click.Context, workers: int | None, reextract: bool, as_json: b
     click.echo(f"extracted {summary['fetches']} fetches in {summary['seconds']}s with {summary['workers']} workers: "
                f"{summary['documents']} documents, rejects: {rejects}, errors: {summary['errors']}, "
                f"site-boilerplate lines removed: {summary['boilerplate_lines_removed']}")
-
-
-class _progress:
-    """A rich progress bar on a terminal; nothing otherwise."""
-
-    def __enter__(self):
-        if not sys.stderr.isatty():
-            return None
-        from rich.console import Console
-        from rich.progress import Progress
-
-        self.bar = Progress(console=Console(stderr=True), transient=True)
-        self.bar.start()
-        self.task = self.bar.add_task("extracting", total=None)
-        return self
-
-    def __call__(self, done: int, total: int) -> None:
-        self.bar.update(self.task, completed=done, total=total)
-
-    def __exit__(self, *exc) -> None:
-        if getattr(self, "bar", None):
-            self.bar.stop()

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
-from corpus.cli.common import workspace
+from corpus.cli.common import progress_bars, workspace
 from corpus.release import (ReleaseError, ReleaseSettings, count_changes, diff_releases, list_releases,
                             make_release, record_takedown, verify_release)
 from corpus.release.manifest import sha256_file
@@ -42,17 +41,11 @@ def release(ctx: click.Context, version: str | None, notes: str | None, shard_si
         newscorpus release
         newscorpus release --version 2025.06-spring --notes "Spring crawl of four outlets"
     """
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    display = Progress(TextColumn("stories"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                       console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty())
-    task = display.add_task("stories", total=None)
     try:
-        with display:
+        with progress_bars() as update:
             path = make_release(workspace(ctx), version=version, notes=notes,
                                 settings=ReleaseSettings.from_env(shard_size),
-                                progress=lambda done, total: display.update(task, completed=done, total=total))
+                                progress=lambda done, total: update("stories", done, total))
     except ReleaseError as error:
         raise click.ClickException(str(error)) from None
     manifest = json.loads((path / "manifest.json").read_text("utf-8"))
