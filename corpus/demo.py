@@ -40,15 +40,17 @@ def demo_site_process(port: int, scale: int) -> Iterator[str]:
             process.kill()
 
 
-def demo_sites(url: str) -> list:
-    """The bundled site configurations of the demo outlets (``crawler/sites/``), pointed at ``url``."""
+def demo_site_configs(url: str) -> list[dict]:
+    """The bundled site files of the demo outlets (``crawler/sites/``), pointed at ``url``, as mappings."""
     import crawler
-    from crawler.sites import site_from_dict
 
     folder = Path(crawler.__file__).parent / "sites"
-    sites = []
-    for name in DEMO_OUTLETS:
-        path = folder / f"{name}.yaml"
-        text = path.read_text("utf-8").replace(DEMO_DEFAULT_URL, url)
-        sites.append(site_from_dict(yaml.safe_load(text), source=str(path)))
-    return sites
+    return [yaml.safe_load((folder / f"{name}.yaml").read_text("utf-8").replace(DEMO_DEFAULT_URL, url))
+            for name in DEMO_OUTLETS]
+
+
+def demo_sites(url: str) -> list:
+    """The demo outlets' validated site configurations, pointed at ``url``."""
+    from crawler.sites import site_from_dict
+
+    return [site_from_dict(config, source=f"crawler/sites/{config['name']}.yaml") for config in demo_site_configs(url)]

@@ -86,3 +86,18 @@ class StaticServer:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def demo_site_files(folder: Path, url: str, **overrides) -> list[str]:
+    """``--site`` arguments for the demo outlets' site files pointed at ``url`` (keys overridden)."""
+    import yaml
+
+    from corpus.demo import demo_site_configs
+
+    args = []
+    for config in demo_site_configs(url):
+        config.update(overrides)
+        path = Path(folder) / f"{config['name']}.yaml"
+        path.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+        args += ["--site", str(path)]
+    return args

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from crawl_support import rows
+from crawl_support import demo_site_files, rows
 from corpus.cycle import EXIT_LOCKED
 from corpus.demo import demo_sites
 from corpus.runlock import RunLock
@@ -23,17 +23,6 @@ from crawler.demosite import DemoSite
 pytestmark = pytest.mark.slow
 
 FAST = ["--set", "AUTOTHROTTLE_ENABLED=false", "--set", "DOWNLOAD_DELAY=0", "--set", "NEWSCORPUS_PROGRESS=off"]
-
-
-def _site_args(tmp_path: Path, url: str) -> list[str]:
-    """The demo outlets' site files, pointed at this test's server."""
-    args = []
-    for site in ("wire", "agg", "morning", "hk"):
-        text = (ROOT / "crawler" / "sites" / f"{site}.yaml").read_text("utf-8").replace("http://127.0.0.1:8410", url)
-        path = tmp_path / f"{site}.yaml"
-        path.write_text(text, "utf-8")
-        args += ["--site", str(path)]
-    return args
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +36,7 @@ def test_overlapping_run_exits_at_once_with_its_own_code(tmp_path, site):
     home.mkdir()
     with RunLock(home / "run.lock"):  # another run holds the workspace
         started = time.monotonic()
-        result = run_cli("run", *_site_args(tmp_path, site.url), *FAST, home=home, check=False)
+        result = run_cli("run", *demo_site_files(tmp_path, site.url), *FAST, home=home, check=False)
         assert result.returncode == EXIT_LOCKED == 75
         assert f"pid {os.getpid()}" in result.stderr and "not starting" in result.stderr
         assert time.monotonic() - started < 60
@@ -58,7 +47,7 @@ def test_failed_stage_stops_the_cycle_and_keeps_what_was_stored(tmp_path, site):
     home = tmp_path / "ws"
     home.mkdir()
     (home / "reports" / "latest.html").mkdir(parents=True)  # the report stage cannot finish
-    result = run_cli("run", *_site_args(tmp_path, site.url), *FAST, home=home, check=False)
+    result = run_cli("run", *demo_site_files(tmp_path, site.url), *FAST, home=home, check=False)
     assert result.returncode == 1
     assert "stage report failed" in result.stderr
     [(status, stage, stats)] = rows(home, "SELECT status, stage, stats FROM cycle_runs")
@@ -71,7 +60,7 @@ def test_failed_stage_stops_the_cycle_and_keeps_what_was_stored(tmp_path, site):
     assert "[report] FAILED" in log and "Traceback" in log
 
     (home / "reports" / "latest.html").rmdir()
-    run_cli("run", *_site_args(tmp_path, site.url), *FAST, home=home)
+    run_cli("run", *demo_site_files(tmp_path, site.url), *FAST, home=home)
     assert rows(home, "SELECT count(*) FROM documents")[0][0] == documents
     assert rows(home, "SELECT status FROM cycle_runs ORDER BY id") == [("failed",), ("finished",)]
     assert (home / "reports" / "latest.html").is_file()
@@ -79,7 +68,7 @@ def test_failed_stage_stops_the_cycle_and_keeps_what_was_stored(tmp_path, site):
 
 def test_run_after_a_killed_run_completes(tmp_path, site):
     home = tmp_path / "ws"
-    command = [sys.executable, "-m", "corpus.cli", "--home", str(home), "run", *_site_args(tmp_path, site.url),
+    command = [sys.executable, "-m", "corpus.cli", "--home", str(home), "run", *demo_site_files(tmp_path, site.url),
                *FAST, "--set", "DOWNLOAD_DELAY=0.05", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
     victim = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
@@ -95,7 +84,7 @@ def test_run_after_a_killed_run_completes(tmp_path, site):
     os.killpg(victim.pid, signal.SIGKILL)
     victim.wait()
 
-    run_cli("run", *_site_args(tmp_path, site.url), *FAST, "--release", home=home)
+    run_cli("run", *demo_site_files(tmp_path, site.url), *FAST, "--release", home=home)
     assert rows(home, "SELECT status FROM cycle_runs ORDER BY id") == [("killed",), ("finished",)]
     twice = rows(home, "SELECT url FROM fetches WHERE status = 200 AND kind = 'article' "
                         "GROUP BY url HAVING count(*) > 1")

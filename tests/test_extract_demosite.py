@@ -7,9 +7,9 @@ import sqlite3
 from datetime import datetime
 
 import pytest
-import yaml
 
-from conftest import ROOT, run_cli
+from conftest import run_cli
+from crawl_support import demo_site_files
 from crawler.demosite import DemoSite
 
 pytestmark = pytest.mark.slow
@@ -17,24 +17,11 @@ OUTLETS = ("hk", "morning", "wire", "agg")
 NOISE = ("快照生成时间", "资讯信息快照", "信息原文地址", "扫码阅读手机版", "网友评论", "文明上网", "更多关于", "分享到")
 
 
-def _site_files(tmp_path, base_url: str) -> list[str]:
-    args = []
-    for outlet in OUTLETS:
-        text = (ROOT / "crawler" / "sites" / f"{outlet}.yaml").read_text("utf-8").replace("http://127.0.0.1:8410", base_url)
-        config = yaml.safe_load(text)
-        config["politeness"] = {"delay": 0, "concurrency": 8, "autothrottle": False}
-        config.pop("backfill", None)
-        path = tmp_path / f"{outlet}.yaml"
-        path.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
-        args += ["--site", str(path)]
-    return args
-
-
 def test_crawl_then_extract_gives_clean_documents_with_scripts_and_dates(tmp_path):
     home = tmp_path / "ws"
     with DemoSite(scale=1, port=0) as site:
         truth = {item["url"]: item for item in site.ground_truth()}
-        run_cli("crawl", *_site_files(tmp_path, site.url), "--set", "NEWSCORPUS_PROGRESS=off", home=home)
+        run_cli("crawl", *demo_site_files(tmp_path, site.url, politeness={"delay": 0, "concurrency": 8, "autothrottle": False}, backfill=None), "--set", "NEWSCORPUS_PROGRESS=off", home=home)
     summary = json.loads(run_cli("extract", "--workers", "2", "--json", home=home).stdout)
     assert summary["errors"] == 0 and summary["documents"] >= 0.9 * len(truth)
 
