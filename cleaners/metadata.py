@@ -112,12 +112,3 @@ def page_metadata(tree: HtmlElement) -> PageMetadata:
     publisher = meta.get("og:site_name") or ""
     found.author = None if author and (author == publisher or author in (tree.findtext(".//title") or "")) else author
     return found
-
-
-_BYLINE = re.compile(r"(?:^|[\s（(【\[])(?:记者|記者|作者|文)\s*[:：/／]?\s*([\u4e00-\u9fff]{2,4}?)(?=\s*(?:[／/、\s)）】\]]|报道|報導|摄|攝|$))")
-
-
-def byline_author(text: str, head_chars: int = 400) -> str | None:
-    """The reporter named in a byline near the top ("記者林悅／南市報導", "新华社记者李晓婷")."""
-    match = _BYLINE.search(text[:head_chars])
-    return match.group(1) if match else None

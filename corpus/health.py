@@ -13,7 +13,12 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 from corpus.store import Store, has_table, utc_now
+
+if TYPE_CHECKING:
+    from corpus.report.sections import Section
 
 # A run with fewer article pages than this says too little to judge an outlet.
 HEALTH_MIN_PAGES = 5

@@ -15,7 +15,6 @@ import sqlite3
 import subprocess
 import tempfile
 import time
-from pathlib import Path
 
 from corpus.store import utc_now
 

@@ -78,7 +78,7 @@ def blocks_html(blocks: list[Block]) -> str:
 
 
 def article_meta(copy: Copy, outlet: Outlet, base: str) -> str:
-    tags = [f'<meta property="og:type" content="article">',
+    tags = ['<meta property="og:type" content="article">',
             f'<meta property="og:title" content="{escape(copy.title)}">',
             f'<meta property="og:site_name" content="{escape(outlet.title)}">',
             f'<link rel="canonical" href="{base}{copy.path}">']
