@@ -242,11 +242,11 @@ def _regex_list(data: dict, key: str, where: str) -> tuple[str, ...]:
 
 
 def _check_encoding(encoding: object, where: str) -> None:
-    import codecs
-    try:
-        codecs.lookup(str(encoding))
-    except LookupError:
-        raise SiteConfigError(f"{where}: `encoding` {encoding!r} is unknown; use e.g. gb18030, big5hkscs or utf-8") from None
+    from cleaners.encoding import normalize_label
+
+    if not isinstance(encoding, str) or normalize_label(encoding) is None:
+        raise SiteConfigError(f"{where}: `encoding` {encoding!r} is not a text encoding; use e.g. gb18030, big5hkscs "
+                              f"or utf-8")
 
 
 def _depth(value: object, where: str) -> int | None:
