@@ -30,7 +30,7 @@ def import_graph() -> dict[str, set[str]]:
     for name, path in modules.items():
         found = set()
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text("utf-8"), str(path))):
+        for node in runtime_nodes(ast.parse(path.read_text("utf-8"), str(path))):
             targets = []
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
@@ -46,6 +46,18 @@ def import_graph() -> dict[str, set[str]]:
                     found.add(target)
         graph[name] = found
     return graph
+
+
+def runtime_nodes(tree: ast.AST):
+    """Every node, except those under ``if TYPE_CHECKING:`` (annotations only, never imported at run time)."""
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        yield node
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            pending.extend(node.orelse)
+            continue
+        pending.extend(ast.iter_child_nodes(node))
 
 
 def layer(name: str) -> str:
