@@ -86,9 +86,17 @@ FROM fetches f WHERE run_id = ? AND site IS NOT NULL GROUP BY site
 
 
 def measure_run(store: Store, crawl_run_id: int) -> list[OutletHealth]:
-    """Measure every outlet fetched in one crawl run (after extraction)."""
+    """Measure every outlet the crawl run was asked to crawl or fetched for (after extraction)."""
     attempts = {row[0]: (row[1], row[2], row[3]) for row in store.execute(_FETCHES_SQL, (crawl_run_id,))}
-    pages = Counter({outlet: 0 for outlet in attempts})
+    # An outlet can have no fetch row at all: its robots.txt (shared with others on the host) failed.
+    # Then the run's commonest error stands for it, unless the run stopped at its page budget.
+    listed, stats = store.execute("SELECT sites, stats FROM crawl_runs WHERE id = ?",
+                                  (crawl_run_id,)).fetchone() or ("[]", "{}")
+    pages = Counter({outlet: 0 for outlet in [*json.loads(listed or "[]"), *attempts]})
+    budget_spent = str(json.loads(stats or "{}").get("finish_reason", "")).startswith("closespider_")
+    run_error = None if budget_spent else next(iter(store.execute(
+        "SELECT error FROM fetches WHERE run_id = ? AND error IS NOT NULL GROUP BY error ORDER BY count(*) DESC "
+        "LIMIT 1", (crawl_run_id,)).fetchone() or ()), None)
     for outlet, count in store.execute(
         "SELECT site, count(*) FROM fetches WHERE run_id = ? AND status = 200 AND kind = 'article' "
         "GROUP BY site", (crawl_run_id,)):
@@ -119,7 +127,7 @@ def measure_run(store: Store, crawl_run_id: int) -> list[OutletHealth]:
             reject_reasons=dict(reasons[outlet]),
             fetches=attempts.get(outlet, (0, 0, None))[0],
             fetch_errors=attempts.get(outlet, (0, 0, None))[1],
-            top_error=attempts.get(outlet, (0, 0, None))[2],
+            top_error=attempts.get(outlet, (0, 0, None))[2] or run_error,
         ))
     return measured
 
@@ -134,12 +142,18 @@ def history(store: Store, outlet: str, before_run_id: int, settings: HealthSetti
 
 
 def fetch_alerts(now: OutletHealth, settings: HealthSettings = HealthSettings()) -> list[str]:
-    """A warning when most of an outlet's fetches got no answer: the site is down or refusing us."""
+    """A warning when no fetch of an outlet got an answer, or most failed: the site is down or refusing us.
+
+    Every crawl fetches an outlet's start pages and feeds again, so an outlet without a single answer
+    is down, whether its fetches failed or none could be made (its host's robots.txt failed).
+    """
+    if now.fetches == now.fetch_errors and (now.fetch_errors or now.top_error):
+        why = f" ({now.top_error})" if now.top_error else ""
+        return [f"{now.outlet}: no fetch was answered{why}; is the site down or blocking the crawler?"]
     if now.fetches < settings.min_fetches or now.fetch_errors / now.fetches <= settings.max_fetch_errors:
         return []
-    answered = "no fetch was answered" if now.fetch_errors == now.fetches else \
-        f"{now.fetch_errors} of {now.fetches} fetches failed"
-    return [f"{now.outlet}: {answered} ({now.top_error}); is the site down or blocking the crawler?"]
+    return [f"{now.outlet}: {now.fetch_errors} of {now.fetches} fetches failed ({now.top_error}); "
+            "is the site down or blocking the crawler?"]
 
 
 def alerts_for(now: OutletHealth, past: list[dict], settings: HealthSettings = HealthSettings()) -> list[str]:
