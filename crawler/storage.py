@@ -18,7 +18,7 @@ from crawler.frontier import Frontier
 from crawler.warc import WarcWriterRotating
 
 # Finish reasons that mean the crawl did what it was asked to.
-_FINISHED = {"finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout"}
+FINISHED_REASONS = {"finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout"}
 
 
 class CrawlStorage:
@@ -76,5 +76,5 @@ class CrawlStorage:
         stats.set_value("newscorpus/warc_files", list(self.warc.files))
         stats.set_value("newscorpus/warc_bytes", self.warc.bytes_written)
         self.warc.close()
-        self.log.finish_run("finished" if reason in _FINISHED else "failed", stats.get_stats())
+        self.log.finish_run("finished" if reason in FINISHED_REASONS else "failed", stats.get_stats())
         self.log.store.close()
