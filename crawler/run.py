@@ -114,6 +114,14 @@ def summary(stats: dict) -> list[str]:
             lines.append("  no server answered: check the URLs, the network and DOWNLOAD_TIMEOUT")
     if dropped:
         lines.append("  links not followed: " + _counts(dropped))
+    refused = _counts({key.split("/")[-1]: value for key, value in stats.items()
+                       if key.startswith("newscorpus/refused/")})
+    if refused:
+        lines.append("  requests refused (origin, address): " + refused)
+    unreadable = _counts({key.split("/")[-1]: value for key, value in stats.items()
+                          if key.startswith("newscorpus/unreadable/")})
+    if unreadable:
+        lines.append("  pages recorded, not parsed: " + unreadable)
     return lines
 
 
