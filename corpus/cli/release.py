@@ -7,8 +7,9 @@ import json
 import click
 
 from corpus.cli.common import progress_bars, workspace
-from corpus.release import (ReleaseError, ReleaseSettings, count_changes, diff_releases, list_releases,
-                            make_release, record_takedown, verify_release)
+from corpus.release import (ReleaseError, ReleaseSettings, count_changes, diff_releases, make_release,
+                            record_takedown, verify_release)
+from corpus.release.catalog import VERSION_RULE, BrokenRelease, scan_releases, validate_version
 from corpus.release.manifest import sha256_file
 from corpus.release.tables import CHANGE_KINDS
 
@@ -21,9 +22,16 @@ def _size(files: dict) -> int:
     return sum(entry["bytes"] for entry in files.values())
 
 
+def _checked_version(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    try:
+        return value if value is None else validate_version(value)
+    except ReleaseError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 @click.command()
-@click.option("--version", "version", default=None, metavar="V",
-              help="Release name (letters, digits, . _ -). Default: today's date, YYYY.MM.DD[.N].")
+@click.option("--version", "version", default=None, metavar="V", callback=_checked_version,
+              help=f"Release name: {VERSION_RULE}. Default: today's date, YYYY.MM.DD[.N].")
 @click.option("--notes", default=None, help="A sentence for the dataset card and manifest.")
 @click.option("--shard-size", default=None, metavar="SIZE",
               help="Target uncompressed size of each data shard, e.g. 256MB (default; "
@@ -49,6 +57,9 @@ def release(ctx: click.Context, version: str | None, notes: str | None, shard_si
     except ReleaseError as error:
         raise click.ClickException(str(error)) from None
     manifest = json.loads((path / "manifest.json").read_text("utf-8"))
+    for name, reason in manifest["parent_skipped"].items():
+        click.echo(f"Warning: release {name} skipped as the previous release: {reason}", err=True)
+    _warn_broken(scan_releases(path.parent)[1])
     counts = manifest["counts"]
     shards = sum(1 for name in manifest["files"] if name.startswith("data/"))
     click.echo(f"Release {manifest['version']} written to {path}")
@@ -57,6 +68,11 @@ def release(ctx: click.Context, version: str | None, notes: str | None, shard_si
     parent = manifest["parent"]
     click.echo(f"  against {parent}: {_changes_line(manifest['changes'])}" if parent else "  first release")
     click.echo(f"  manifest.json sha256 {sha256_file(path / 'manifest.json')} (publish it to pin this release)")
+
+
+def _warn_broken(broken: list[BrokenRelease]) -> None:
+    for folder in broken:
+        click.echo(f"Warning: {folder}; left alone", err=True)
 
 
 @click.command()
@@ -70,7 +86,8 @@ def releases(ctx: click.Context, output: str) -> None:
         newscorpus releases
         newscorpus releases --format json
     """
-    found = list_releases(workspace(ctx).releases_dir)
+    found, broken = scan_releases(workspace(ctx).releases_dir)
+    _warn_broken(broken)
     if output == "json":
         for info in found:
             manifest = info.manifest
@@ -82,10 +99,10 @@ def releases(ctx: click.Context, output: str) -> None:
     if not found:
         click.echo("No releases yet: run `newscorpus release`.")
         return
-    rows = [("version", "created", "parent", "stories", "duplicates", "MB", "changes")]
+    rows = [("version", "format", "created", "parent", "stories", "duplicates", "MB", "changes")]
     for info in found:
         manifest, counts = info.manifest, info.manifest.get("counts", {})
-        rows.append((info.version, manifest.get("created", "?"), manifest.get("parent") or "-",
+        rows.append((info.version, str(info.format), manifest.get("created", "?"), manifest.get("parent") or "-",
                      f"{counts.get('documents', 0):,}", f"{counts.get('duplicates', 0):,}",
                      f"{_size(manifest.get('files', {})) / 1e6:.1f}",
                      _changes_line(manifest.get("changes", {})) if manifest.get("parent") else "first release"))
