@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import shlex
 
 import click
 
 from corpus.cli.common import progress_bars, workspace
-from corpus.release import (ReleaseError, ReleaseSettings, count_changes, diff_releases, make_release,
-                            record_takedown, verify_release)
-from corpus.release.catalog import VERSION_RULE, BrokenRelease, scan_releases, validate_version
+from corpus.release import (ReleaseError, ReleaseSettings, StoryTakedown, count_changes, diff_releases, make_release,
+                            record_story_takedown, record_takedown, verify_release)
+from corpus.release.catalog import VERSION_RULE, BrokenRelease, scan_releases, shown, validate_version
 from corpus.release.manifest import sha256_file
 from corpus.release.tables import CHANGE_KINDS
+from corpus.release.takedown import Page
+from corpus.workspace import Workspace
 
 
 def _changes_line(counts: dict) -> str:
@@ -169,34 +172,79 @@ def diff(ctx: click.Context, old: str, new: str, output: str) -> None:
             click.echo(f"  {kind:<10} … and {len(listed) - 5:,} more (--format jsonl lists all)")
 
 
+MAX_PAGES_SHOWN = 20
+
+
 @click.command()
-@click.argument("url")
+@click.argument("url", required=False)
+@click.option("--cluster", "story", metavar="URL_OR_ID",
+              help="Take the whole story down: every page of the dedup cluster with this id (the `id` column "
+                   "of a release), or of the cluster holding this URL.")
 @click.option("--reason", required=True, help="Why (who asked, when); kept with the tombstone.")
 @click.option("--purge", is_flag=True,
               help="Also blank the raw WARC records in place and empty the stored title and text.")
 @click.pass_context
-def takedown(ctx: click.Context, url: str, reason: str, purge: bool) -> None:
-    """Take URL out of the corpus: every later release leaves it out and lists it in its changes.
+def takedown(ctx: click.Context, url: str | None, story: str | None, reason: str, purge: bool) -> None:
+    """Take URL (or with --cluster, a whole story) out of the corpus: every later release leaves it out.
 
-    The raw WARC record is kept (for audit) unless --purge. Releases already written are immutable:
-    the command names those that contain the page, so they can be withdrawn.
+    Taking down one page of a story that other outlets carried keeps the story in the corpus through
+    their copies: the command lists them and shows how to take the whole story down. The raw WARC
+    record is kept (for audit) unless --purge. Releases already written are immutable: the command
+    names those that contain the page, so they can be withdrawn.
 
     \b
     Example:
         newscorpus takedown https://news.example.hk/a/123.html --reason "publisher request 2025-06-01"
+        newscorpus takedown --cluster https://news.example.hk/a/123.html --reason "publisher request"
         newscorpus takedown https://news.example.hk/a/123.html --reason "court order" --purge
     """
+    if (url is None) == (story is None):
+        raise click.UsageError("give either a URL or --cluster URL_OR_ID, not both, not neither")
+    ws = workspace(ctx)
     try:
-        result = record_takedown(workspace(ctx), url, reason, purge=purge)
+        if story is not None:
+            _story_takedown(record_story_takedown(ws, story, reason, purge=purge), purge)
+            return
+        result = record_takedown(ws, url, reason, purge=purge)
     except ReleaseError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"{'Updated' if result.already_recorded else 'Recorded'} takedown of {result.url} "
+    click.echo(f"{'Updated' if result.already_recorded else 'Recorded'} takedown of {shown(result.url)} "
                f"({result.documents} stored document(s)); the next release leaves it out.")
     if not result.documents:
         click.echo("  no stored document has exactly this URL (check `newscorpus export documents`); "
                    "the tombstone still keeps it out if it is collected later")
     if purge:
         click.echo(f"  purged: {result.records_blanked} WARC record(s) blanked, stored title and text emptied")
-    if result.in_releases:
-        click.echo(f"  still in published release(s): {', '.join(result.in_releases)} "
+    _in_releases(result.in_releases)
+    if result.remaining:
+        click.echo(f"  The story stays in the corpus: {len(result.remaining)} other page(s) of story "
+                   f"{shown(result.story)} carry it:")
+        _pages(result.remaining)
+        home = [] if ws.home == Workspace.resolve().home else ["--home", str(ws.home)]
+        command = ["newscorpus", *home, "takedown", "--cluster", result.story, "--reason", reason]
+        click.echo(f"  To take the whole story down: {shlex.join(command)}")
+
+
+def _story_takedown(result: StoryTakedown, purge: bool) -> None:
+    click.echo(f"Recorded takedown of story {shown(result.story)}: its {len(result.pages)} page(s) are left out "
+               "of the next release.")
+    _pages(result.pages)
+    if purge:
+        click.echo(f"  purged: {result.records_blanked} WARC record(s) blanked, stored titles and texts emptied")
+    _in_releases(result.in_releases)
+    click.echo("  Copies collected later are new pages: take them down too if they appear.")
+
+
+def _pages(pages: list[Page]) -> None:
+    width = max(len(shown(page.outlet or "unknown")) for page in pages)
+    for page in pages[:MAX_PAGES_SHOWN]:
+        role = "  (canonical)" if page.canonical else ""
+        click.echo(f"    {shown(page.outlet or 'unknown'):<{width}}  {shown(page.url)}{role}")
+    if len(pages) > MAX_PAGES_SHOWN:
+        click.echo(f"    … and {len(pages) - MAX_PAGES_SHOWN:,} more")
+
+
+def _in_releases(versions: list[str]) -> None:
+    if versions:
+        click.echo(f"  still in published release(s): {', '.join(versions)} "
                    "(releases are immutable: withdraw them if needed)")
