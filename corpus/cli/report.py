@@ -31,9 +31,16 @@ def report(ctx: click.Context, out: Path | None, since: str | None) -> None:
     from corpus.release.errors import ReleaseError
     from corpus.report import ReportError, write_report
 
+    from corpus.release.catalog import folder_in_releases
+
+    ws = workspace(ctx)
+    if out is not None and (inside := folder_in_releases(out, ws.releases_dir)) is not None:
+        where = "the releases folder" if inside == "." else f"release {inside}"
+        raise click.BadParameter(f"{out} lies inside {where} ({ws.releases_dir}), which holds immutable "
+                                 "releases only: choose a folder outside it", param_hint="'--out'")
     progress = (lambda line: click.echo(f"… {line}", err=True)) if sys.stderr.isatty() else None
     try:
-        result = write_report(workspace(ctx), out=out, since=since, progress=progress)
+        result = write_report(ws, out=out, since=since, progress=progress)
     except (ReportError, ReleaseError) as error:
         raise click.ClickException(str(error)) from None
     s = result.summary

@@ -159,6 +159,19 @@ def list_releases(releases_dir: Path) -> list[ReleaseInfo]:
     return scan_releases(releases_dir)[0]
 
 
+def folder_in_releases(path: Path, releases_dir: Path) -> str | None:
+    """The name of the folder of ``releases_dir`` that ``path`` lies in (links resolved), or None.
+
+    Releases are immutable, and anything else written there is a foreign folder: other commands
+    (``report --out``) call this to refuse such a destination.
+    """
+    try:
+        relative = Path(path).resolve().relative_to(releases_dir.resolve())
+    except ValueError:
+        return None
+    return relative.parts[0] if relative.parts else "."
+
+
 def default_version(releases_dir: Path, now: datetime | None = None) -> str:
     """``YYYY.MM.DD`` (UTC), then ``YYYY.MM.DD.1``, ``.2``, … for later releases the same day."""
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y.%m.%d")
