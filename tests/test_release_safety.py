@@ -178,6 +178,12 @@ def test_verify_fails_on_a_data_file_replaced_by_a_symlink(two_stories, tmp_path
     assert "FAIL extra-link: symlink" in result.stderr
     assert "passwd" not in result.stderr + result.stdout
 
+    moved = two_stories.home / "elsewhere"
+    release.rename(moved)
+    release.symlink_to(moved)
+    result = run_cli("verify", "v1", home=two_stories, check=False)
+    assert result.returncode == 1 and "is a symlink, not a release folder" in _no_traceback(result)
+
 
 def test_report_refuses_to_write_into_a_release(two_stories, tmp_path):
     run_cli("release", "--version", "v1", home=two_stories)

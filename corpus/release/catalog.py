@@ -125,6 +125,8 @@ def _short(error: Exception) -> str:
 def load_release(releases_dir: Path, version: str) -> ReleaseInfo:
     """The release ``version``; raises if it does not exist or its manifest is unreadable."""
     path = releases_dir / validate_version(version)
+    if path.is_symlink():
+        raise ReleaseError(f"{path} is a symlink, not a release folder: releases are never linked or moved in")
     manifest_path = path / MANIFEST
     if not manifest_path.exists() and not manifest_path.is_symlink():
         known = ", ".join(info.version for info in list_releases(releases_dir)) or "none yet"
