@@ -31,9 +31,9 @@ def parse_moment(value: str | None) -> Moment | None:
     except (ValueError, TypeError):
         return None
     offset = moment.utcoffset()
-    if offset is None:
-        return Moment(moment.replace(tzinfo=CHINA).astimezone(timezone.utc), None)
     try:
+        if offset is None:
+            return Moment(moment.replace(tzinfo=CHINA).astimezone(timezone.utc), None)
         return Moment(moment.astimezone(timezone.utc), int(offset.total_seconds() // 60))
-    except OverflowError:  # year 1 at a positive offset
+    except OverflowError:  # the first or last hours of years 1 and 9999
         return None
