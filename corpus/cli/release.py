@@ -167,7 +167,7 @@ def diff(ctx: click.Context, old: str, new: str, output: str) -> None:
         listed = [c for c in changes if c["change"] == kind]
         for change in listed[:5]:
             into = f" -> {change['into']}" if change["into"] else ""
-            click.echo(f"  {kind:<10} {change['id']}  {change['url']}{into}")
+            click.echo(f"  {kind:<10} {shown(change['id'])}  {shown(change['url'])}{into}")
         if len(listed) > 5:
             click.echo(f"  {kind:<10} … and {len(listed) - 5:,} more (--format jsonl lists all)")
 
