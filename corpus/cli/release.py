@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 import shlex
+from pathlib import Path
 
 import click
 
-from corpus.cli.common import progress_bars, workspace
-from corpus.release import (ReleaseError, ReleaseSettings, StoryTakedown, count_changes, diff_releases, make_release,
-                            record_story_takedown, record_takedown, verify_release)
+from corpus.cli.common import json_option, run_stage_command, settings_option, workspace
+from corpus.release import ReleaseError, count_changes, diff_releases, verify_release
 from corpus.release.catalog import VERSION_RULE, BrokenRelease, scan_releases, shown, validate_version
 from corpus.release.manifest import sha256_file
 from corpus.release.tables import CHANGE_KINDS
-from corpus.release.takedown import Page
 from corpus.workspace import Workspace
+
+MAX_PAGES_SHOWN = 20
 
 
 def _changes_line(counts: dict) -> str:
@@ -23,6 +24,26 @@ def _changes_line(counts: dict) -> str:
 
 def _size(files: dict) -> int:
     return sum(entry["bytes"] for entry in files.values())
+
+
+def _warn_broken(broken: list[BrokenRelease]) -> None:
+    for folder in broken:
+        click.echo(f"Warning: {folder}; left alone", err=True)
+
+
+def release_lines(s: dict) -> list[str]:
+    path = Path(s["path"])
+    for name, reason in s["parent_skipped"].items():
+        click.echo(f"Warning: release {name} skipped as the previous release: {reason}", err=True)
+    _warn_broken(scan_releases(path.parent)[1])
+    counts = s["counts"]
+    lines = [f"Release {s['version']} written to {s['path']}",
+             f"  {counts['documents']:,} stories ({counts['duplicates']:,} duplicates as provenance) "
+             f"in {s['shards']} shard(s), {s['bytes'] / 1e6:.1f} MB"]
+    parent = s["parent"]
+    lines.append(f"  against {parent}: {_changes_line(s['changes'])}" if parent else "  first release")
+    lines.append(f"  manifest.json sha256 {sha256_file(path / 'manifest.json')} (publish it to pin this release)")
+    return lines
 
 
 def _checked_version(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -38,9 +59,12 @@ def _checked_version(ctx: click.Context, param: click.Parameter, value: str | No
 @click.option("--notes", default=None, help="A sentence for the dataset card and manifest.")
 @click.option("--shard-size", default=None, metavar="SIZE",
               help="Target uncompressed size of each data shard, e.g. 256MB (default; "
-                   "or $NEWSCORPUS_RELEASE_SHARD_SIZE).")
+                   "or the RELEASE_SHARD_SIZE setting).")
+@settings_option
+@json_option
 @click.pass_context
-def release(ctx: click.Context, version: str | None, notes: str | None, shard_size: str | None) -> None:
+def release(ctx: click.Context, version: str | None, notes: str | None, shard_size: str | None, overrides,
+            as_json: bool) -> None:
     """Freeze the deduplicated corpus into an immutable release folder.
 
     Writes releases/V/ with data/*.parquet (one row per story), clusters.parquet, changes.parquet,
@@ -52,52 +76,35 @@ def release(ctx: click.Context, version: str | None, notes: str | None, shard_si
         newscorpus release
         newscorpus release --version 2025.06-spring --notes "Spring crawl of four outlets"
     """
-    try:
-        with progress_bars() as update:
-            path = make_release(workspace(ctx), version=version, notes=notes,
-                                settings=ReleaseSettings.from_env(shard_size),
-                                progress=lambda done, total: update("stories", done, total))
-    except ReleaseError as error:
-        raise click.ClickException(str(error)) from None
-    manifest = json.loads((path / "manifest.json").read_text("utf-8"))
-    for name, reason in manifest["parent_skipped"].items():
-        click.echo(f"Warning: release {name} skipped as the previous release: {reason}", err=True)
-    _warn_broken(scan_releases(path.parent)[1])
-    counts = manifest["counts"]
-    shards = sum(1 for name in manifest["files"] if name.startswith("data/"))
-    click.echo(f"Release {manifest['version']} written to {path}")
-    click.echo(f"  {counts['documents']:,} stories ({counts['duplicates']:,} duplicates as provenance) "
-               f"in {shards} shard(s), {_size(manifest['files']) / 1e6:.1f} MB")
-    parent = manifest["parent"]
-    click.echo(f"  against {parent}: {_changes_line(manifest['changes'])}" if parent else "  first release")
-    click.echo(f"  manifest.json sha256 {sha256_file(path / 'manifest.json')} (publish it to pin this release)")
+    from corpus.stages import RELEASE
 
-
-def _warn_broken(broken: list[BrokenRelease]) -> None:
-    for folder in broken:
-        click.echo(f"Warning: {folder}; left alone", err=True)
+    if shard_size is not None:
+        overrides = (*overrides, f"RELEASE_SHARD_SIZE={shard_size}")
+    run_stage_command(ctx, RELEASE, {"version": version, "notes": notes}, overrides, as_json, render=release_lines)
 
 
 @click.command()
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: a table; json: one JSON array of releases.")
 @click.pass_context
 def releases(ctx: click.Context, output: str) -> None:
     """List the releases of this workspace, oldest first, with their counts.
+
+    Folders in releases/ that are not usable releases are named on stderr.
 
     \b
     Example:
         newscorpus releases
         newscorpus releases --format json
     """
-    found, broken = scan_releases(workspace(ctx).releases_dir)
+    found, broken = scan_releases(workspace(ctx).require().releases_dir)
     _warn_broken(broken)
     if output == "json":
-        for info in found:
-            manifest = info.manifest
-            click.echo(json.dumps({"version": info.version, "parent": manifest.get("parent"),
-                                   "created": manifest.get("created"), "counts": manifest.get("counts"),
-                                   "changes": manifest.get("changes"), "bytes": _size(manifest.get("files", {}))},
-                                  ensure_ascii=False))
+        click.echo(json.dumps([{"version": info.version, "format": info.format, "parent": info.manifest.get("parent"),
+                                "created": info.manifest.get("created"), "counts": info.manifest.get("counts"),
+                                "changes": info.manifest.get("changes"),
+                                "bytes": _size(info.manifest.get("files", {}))} for info in found],
+                              ensure_ascii=False, indent=1))
         return
     if not found:
         click.echo("No releases yet: run `newscorpus release`.")
@@ -127,7 +134,7 @@ def verify(ctx: click.Context, version: str) -> None:
         newscorpus verify 2025.06.01
     """
     try:
-        checked, problems = verify_release(workspace(ctx).releases_dir, version)
+        checked, problems = verify_release(workspace(ctx).require().releases_dir, version)
     except ReleaseError as error:
         raise click.ClickException(str(error)) from None
     for problem in problems:
@@ -155,7 +162,7 @@ def diff(ctx: click.Context, old: str, new: str, output: str) -> None:
         newscorpus diff 2025.06.01 2025.07.01 --format jsonl > changes.jsonl
     """
     try:
-        changes = diff_releases(workspace(ctx), old, new)
+        changes = diff_releases(workspace(ctx).require(), old, new)
     except ReleaseError as error:
         raise click.ClickException(str(error)) from None
     if output == "jsonl":
@@ -172,9 +179,6 @@ def diff(ctx: click.Context, old: str, new: str, output: str) -> None:
             click.echo(f"  {kind:<10} … and {len(listed) - 5:,} more (--format jsonl lists all)")
 
 
-MAX_PAGES_SHOWN = 20
-
-
 @click.command()
 @click.argument("url", required=False)
 @click.option("--cluster", "story", metavar="URL_OR_ID",
@@ -183,8 +187,11 @@ MAX_PAGES_SHOWN = 20
 @click.option("--reason", required=True, help="Why (who asked, when); kept with the tombstone.")
 @click.option("--purge", is_flag=True,
               help="Also blank the raw WARC records in place and empty the stored title and text.")
+@settings_option
+@json_option
 @click.pass_context
-def takedown(ctx: click.Context, url: str | None, story: str | None, reason: str, purge: bool) -> None:
+def takedown(ctx: click.Context, url: str | None, story: str | None, reason: str, purge: bool, overrides,
+             as_json: bool) -> None:
     """Take URL (or with --cluster, a whole story) out of the corpus: every later release leaves it out.
 
     Taking down one page of a story that other outlets carried keeps the story in the corpus through
@@ -198,53 +205,57 @@ def takedown(ctx: click.Context, url: str | None, story: str | None, reason: str
         newscorpus takedown --cluster https://news.example.hk/a/123.html --reason "publisher request"
         newscorpus takedown https://news.example.hk/a/123.html --reason "court order" --purge
     """
+    from corpus.stages import TAKEDOWN
+
     if (url is None) == (story is None):
         raise click.UsageError("give either a URL or --cluster URL_OR_ID, not both, not neither")
-    ws = workspace(ctx)
-    try:
-        if story is not None:
-            _story_takedown(record_story_takedown(ws, story, reason, purge=purge), purge)
-            return
-        result = record_takedown(ws, url, reason, purge=purge)
-    except ReleaseError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(f"{'Updated' if result.already_recorded else 'Recorded'} takedown of {shown(result.url)} "
-               f"({result.documents} stored document(s)); the next release leaves it out.")
-    if not result.documents:
-        click.echo("  no stored document has exactly this URL (check `newscorpus export documents`); "
-                   "the tombstone still keeps it out if it is collected later")
+    home = workspace(ctx).home
+    render = ((lambda s: story_takedown_lines(s, purge)) if story
+              else (lambda s: takedown_lines(s, purge, reason, home)))
+    run_stage_command(ctx, TAKEDOWN, {"url": url, "cluster": story, "reason": reason, "purge": purge}, overrides,
+                      as_json, render=render)
+
+
+def takedown_lines(result: dict, purge: bool, reason: str, home: Path) -> list[str]:
+    lines = [f"{'Updated' if result['already_recorded'] else 'Recorded'} takedown of {shown(result['url'])} "
+             f"({result['documents']} stored document(s)); the next release leaves it out."]
+    if not result["documents"]:
+        lines.append("  no stored document has exactly this URL (check `newscorpus export documents`); "
+                     "the tombstone still keeps it out if it is collected later")
     if purge:
-        click.echo(f"  purged: {result.records_blanked} WARC record(s) blanked, stored title and text emptied")
-    _in_releases(result.in_releases)
-    if result.remaining:
-        click.echo(f"  The story stays in the corpus: {len(result.remaining)} other page(s) of story "
-                   f"{shown(result.story)} carry it:")
-        _pages(result.remaining)
-        home = [] if ws.home == Workspace.resolve().home else ["--home", str(ws.home)]
-        command = ["newscorpus", *home, "takedown", "--cluster", result.story, "--reason", reason]
-        click.echo(f"  To take the whole story down: {shlex.join(command)}")
+        lines.append(f"  purged: {result['records_blanked']} WARC record(s) blanked, stored title and text emptied")
+    lines += _in_releases(result["in_releases"])
+    if result["remaining"]:
+        lines.append(f"  The story stays in the corpus: {len(result['remaining'])} other page(s) of story "
+                     f"{shown(result['story'])} carry it:")
+        lines += _pages(result["remaining"])
+        at = [] if home == Workspace.resolve().home else ["--home", str(home)]
+        command = ["newscorpus", *at, "takedown", "--cluster", result["story"], "--reason", " ".join(reason.split())]
+        lines.append(f"  To take the whole story down: {shlex.join(command)}")
+    return lines
 
 
-def _story_takedown(result: StoryTakedown, purge: bool) -> None:
-    click.echo(f"Recorded takedown of story {shown(result.story)}: its {len(result.pages)} page(s) are left out "
-               "of the next release.")
-    _pages(result.pages)
+def story_takedown_lines(result: dict, purge: bool) -> list[str]:
+    lines = [f"Recorded takedown of story {shown(result['story'])}: its {len(result['pages'])} page(s) are left "
+             "out of the next release."]
+    lines += _pages(result["pages"])
     if purge:
-        click.echo(f"  purged: {result.records_blanked} WARC record(s) blanked, stored titles and texts emptied")
-    _in_releases(result.in_releases)
-    click.echo("  Copies collected later are new pages: take them down too if they appear.")
+        lines.append(f"  purged: {result['records_blanked']} WARC record(s) blanked, stored titles and texts emptied")
+    lines += _in_releases(result["in_releases"])
+    return lines + ["  Copies collected later are new pages: take them down too if they appear."]
 
 
-def _pages(pages: list[Page]) -> None:
-    width = max(len(shown(page.outlet or "unknown")) for page in pages)
-    for page in pages[:MAX_PAGES_SHOWN]:
-        role = "  (canonical)" if page.canonical else ""
-        click.echo(f"    {shown(page.outlet or 'unknown'):<{width}}  {shown(page.url)}{role}")
+def _pages(pages: list[dict]) -> list[str]:
+    outlets = [shown(page["outlet"] or "unknown") for page in pages]
+    width = max(map(len, outlets))
+    lines = [f"    {outlet:<{width}}  {shown(page['url'])}{'  (canonical)' if page['canonical'] else ''}"
+             for outlet, page in zip(outlets[:MAX_PAGES_SHOWN], pages)]
     if len(pages) > MAX_PAGES_SHOWN:
-        click.echo(f"    … and {len(pages) - MAX_PAGES_SHOWN:,} more")
+        lines.append(f"    … and {len(pages) - MAX_PAGES_SHOWN:,} more")
+    return lines
 
 
-def _in_releases(versions: list[str]) -> None:
-    if versions:
-        click.echo(f"  still in published release(s): {', '.join(versions)} "
-                   "(releases are immutable: withdraw them if needed)")
+def _in_releases(versions: list[str]) -> list[str]:
+    if not versions:
+        return []
+    return [f"  still in published release(s): {', '.join(versions)} (releases are immutable: withdraw them if needed)"]
