@@ -20,6 +20,7 @@ from typing import Callable
 
 from corpus import __version__
 from corpus.dedup.export import CSV_FIELDS as EXPORT_CSV_FIELDS
+from corpus.filemodes import file_mode, folder_mode
 from corpus.report.collect import ReportData, collect
 from corpus.report.errors import ReportError
 from corpus.report.render import render_html
@@ -86,7 +87,7 @@ def write_report(workspace: Workspace, out: Path | None = None, since: str | Non
                 sections=sections)
     remove_stale_temps(out.parent)
     temp = Path(tempfile.mkdtemp(prefix=f".tmp-{out.name}-", dir=out.parent))
-    os.chmod(temp, 0o755)  # mkdtemp makes it private; a report is meant to be shared
+    os.chmod(temp, folder_mode())  # mkdtemp makes it private; a report is shared as the umask allows
     try:
         write_text(temp / "report.html", render_html(data, **page))
         write_text(temp / "report.json", json.dumps(document, ensure_ascii=False, indent=1) + "\n")
@@ -151,7 +152,7 @@ def write_text(path: Path, text: str, replace: bool = False) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
+        os.chmod(temp, file_mode())
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
