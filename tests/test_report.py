@@ -100,15 +100,27 @@ def test_html_is_self_contained_and_escapes_scraped_text(workspace):
     assert 'rel="noopener noreferrer"' in page
 
 
-def test_csv_defuses_titles_a_spreadsheet_would_run(workspace):
+def test_every_csv_defuses_text_a_spreadsheet_would_run(workspace):
+    """Titles, outlets and URLs: the report's clusters.csv, `export clusters` and `export documents`."""
+    formula = '=HYPERLINK("http://evil","x")'
     store = workspace.open_store()
     with store.transaction() as db:
-        doc = add_document(db, "https://x.example/1", "x", "正文", title="=HYPERLINK(\"http://evil\")")
-        add_cluster(db, "c1", [(doc, 1.0, "canonical")])
+        doc = add_document(db, "https://x.example/1", formula, "正文", title="+cmd|' /C calc'!A0")
+        other = add_document(db, "https://x.example/2", "@SUM(1+1)", "正文", title="-2+3")
+        add_cluster(db, "c1", [(doc, 1.0, "canonical"), (other, 0.9, "near")])
     store.close()
     with open(make_report(workspace) / "clusters.csv", encoding="utf-8", newline="") as handle:
-        [row] = list(csv.DictReader(handle))
-    assert row["title"] == "'=HYPERLINK(\"http://evil\")"
+        report_rows = list(csv.DictReader(handle))
+    exported = list(csv.DictReader(run_cli("export", "clusters", "--format", "csv", home=workspace).stdout.splitlines()))
+    documents = list(csv.DictReader(run_cli("export", "documents", "--format", "csv", home=workspace).stdout.splitlines()))
+    assert len(report_rows) == len(exported) == len(documents) == 2
+    outlets = {"'" + formula, "'@SUM(1+1)"}
+    assert {row["outlet"] for row in report_rows} == {row["outlet"] for row in exported} == outlets
+    assert {row["outlet"] for row in documents} == outlets
+    assert {row["title"] for row in report_rows} == {row["title"] for row in documents} == {"'+cmd|' /C calc'!A0", "'-2+3"}
+    for rows in (report_rows, exported, documents):
+        cells = [cell for row in rows for cell in row.values() if cell]
+        assert not [cell for cell in cells if cell[0] in "=+-@\t\r"], rows
 
 
 def test_default_folder_latest_page_and_no_overwrite(workspace):

@@ -23,6 +23,7 @@ def documents(ctx: click.Context, fmt: str, outlet: str | None) -> None:
         newscorpus export documents > documents.jsonl
         newscorpus export documents --format csv --outlet wire > wire.csv
     """
+    from corpus.csvcells import defuse_dict
     from corpus.documents import DOCUMENT_FIELDS, iter_documents
 
     ws = workspace(ctx)
@@ -35,7 +36,7 @@ def documents(ctx: click.Context, fmt: str, outlet: str | None) -> None:
             writer.writeheader()
         for document in iter_documents(store.conn, outlet):
             if writer:
-                writer.writerow({**document, "extra": json.dumps(document["extra"], ensure_ascii=False)})
+                writer.writerow(defuse_dict({**document, "extra": json.dumps(document["extra"], ensure_ascii=False)}))
             else:
                 click.echo(json.dumps(document, ensure_ascii=False))
     finally:

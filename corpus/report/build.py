@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from corpus import __version__
+from corpus.csvcells import defuse_dict
 from corpus.dedup.export import CSV_FIELDS as EXPORT_CSV_FIELDS
 from corpus.report.collect import ReportData, collect
 from corpus.report.errors import ReportError
@@ -29,8 +30,6 @@ from corpus.workspace import Workspace
 
 # The columns of `newscorpus export clusters --format csv`, then what the report adds.
 CSV_FIELDS = (*EXPORT_CSV_FIELDS, "cross_script", "title")
-# A spreadsheet runs a cell starting with one of these as a formula; scraped titles must not.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LATEST = "latest.html"
 
 
@@ -159,21 +158,17 @@ def write_text(path: Path, text: str, replace: bool = False) -> None:
 
 
 def write_csv(path: Path, data: ReportData) -> None:
-    """One row per cluster member, canonical first; titles that look like formulas get a leading '."""
+    """One row per cluster member, canonical first; text a spreadsheet would run gets a leading '."""
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=CSV_FIELDS)
         writer.writeheader()
         for cluster in data.clusters:
             for member in cluster["members"]:
-                writer.writerow({
+                writer.writerow(defuse_dict({
                     "cluster_id": cluster["cluster_id"], "canonical_doc_id": cluster["canonical"]["doc_id"],
                     "canonical_url": cluster["canonical"]["url"], "canonical_reason": cluster["canonical_reason"],
                     "size": cluster["size"], "cross_script": int(cluster["cross_script"]),
                     **{k: member[k] for k in ("doc_id", "url", "outlet", "published", "script", "similarity",
                                               "method")},
-                    "title": defuse_formula(member["title"]),
-                })
-
-
-def defuse_formula(text: str | None) -> str | None:
-    return "'" + text if text and text.startswith(FORMULA_STARTS) else text
+                    "title": member["title"],
+                }))
