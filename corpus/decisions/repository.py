@@ -53,6 +53,14 @@ def decisions_digest(decisions: list[Decision]) -> str:
     return digest.hexdigest()
 
 
+def decisions_summary(decisions: list[Decision]) -> dict:
+    """What a release manifest records: how many decisions shaped the clusters, by action, and their digest."""
+    by_action: dict[str, int] = {}
+    for decision in decisions:
+        by_action[decision.action] = by_action.get(decision.action, 0) + 1
+    return {"count": len(decisions), "by_action": by_action, "digest": decisions_digest(decisions)}
+
+
 def decision_statuses(db: sqlite3.Connection, decisions: list[Decision]) -> list[DecisionStatus]:
     """Whether each decision holds in the clusters as they are now (a later decision may undo an earlier one)."""
     urls = sorted({url for decision in decisions for url in decision.urls})

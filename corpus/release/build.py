@@ -18,6 +18,8 @@ from typing import Callable
 import pyarrow as pa
 
 from corpus import __version__
+from corpus.decisions import list_decisions
+from corpus.decisions.repository import decisions_summary
 from corpus.release.card import render_card
 from corpus.release.catalog import MANIFEST, TEMP_PREFIX, default_version, list_releases, validate_version
 from corpus.release.changes import CLUSTERS_FILE, compute_changes, count_changes, read_members, render_changes_markdown
@@ -103,6 +105,7 @@ def _build(workspace, build, version, parent, notes, settings, progress) -> None
             counts, members = _write_stories(db, build, taken_down, settings, progress, pause)
             containments = list(iter_containments(db, {member["url"] for member in members}))
             dedup = dedup_configuration(db)
+            decisions = decisions_summary(list_decisions(db))
         finally:
             db.execute("COMMIT")
     finally:
@@ -124,6 +127,7 @@ def _build(workspace, build, version, parent, notes, settings, progress) -> None
         "configuration": configuration,
         "counts": counts.as_dict(),
         "changes": count_changes(changes),
+        "decisions": decisions,
     }
     (build / "README.md").write_text(render_card(manifest), "utf-8")
     manifest["files"] = describe_files(build)

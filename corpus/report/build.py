@@ -16,21 +16,26 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from corpus import __version__
 from corpus.csvcells import defuse_dict
 from corpus.dedup.export import CSV_FIELDS as EXPORT_CSV_FIELDS
+from corpus.decisions import decision_statuses, list_decisions
+from corpus.decisions.repository import DecisionStatus
 from corpus.report.collect import ReportData, collect
 from corpus.report.errors import ReportError
 from corpus.report.render import render_html
-from corpus.report.sections import extra_sections
+from corpus.report.sections import Section, extra_sections
 from corpus.report.settings import REPORT_STALE_TEMP_SECONDS, ReportSettings
 from corpus.workspace import Workspace
 
 # The columns of `newscorpus export clusters --format csv`, then what the report adds.
 CSV_FIELDS = (*EXPORT_CSV_FIELDS, "cross_script", "title")
 LATEST = "latest.html"
+
+if TYPE_CHECKING:
+    from corpus.report.since import SinceRelease
 
 
 @dataclass
@@ -62,27 +67,16 @@ def write_report(workspace: Workspace, out: Path | None = None, since: str | Non
     generated_at = now.isoformat(timespec="seconds")
     out = Path(out) if out is not None else free_folder(workspace.ensure().reports_dir, now.strftime("%Y%m%dT%H%M%SZ"))
     check_destination(out)
-    store = workspace.open_store()
-    try:
-        # One read transaction: a dedup or extract running meanwhile cannot make the numbers disagree.
-        store.execute("BEGIN")
-        say("reading the store")
-        data = collect(store.conn, settings)
-        sections = extra_sections(store.conn)
-        changes = None
-        if since is not None:
-            from corpus.report.since import changes_since  # reads Parquet: only when asked
-            say(f"comparing with release {since}")
-            changes = changes_since(store.conn, workspace.releases_dir, since)
-    finally:
-        store.close()
+    content = read_content(workspace, settings, since, say)
+    data, changes = content.data, content.since
     say("writing report.html, clusters.csv, report.json")
     document = {"generated_at": generated_at, "workspace": str(workspace.home), "newscorpus_version": __version__,
                 "settings": asdict(settings), **data.to_json(),
-                "sections": [section.to_json() for section in sections],
-                "since": changes.to_json() if changes else None}
+                "sections": [section.to_json() for section in content.sections],
+                "since": changes.to_json() if changes else None,
+                "decisions": [decision_json(status) for status in content.decisions]}
     page = dict(generated_at=generated_at, home=str(workspace.home), settings=settings, since=changes,
-                sections=sections)
+                sections=content.sections, decisions=content.decisions)
     remove_stale_temps(out.parent)
     temp = Path(tempfile.mkdtemp(prefix=f".tmp-{out.name}-", dir=out.parent))
     os.chmod(temp, 0o755)  # mkdtemp makes it private; a report is meant to be shared
@@ -99,6 +93,41 @@ def write_report(workspace: Workspace, out: Path | None = None, since: str | Non
         latest = out.parent / LATEST
         write_text(latest, render_html(data, link_prefix=f"{out.name}/", **page), replace=True)
     return ReportResult(out, latest, data.summary, changes.to_json() if changes else None)
+
+
+@dataclass
+class ReportContent:
+    """What one report shows, read from the store in one snapshot (the report and the review app share it)."""
+
+    data: ReportData
+    sections: list[Section]
+    decisions: list[DecisionStatus]
+    since: SinceRelease | None = None
+
+
+def read_content(workspace: Workspace, settings: ReportSettings, since: str | None = None,
+                 say: Callable[[str], None] = lambda line: None) -> ReportContent:
+    store = workspace.open_store()
+    try:
+        # One read transaction: a dedup or extract running meanwhile cannot make the numbers disagree.
+        store.execute("BEGIN")
+        say("reading the store")
+        data = collect(store.conn, settings)
+        sections = extra_sections(store.conn)
+        decisions = decision_statuses(store.conn, list_decisions(store.conn))
+        changes = None
+        if since is not None:
+            from corpus.report.since import changes_since  # reads Parquet: only when asked
+            say(f"comparing with release {since}")
+            changes = changes_since(store.conn, workspace.releases_dir, since)
+    finally:
+        store.close()
+    return ReportContent(data, sections, decisions, changes)
+
+
+def decision_json(status: DecisionStatus) -> dict:
+    return {"id": status.decision.id, **status.decision.to_json(), "status": status.state,
+            "missing": list(status.missing)}
 
 
 def free_folder(parent: Path, name: str) -> Path:

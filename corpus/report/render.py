@@ -12,6 +12,7 @@ from html import escape
 from importlib import resources
 from urllib.parse import urlsplit
 
+from corpus.decisions.repository import DecisionStatus
 from corpus.report.charts import outlet_duplicates_svg, size_histogram_svg
 from corpus.report.collect import ReportData
 from corpus.report.sections import Section
@@ -19,6 +20,8 @@ from corpus.report.settings import ReportSettings
 
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
        "base-uri 'none'; form-action 'none'")
+# The review app's page may also talk to the server that served it (its decisions API), nothing else.
+REVIEW_CSP = CSP + "; connect-src 'self'"
 SCRIPTS = (("", "any script"), ("zh-Hans", "Simplified"), ("zh-Hant", "Traditional"), ("mixed", "mixed"),
            ("cross", "cross-script clusters"))
 
@@ -49,11 +52,17 @@ def asset(name: str) -> str:
 
 
 def render_html(data: ReportData, *, generated_at: str, home: str, settings: ReportSettings,
-                since=None, sections: list[Section] = (), link_prefix: str = "") -> str:
-    """The whole page; ``link_prefix`` points the CSV/JSON links at the report folder from elsewhere."""
+                since=None, sections: list[Section] = (), decisions: list[DecisionStatus] = (),
+                link_prefix: str = "", review: dict | None = None) -> str:
+    """The whole page; ``link_prefix`` points the CSV/JSON links at the report folder from elsewhere.
+
+    ``review`` ({"token": ..., "editor": ...}) makes it the review app's page: decisions are sent to
+    the server that served it (with the session's CSRF token) instead of collected for download.
+    """
     body = [
         header(data, generated_at, home, link_prefix),
         since_section(since, settings) if since is not None else "",
+        decisions_section(decisions, settings),
         charts(data),
         outlets_table(data),
         rejects_table(data),
@@ -63,33 +72,40 @@ def render_html(data: ReportData, *, generated_at: str, home: str, settings: Rep
     ]
     return "".join([
         '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        f'<meta http-equiv="Content-Security-Policy" content="{REVIEW_CSP if review else CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="referrer" content="no-referrer">',
         f"<title>newscorpus dedup report · {esc(generated_at)}</title>",
         f"<style>{asset('report.css')}</style></head><body>",
         *body,
-        f'<script type="application/json" id="report-data">{safe_json(browser_data(data, settings, since))}</script>',
+        f'<script type="application/json" id="report-data">'
+        f'{safe_json(browser_data(data, settings, since, decisions, review))}</script>',
         f"<script>{asset('report.js')}</script>",
         "</body></html>\n",
     ])
 
 
-def browser_data(data: ReportData, settings: ReportSettings, since) -> dict:
+def browser_data(data: ReportData, settings: ReportSettings, since, decisions: list[DecisionStatus] = (),
+                 review: dict | None = None) -> dict:
     """Compact cluster rows for the script: members as arrays, outlets as indexes into a list."""
     outlets = sorted({m["outlet"] or "" for c in data.clusters for m in c["members"]})
     index = {name: i for i, name in enumerate(outlets)}
     changed = since.changed_cluster_ids if since is not None else set()
+    decided: dict[str, set[int]] = {}
+    for status in decisions:
+        for url in status.decision.urls:
+            decided.setdefault(url, set()).add(status.decision.id)
     clusters = [{
         "id": c["cluster_id"], "n": c["size"], "r": c["canonical_reason"], "x": c["cross_script"],
         "c": c["cluster_id"] in changed,
+        "d": len(set().union(*(decided.get(m["url"], ()) for m in c["members"]))) if decided else 0,
         "m": [[m["doc_id"], m["url"], index[m["outlet"] or ""], m["published"], m["script"],
                m["similarity"], m["method"], m["title"]] for m in c["members"]],
     } for c in data.clusters]
     paragraphs, texts = intern_paragraphs(data.texts)
     return {"page_size": settings.page_size, "diff_max_edits": settings.diff_max_edits,
             "text_max_chars": settings.text_max_chars,
-            "outlets": outlets, "clusters": clusters, "paragraphs": paragraphs, "texts": texts}
+            "outlets": outlets, "clusters": clusters, "paragraphs": paragraphs, "texts": texts, "review": review}
 
 
 def intern_paragraphs(texts: dict[int, dict]) -> tuple[list[str], dict[str, dict]]:
@@ -160,6 +176,25 @@ def charts(data: ReportData) -> str:
     ])
 
 
+def decisions_section(decisions: list[DecisionStatus], settings: ReportSettings) -> str:
+    """Every editor's decision with whether it holds in these clusters (applied by the next dedup if not)."""
+    states = {"holds": "holds", "pending": "not applied yet: run newscorpus dedup",
+              "missing": "waiting for documents not in a cluster"}
+    rows = [[s.decision.id, s.decision.created_at, s.decision.editor or "(anonymous)", s.decision.action,
+             "<br>".join(link(url) for url in s.decision.urls[:20])
+             + (f"<br>… {len(s.decision.urls) - 20:,} more" if len(s.decision.urls) > 20 else ""),
+             s.decision.note or "", states[s.state]]
+            for s in list(reversed(decisions))[:settings.table_rows]]
+    return "".join([
+        '<h2 id="decisions">Decisions</h2>',
+        '<p class="note">What editors decided about clusters, newest first. split: the first URL is not the '
+        "same story as the others; merge: one story; canonical: the copy that stands for its story. "
+        "Every dedup applies them. Mark new ones in the clusters below.</p>",
+        table(["#", "when", "editor", "action", "urls", "note", "status"], rows, numeric={0}, raw_columns={4},
+              empty="No decisions yet.", caption=shown_of(len(decisions), settings)),
+    ])
+
+
 def outlets_table(data: ReportData) -> str:
     rows = [[o["outlet"] or "(no outlet)", o["documents"], o["duplicates"], o["duplicates_of_other_outlets"],
              f"{o['duplicate_rate']:.1%}"] for o in data.outlets]
@@ -216,9 +251,24 @@ def cluster_browser(with_since: bool) -> str:
         changed,
         '<label class="check"><input type="checkbox" id="f-simplified"> compare in one script '
         "(Traditional shown as Simplified)</label></form>",
+        decide_panel(),
         '<p id="count"></p><noscript><p class="nojs">The cluster browser needs JavaScript; '
         "the same data is in clusters.csv and report.json.</p></noscript>",
         '<div id="clusters"></div><button id="more" type="button" hidden>Show more clusters</button></main>',
+    ])
+
+
+def decide_panel() -> str:
+    """Where an editor names themself, adds a note and sees the decisions made in this page."""
+    return "".join([
+        '<details id="decide" class="decide"><summary>Decisions made here <span id="d-count">(none yet)</span>'
+        "</summary>",
+        '<p class="note" id="d-how"></p>',
+        '<div class="decide-fields"><label>your name<input id="d-editor" maxlength="100" autocomplete="name"></label>',
+        '<label>note (why)<input id="d-note" maxlength="2000"></label>',
+        '<button type="button" id="d-merge" disabled>Merge the selected clusters</button>',
+        '<button type="button" id="d-download" hidden>Download decisions (.jsonl)</button></div>',
+        '<p id="d-status" class="note" role="status"></p><ol id="d-list"></ol></details>',
     ])
 
 

@@ -99,6 +99,7 @@
     head.appendChild(el("span", "meta", `${outlets} · ${days}`));
     if (cluster.x) head.appendChild(el("span", "badge cross", "cross-script"));
     if (cluster.c) head.appendChild(el("span", "badge changed", "changed"));
+    if (cluster.d) head.appendChild(el("span", "badge decided", `decision${cluster.d > 1 ? "s" : ""}: ${cluster.d}`));
     card.appendChild(head);
     head.addEventListener("click", () => {
       const open = head.getAttribute("aria-expanded") === "true";
@@ -118,7 +119,7 @@
     body.appendChild(about);
     const table = el("table", "members");
     const header = el("tr");
-    for (const name of ["", "outlet", "published", "script", "similarity", "title / original"]) header.appendChild(el("th", "", name));
+    for (const name of ["", "outlet", "published", "script", "similarity", "title / original", "decide"]) header.appendChild(el("th", "", name));
     table.appendChild(header);
     const diffArea = el("div", "diff-area");
     cluster.m.forEach((member, index) => {
@@ -145,8 +146,10 @@
       cell.appendChild(el("div", "", member[TITLE] || "(untitled)"));
       cell.appendChild(safeLink(member[URL_], member[URL_]));
       row.appendChild(cell);
+      row.appendChild(decideCell(cluster, member, index));
       table.appendChild(row);
     });
+    body.appendChild(mergeToggle(cluster));
     body.appendChild(table);
     body.appendChild(diffArea);
     if (cluster.m.length > 1) {
@@ -158,6 +161,100 @@
       body.appendChild(el("p", "excerpt", textOf(only, false) + ((texts[only] || {}).cut ? " …" : "")));
     }
     return body;
+  }
+
+  // Decisions: made by clicking; sent to the review server (with its CSRF token) or kept for download.
+  const made = [];
+  const mergeSelection = new Map();
+  const clusterOfUrl = new Map();
+  for (const cluster of DATA.clusters) for (const m of cluster.m) clusterOfUrl.set(m[URL_], cluster);
+
+  function decideCell(cluster, member, index) {
+    const cell = el("td", "decide-cell");
+    if (index === 0) return cell;
+    const split = el("button", "d-split", "not the same story");
+    split.type = "button";
+    split.title = "Split this copy out of the cluster: it is never merged with the others again";
+    split.addEventListener("click", () => decide("split", [member[URL_], ...cluster.m.filter((m) => m !== member).map((m) => m[URL_])]));
+    const canonical = el("button", "d-canonical", "make canonical");
+    canonical.type = "button";
+    canonical.addEventListener("click", () => decide("canonical", [member[URL_]]));
+    cell.append(split, canonical);
+    return cell;
+  }
+
+  function mergeToggle(cluster) {
+    const label = el("label", "check d-select-label");
+    const box = el("input", "d-select");
+    box.type = "checkbox";
+    box.checked = mergeSelection.has(cluster.id);
+    box.addEventListener("change", () => {
+      if (box.checked) mergeSelection.set(cluster.id, cluster.m[0][URL_]); else mergeSelection.delete(cluster.id);
+      $("d-merge").disabled = mergeSelection.size < 2;
+      $("d-merge").textContent = `Merge the ${mergeSelection.size} selected clusters`;
+    });
+    label.append(box, document.createTextNode(" select to merge with other clusters (same story)"));
+    return label;
+  }
+
+  function decide(action, urls) {
+    const decision = { action, urls, editor: $("d-editor").value.trim() || null, note: $("d-note").value.trim() || null,
+      created_at: new Date().toISOString() };
+    if (!DATA.review) { remember(decision, "kept in this page"); return; }
+    fetch("api/decisions", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-Newscorpus-Token": DATA.review.token },
+      body: JSON.stringify(decision),
+    }).then((response) => response.json().then((body) => {
+      if (!response.ok) throw new Error(body.error || `HTTP ${response.status}`);
+      decision.id = body.id;
+      remember(decision, `saved as #${body.id}`);
+    })).catch((error) => { $("d-status").textContent = `Not saved: ${error.message}`; });
+  }
+
+  function remember(decision, state) {
+    made.push(decision);
+    const item = el("li", "", `${decision.action}: ${decision.urls.join("  ·  ")}`);
+    item.appendChild(el("span", "note", ` — ${decision.editor || "(anonymous)"}${decision.note ? ": " + decision.note : ""} · ${state}`));
+    $("d-list").appendChild(item);
+    $("d-count").textContent = `(${made.length})`;
+    $("d-status").textContent = `${decision.action} ${state}.`;
+    $("d-download").hidden = Boolean(DATA.review);
+    $("decide").open = true;
+    const touched = new Set(decision.urls.map((url) => clusterOfUrl.get(url)).filter(Boolean));
+    for (const cluster of touched) {
+      cluster.d = (cluster.d || 0) + 1;
+      const card = [...document.querySelectorAll(".cluster")].find((c) => c.dataset.clusterId === cluster.id);
+      if (!card) continue;
+      let badge = card.querySelector(".badge.decided");
+      if (!badge) { badge = el("span", "badge decided"); card.querySelector(".cluster-head").appendChild(badge); }
+      badge.textContent = `decision${cluster.d > 1 ? "s" : ""}: ${cluster.d}`;
+    }
+    if (decision.action === "merge") {
+      mergeSelection.clear();
+      for (const box of document.querySelectorAll(".d-select")) box.checked = false;
+      $("d-merge").disabled = true;
+    }
+  }
+
+  function downloadDecisions() {
+    const lines = made.map((d) => JSON.stringify({ action: d.action, urls: d.urls, editor: d.editor, note: d.note, created_at: d.created_at }) + "\n");
+    const link = el("a");
+    link.href = URL.createObjectURL(new Blob(lines, { type: "application/x-ndjson" }));
+    link.download = `decisions-${new Date().toISOString().replace(/[:.]/g, "-")}.jsonl`;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  }
+
+  function setUpDecisions() {
+    $("d-how").textContent = DATA.review
+      ? "Saved to the workspace as you make them; the next `newscorpus dedup` applies them."
+      : "This page is read-only: decisions stay here until you download them, then run "
+        + "`newscorpus decisions import FILE` and `newscorpus dedup`.";
+    if (DATA.review && DATA.review.editor) $("d-editor").value = DATA.review.editor;
+    $("d-merge").addEventListener("click", () => decide("merge", [...mergeSelection.values()]));
+    $("d-download").addEventListener("click", downloadDecisions);
   }
 
   function textOf(docId, simplified) {
@@ -269,6 +366,7 @@
   }
 
   fillOutlets();
+  setUpDecisions();
   for (const name of ["q", "outlet", "script", "from", "to", "min", "max", "changed"]) {
     if (controls[name]) controls[name].addEventListener(name === "q" || name === "min" || name === "max" ? "input" : "change", scheduleFilter);
   }
