@@ -10,40 +10,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import opencc
 import pytest
 
-from conftest import FIXTURES, run_cli
-from report_support import CHROMIUM, HOSTILE_TEXT, HOSTILE_TITLE, Chromium
+from conftest import run_cli
+from report_support import CHROMIUM, HOSTILE_TITLE, Chromium, browser_articles
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (CI installs Debian's chromium)")
-
-
-def articles() -> list[dict]:
-    texts = json.loads((FIXTURES / "report" / "articles.json").read_text("utf-8"))
-    to_hk = opencc.OpenCC("s2hk")
-    story = texts["chongqing"]
-    return [
-        {"url": "https://morning.example/a/1", "source": "morning", "title": "香港成西洽会首个主宾城",
-         "published": "2025-06-01T08:00:00+08:00", "text": story},
-        {"url": "https://hk.example/n/1", "source": "hk", "title": to_hk.convert("香港成西洽会首个主宾城"),
-         "published": "2025-06-02T08:00:00+08:00", "text": to_hk.convert(story)},
-        {"url": "https://agg.example/r/1", "source": "agg", "title": "香港成西洽会首个主宾城（转载）",
-         "published": "2025-06-03T08:00:00+08:00", "text": story + "\n本文转载自重庆晨报，版权归原作者所有。"},
-        {"url": "https://evil.example/x", "source": "<b>evil</b>", "title": HOSTILE_TITLE,
-         "published": "2025-05-20T08:00:00+08:00", "text": HOSTILE_TEXT + "\n" + texts["hk_a"]},
-        {"url": "https://hk.example/n/2", "source": "hk", "title": "港聞",
-         "published": "2025-05-21T08:00:00+08:00", "text": HOSTILE_TEXT + "\n" + texts["hk_a"]},
-        {"url": "https://wire.example/w/1", "source": "wire", "title": "天氣",
-         "published": "2025-06-05T08:00:00+08:00", "text": texts["hk_b"]},
-    ]
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> dict:
     home = tmp_path_factory.mktemp("browser") / "ws"
     planted = home.parent / "articles.jsonl"
-    planted.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles()), "utf-8")
+    planted.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in browser_articles()), "utf-8")
     run_cli("ingest", str(planted), home=home)
     run_cli("dedup", home=home)
     run_cli("report", "--out", str(home / "report"), home=home)

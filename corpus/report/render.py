@@ -261,7 +261,7 @@ def cluster_browser(with_since: bool) -> str:
 def decide_panel() -> str:
     """Where an editor names themself, adds a note and sees the decisions made in this page."""
     return "".join([
-        '<details id="decide" class="decide"><summary>Decisions made here <span id="d-count">(none yet)</span>'
+        '<details id="decide" class="decide" open><summary>Decisions made here <span id="d-count">(none yet)</span>'
         "</summary>",
         '<p class="note" id="d-how"></p>',
         '<div class="decide-fields"><label>your name<input id="d-editor" maxlength="100" autocomplete="name"></label>',
