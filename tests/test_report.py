@@ -134,7 +134,8 @@ def test_default_folder_latest_page_and_no_overwrite(workspace):
     latest = (workspace.reports_dir / "latest.html").read_text("utf-8")
     assert f'href="{newest.name}/clusters.csv"' in latest
     for folder in folders:
-        assert {p.name for p in folder.iterdir()} == {"report.html", "clusters.csv", "report.json"}
+        assert {p.name for p in folder.iterdir()} == {"report.html", "clusters.csv", "report.json", "copies.csv",
+                                                      "copies_weekly.csv"}
 
     taken = workspace.home / "taken"
     taken.mkdir()

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from corpus import __version__
-from corpus.csvcells import defuse_dict
+from corpus.csvcells import defuse_dict, defuse_row
 from corpus.dedup.export import CSV_FIELDS as EXPORT_CSV_FIELDS
 from corpus.decisions import decision_statuses, list_decisions
 from corpus.decisions.repository import DecisionStatus
 from corpus.report.collect import ReportData, collect
+from corpus.report.copies import CopyMatrix, copy_matrix
 from corpus.report.errors import ReportError
 from corpus.report.render import render_html
 from corpus.report.sections import Section, extra_sections
@@ -32,6 +33,8 @@ from corpus.workspace import Workspace
 
 # The columns of `newscorpus export clusters --format csv`, then what the report adds.
 CSV_FIELDS = (*EXPORT_CSV_FIELDS, "cross_script", "title")
+COPIES_FIELDS = ("from_outlet", "to_outlet", "stories", "median_delay_hours", "share_of_to_stories")
+WEEKLY_FIELDS = ("week", "outlet", "stories", "copies")
 LATEST = "latest.html"
 
 if TYPE_CHECKING:
@@ -74,9 +77,10 @@ def write_report(workspace: Workspace, out: Path | None = None, since: str | Non
                 "settings": asdict(settings), **data.to_json(),
                 "sections": [section.to_json() for section in content.sections],
                 "since": changes.to_json() if changes else None,
-                "decisions": [decision_json(status) for status in content.decisions]}
+                "decisions": [decision_json(status) for status in content.decisions],
+                "copies": content.copies.to_json()}
     page = dict(generated_at=generated_at, home=str(workspace.home), settings=settings, since=changes,
-                sections=content.sections, decisions=content.decisions)
+                sections=content.sections, decisions=content.decisions, copies=content.copies)
     remove_stale_temps(out.parent)
     temp = Path(tempfile.mkdtemp(prefix=f".tmp-{out.name}-", dir=out.parent))
     os.chmod(temp, 0o755)  # mkdtemp makes it private; a report is meant to be shared
@@ -84,6 +88,8 @@ def write_report(workspace: Workspace, out: Path | None = None, since: str | Non
         write_text(temp / "report.html", render_html(data, **page))
         write_text(temp / "report.json", json.dumps(document, ensure_ascii=False, indent=1) + "\n")
         write_csv(temp / "clusters.csv", data)
+        write_rows(temp / "copies.csv", COPIES_FIELDS, [p.to_json().values() for p in content.copies.pairs])
+        write_rows(temp / "copies_weekly.csv", WEEKLY_FIELDS, [w.to_json().values() for w in content.copies.weeks])
         publish(temp, out)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
@@ -102,6 +108,7 @@ class ReportContent:
     data: ReportData
     sections: list[Section]
     decisions: list[DecisionStatus]
+    copies: CopyMatrix
     since: SinceRelease | None = None
 
 
@@ -122,7 +129,7 @@ def read_content(workspace: Workspace, settings: ReportSettings, since: str | No
             changes = changes_since(store.conn, workspace.releases_dir, since)
     finally:
         store.close()
-    return ReportContent(data, sections, decisions, changes)
+    return ReportContent(data, sections, decisions, copy_matrix(data.clusters), changes)
 
 
 def decision_json(status: DecisionStatus) -> dict:
@@ -201,3 +208,10 @@ def write_csv(path: Path, data: ReportData) -> None:
                                               "method")},
                     "title": member["title"],
                 }))
+
+
+def write_rows(path: Path, header: tuple[str, ...], rows) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(defuse_row(row) for row in rows)

@@ -13,10 +13,11 @@ from importlib import resources
 from urllib.parse import urlsplit
 
 from corpus.decisions.repository import DecisionStatus
-from corpus.report.charts import outlet_duplicates_svg, size_histogram_svg
+from corpus.report.charts import copy_matrix_svg, outlet_duplicates_svg, size_histogram_svg, weekly_copies_svg
 from corpus.report.collect import ReportData
+from corpus.report.copies import CopyMatrix
 from corpus.report.sections import Section
-from corpus.report.settings import ReportSettings
+from corpus.report.settings import REPORT_MATRIX_OUTLETS, ReportSettings
 
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
        "base-uri 'none'; form-action 'none'")
@@ -53,7 +54,7 @@ def asset(name: str) -> str:
 
 def render_html(data: ReportData, *, generated_at: str, home: str, settings: ReportSettings,
                 since=None, sections: list[Section] = (), decisions: list[DecisionStatus] = (),
-                link_prefix: str = "", review: dict | None = None) -> str:
+                copies: CopyMatrix | None = None, link_prefix: str = "", review: dict | None = None) -> str:
     """The whole page; ``link_prefix`` points the CSV/JSON links at the report folder from elsewhere.
 
     ``review`` ({"token": ..., "editor": ...}) makes it the review app's page: decisions are sent to
@@ -65,6 +66,7 @@ def render_html(data: ReportData, *, generated_at: str, home: str, settings: Rep
         decisions_section(decisions, settings),
         charts(data),
         outlets_table(data),
+        copies_section(copies, settings, link_prefix) if copies is not None else "",
         rejects_table(data),
         containments_table(data, settings),
         *(extra_section(section) for section in sections),
@@ -192,6 +194,29 @@ def decisions_section(decisions: list[DecisionStatus], settings: ReportSettings)
         "Every dedup applies them. Mark new ones in the clusters below.</p>",
         table(["#", "when", "editor", "action", "urls", "note", "status"], rows, numeric={0}, raw_columns={4},
               empty="No decisions yet.", caption=shown_of(len(decisions), settings)),
+    ])
+
+
+def copies_section(copies: CopyMatrix, settings: ReportSettings, link_prefix: str) -> str:
+    rows = [[p.source or "(no outlet)", p.copier or "(no outlet)", p.stories, f"{p.median_delay_hours:,.1f} h",
+             f"{p.share_of_copier:.1%}"] for p in copies.pairs[:settings.table_rows]]
+    firsts = ", ".join(f"{outlet or '(no outlet)'} {copies.first.get(outlet, 0):,} of {copies.stories[outlet]:,}"
+                       for outlet in copies.outlets[:REPORT_MATRIX_OUTLETS])
+    return "".join([
+        '<h2 id="copies">Who copies whom</h2>',
+        '<p class="note">A story is a cluster; an outlet carried it <i>after</i> another when its earliest copy was '
+        "published later. Row: had the story first; column: carried it later; number: stories; shade: share of "
+        f'the column outlet\'s stories. Also in <a href="{esc(link_prefix)}copies.csv">copies.csv</a> and '
+        f'<a href="{esc(link_prefix)}copies_weekly.csv">copies_weekly.csv</a>.</p>',
+        f'<p class="note">Stories published first: {esc(firsts)}.</p>' if copies.outlets else "",
+        '<div class="charts">',
+        f"<figure><figcaption>Who copies whom</figcaption>{copy_matrix_svg(copies, REPORT_MATRIX_OUTLETS)}</figure>",
+        "<figure><figcaption>Share of each week's stories another outlet had first</figcaption>"
+        f"{weekly_copies_svg(copies, REPORT_MATRIX_OUTLETS)}</figure>",
+        "</div>",
+        table(["had it first", "carried it later", "stories", "median delay", "share of the later outlet's stories"],
+              rows, numeric={2, 3, 4}, empty="No story was carried by two outlets at different times.",
+              caption=shown_of(len(copies.pairs), settings)),
     ])
 
 

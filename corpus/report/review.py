@@ -143,7 +143,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
         content = read_content(session.workspace, session.settings)
         return render_html(content.data, generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                            home=str(session.workspace.home), settings=session.settings, sections=content.sections,
-                           decisions=content.decisions,
+                           decisions=content.decisions, copies=content.copies,
                            review={"token": session.token, "editor": session.editor})
 
     def send(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
