@@ -26,6 +26,7 @@ from corpus.decisions.repository import DecisionStatus
 from corpus.report.collect import ReportData, collect
 from corpus.report.copies import CopyMatrix, copy_matrix
 from corpus.report.errors import ReportError
+from corpus.report.previous import INDEX, SUMMARY, index_html, list_reports, since_previous
 from corpus.report.render import render_html
 from corpus.report.sections import Section, extra_sections
 from corpus.report.settings import REPORT_STALE_TEMP_SECONDS, ReportSettings
@@ -72,21 +73,27 @@ def write_report(workspace: Workspace, out: Path | None = None, since: str | Non
     check_destination(out)
     content = read_content(workspace, settings, since, say)
     data, changes = content.data, content.since
+    decisions = [decision_json(status) for status in content.decisions]
+    earlier = [entry for entry in list_reports(workspace.reports_dir) if entry.folder.resolve() != out.resolve()]
+    previous = since_previous(earlier[0] if earlier else None, data.clusters, decisions)
     say("writing report.html, clusters.csv, report.json")
     document = {"generated_at": generated_at, "workspace": str(workspace.home), "newscorpus_version": __version__,
                 "settings": asdict(settings), **data.to_json(),
                 "sections": [section.to_json() for section in content.sections],
                 "since": changes.to_json() if changes else None,
-                "decisions": [decision_json(status) for status in content.decisions],
-                "copies": content.copies.to_json()}
+                "decisions": decisions, "copies": content.copies.to_json(),
+                "previous": previous.to_json() if previous else None}
     page = dict(generated_at=generated_at, home=str(workspace.home), settings=settings, since=changes,
-                sections=content.sections, decisions=content.decisions, copies=content.copies)
+                sections=content.sections, decisions=content.decisions, copies=content.copies, previous=previous)
+    summary = {"generated_at": generated_at, "counts": {k: v for k, v in data.summary.items() if isinstance(v, int)},
+               "decisions": len(decisions)}
     remove_stale_temps(out.parent)
     temp = Path(tempfile.mkdtemp(prefix=f".tmp-{out.name}-", dir=out.parent))
     os.chmod(temp, 0o755)  # mkdtemp makes it private; a report is meant to be shared
     try:
         write_text(temp / "report.html", render_html(data, **page))
         write_text(temp / "report.json", json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+        write_text(temp / SUMMARY, json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
         write_csv(temp / "clusters.csv", data)
         write_rows(temp / "copies.csv", COPIES_FIELDS, [p.to_json().values() for p in content.copies.pairs])
         write_rows(temp / "copies_weekly.csv", WEEKLY_FIELDS, [w.to_json().values() for w in content.copies.weeks])
@@ -98,6 +105,7 @@ def write_report(workspace: Workspace, out: Path | None = None, since: str | Non
     if out.parent.resolve() == workspace.reports_dir.resolve():
         latest = out.parent / LATEST
         write_text(latest, render_html(data, link_prefix=f"{out.name}/", **page), replace=True)
+        write_text(out.parent / INDEX, index_html(list_reports(out.parent)), replace=True)
     return ReportResult(out, latest, data.summary, changes.to_json() if changes else None)
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from html import escape
 from importlib import resources
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from corpus.decisions.repository import DecisionStatus
 from corpus.report.charts import copy_matrix_svg, outlet_duplicates_svg, size_histogram_svg, weekly_copies_svg
 from corpus.report.collect import ReportData
 from corpus.report.copies import CopyMatrix
+from corpus.report.previous import SincePrevious
 from corpus.report.sections import Section
 from corpus.report.settings import REPORT_MATRIX_OUTLETS, ReportSettings
 
@@ -54,7 +55,8 @@ def asset(name: str) -> str:
 
 def render_html(data: ReportData, *, generated_at: str, home: str, settings: ReportSettings,
                 since=None, sections: list[Section] = (), decisions: list[DecisionStatus] = (),
-                copies: CopyMatrix | None = None, link_prefix: str = "", review: dict | None = None) -> str:
+                copies: CopyMatrix | None = None, previous: SincePrevious | None = None, link_prefix: str = "",
+                review: dict | None = None) -> str:
     """The whole page; ``link_prefix`` points the CSV/JSON links at the report folder from elsewhere.
 
     ``review`` ({"token": ..., "editor": ...}) makes it the review app's page: decisions are sent to
@@ -62,6 +64,7 @@ def render_html(data: ReportData, *, generated_at: str, home: str, settings: Rep
     """
     body = [
         header(data, generated_at, home, link_prefix),
+        previous_section(previous, settings) if previous is not None else "",
         since_section(since, settings) if since is not None else "",
         decisions_section(decisions, settings),
         charts(data),
@@ -81,14 +84,14 @@ def render_html(data: ReportData, *, generated_at: str, home: str, settings: Rep
         f"<style>{asset('report.css')}</style></head><body>",
         *body,
         f'<script type="application/json" id="report-data">'
-        f'{safe_json(browser_data(data, settings, since, decisions, review))}</script>',
+        f'{safe_json(browser_data(data, settings, since, decisions, review, previous))}</script>',
         f"<script>{asset('report.js')}</script>",
         "</body></html>\n",
     ])
 
 
 def browser_data(data: ReportData, settings: ReportSettings, since, decisions: list[DecisionStatus] = (),
-                 review: dict | None = None) -> dict:
+                 review: dict | None = None, previous: SincePrevious | None = None) -> dict:
     """Compact cluster rows for the script: members as arrays, outlets as indexes into a list."""
     outlets = sorted({m["outlet"] or "" for c in data.clusters for m in c["members"]})
     index = {name: i for i, name in enumerate(outlets)}
@@ -100,6 +103,7 @@ def browser_data(data: ReportData, settings: ReportSettings, since, decisions: l
     clusters = [{
         "id": c["cluster_id"], "n": c["size"], "r": c["canonical_reason"], "x": c["cross_script"],
         "c": c["cluster_id"] in changed,
+        "p": previous.flags.get(c["cluster_id"]) if previous else None,
         "d": len(set().union(*(decided.get(m["url"], ()) for m in c["members"]))) if decided else 0,
         "m": [[m["doc_id"], m["url"], index[m["outlet"] or ""], m["published"], m["script"],
                m["similarity"], m["method"], m["title"]] for m in c["members"]],
@@ -151,6 +155,23 @@ def header(data: ReportData, generated_at: str, home: str, link_prefix: str) -> 
         *(f'<div class="card"><b>{esc(f"{value:,}" if isinstance(value, int) else value)}</b>'
           f'<span>{esc(label)}</span></div>' for value, label in cards),
         "</div></header><main>",
+    ])
+
+
+def previous_section(previous: SincePrevious, settings: ReportSettings) -> str:
+    labels = {"new": "new stories copied", "grown": "grown clusters", "new outlet": "stories carried by a new outlet",
+              "decision": "decisions made"}
+    counts = "".join(f'<div class="card"><b>{count:,}</b><span>{esc(labels[kind])}</span></div>'
+                     for kind, count in previous.counts.items())
+    rows = [[row["change"],
+             f'<a href="#cluster={esc(quote(row["cluster_id"], safe=""))}">{esc(row["cluster_id"])}</a>'
+             if row["cluster_id"] else "", row["title"], row["detail"]]
+            for row in previous.rows[:settings.table_rows]]
+    return "".join([
+        f'<h2 id="previous">What changed since the previous report ({esc(previous.generated_at)})</h2>',
+        f'<div class="cards">{counts}</div>',
+        table(["change", "cluster", "story", "detail"], rows, raw_columns={1}, empty="Nothing changed.",
+              caption=shown_of(len(previous.rows), settings)),
     ])
 
 

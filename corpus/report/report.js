@@ -99,6 +99,7 @@
     head.appendChild(el("span", "meta", `${outlets} · ${days}`));
     if (cluster.x) head.appendChild(el("span", "badge cross", "cross-script"));
     if (cluster.c) head.appendChild(el("span", "badge changed", "changed"));
+    if (cluster.p) head.appendChild(el("span", "badge changed", `${cluster.p} since last report`));
     if (cluster.d) head.appendChild(el("span", "badge decided", `decision${cluster.d > 1 ? "s" : ""}: ${cluster.d}`));
     card.appendChild(head);
     head.addEventListener("click", () => {
