@@ -106,6 +106,11 @@ def browser_articles() -> list[dict]:
     texts = json.loads((FIXTURES / "report" / "articles.json").read_text("utf-8"))
     to_hk = opencc.OpenCC("s2hk")
     story = texts["chongqing"]
+    paragraphs = story.split("\n")
+    # The wire's copy: the second paragraph moved to the end, two phrases reworded.
+    edited = [paragraphs[0], *paragraphs[2:], paragraphs[1]]
+    edited[2] = edited[2].replace("28年来", "二十八年来")
+    edited[7] = edited[7].replace("密集亮相", "纷纷亮相")
     return [
         {"url": "https://morning.example/a/1", "source": "morning", "title": "香港成西洽会首个主宾城",
          "published": "2025-06-01T08:00:00+08:00", "text": story},
@@ -113,6 +118,8 @@ def browser_articles() -> list[dict]:
          "published": "2025-06-02T08:00:00+08:00", "text": to_hk.convert(story)},
         {"url": "https://agg.example/r/1", "source": "agg", "title": "香港成西洽会首个主宾城（转载）",
          "published": "2025-06-03T08:00:00+08:00", "text": story + "\n本文转载自重庆晨报，版权归原作者所有。"},
+        {"url": "https://wire.example/w/2", "source": "wire", "title": "香港成为西洽会首个主宾城",
+         "published": "2025-06-04T08:00:00+08:00", "text": "\n".join(edited)},
         {"url": "https://evil.example/x", "source": "<b>evil</b>", "title": HOSTILE_TITLE,
          "published": "2025-05-20T08:00:00+08:00", "text": HOSTILE_TEXT + "\n" + texts["hk_a"]},
         {"url": "https://hk.example/n/2", "source": "hk", "title": "港聞",

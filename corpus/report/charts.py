@@ -64,7 +64,7 @@ def copy_matrix_svg(matrix, limit: int) -> str:
     """Outlet × outlet grid: row = had the story first, column = carried it later; shade = share of the column's stories."""
     outlets = matrix.outlets[:limit]
     cell, label, head = 46, 118, 96
-    size = label + cell * max(len(outlets), 1) + 8
+    size = label + cell * max(len(outlets), 1) + 70   # room for the last rotated column label
     height = head + cell * max(len(outlets), 1) + 8
     parts = [_open(size, height, "Who copies whom")]
     for column, copier in enumerate(outlets):

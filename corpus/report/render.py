@@ -287,6 +287,7 @@ def cluster_browser(with_since: bool) -> str:
         '<h2 id="clusters-heading">Clusters</h2>',
         '<p class="note">Biggest first. Open a cluster to see its members and the character-level difference '
         "of each against the canonical document.</p>",
+        '<details class="filter-box" id="filter-box" open><summary>Filters</summary>',
         '<form class="filters" onsubmit="return false">',
         '<label>search<input id="f-q" type="search" placeholder="title, URL, outlet, text"></label>',
         '<label>outlet<select id="f-outlet"><option value="">any outlet</option></select></label>',
@@ -295,8 +296,8 @@ def cluster_browser(with_since: bool) -> str:
         '<label>size ≥<input id="f-min" type="number" min="1" placeholder="1"></label>',
         '<label>size ≤<input id="f-max" type="number" min="1"></label>',
         changed,
-        '<label class="check"><input type="checkbox" id="f-simplified"> compare in one script '
-        "(Traditional shown as Simplified)</label></form>",
+        '<label class="check"><input type="checkbox" id="f-simplified" checked> compare in one script '
+        "(Traditional shown as Simplified; untick for the original)</label></form></details>",
         decide_panel(),
         '<p id="count"></p><noscript><p class="nojs">The cluster browser needs JavaScript; '
         "the same data is in clusters.csv and report.json.</p></noscript>",
@@ -333,7 +334,7 @@ def table(columns: list[str], rows: list[list], *, numeric: set[int] = frozenset
             cells.append(f'<td class="num">{shown}</td>' if i in numeric else f"<td>{shown}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     note = f'<p class="note">{esc(caption)}</p>' if caption else ""
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>{note}"
+    return f'<div class="table-wrap"><table><tr>{head}</tr>{"".join(body)}</table></div>{note}'
 
 
 def shown_of(total: int, settings: ReportSettings) -> str:
