@@ -77,3 +77,9 @@ NEWSCORPUS_BACKFILL_MAX_DAYS = 3660      # longest --since/--until range accepte
 NEWSCORPUS_SITEMAP_MAX_SIZE = 50 * 1024 * 1024  # uncompressed bytes read from one sitemap
 NEWSCORPUS_PROGRESS = "auto"             # auto (on a TTY) | on | off
 NEWSCORPUS_PROGRESS_INTERVAL = 0.5       # seconds between progress-line updates
+
+# Shared frontier (crawl --frontier; needs the [scale] extra) -----------------------------------
+NEWSCORPUS_FRONTIER = None               # redis://HOST:PORT/DB shared by crawl workers; None = this process alone
+NEWSCORPUS_FRONTIER_PREFIX = "newscorpus"  # Redis key prefix: workers with the same prefix and DB share a frontier
+NEWSCORPUS_FRONTIER_HEARTBEAT = 2.0      # seconds between a worker's heartbeats
+NEWSCORPUS_FRONTIER_LEASE = 15.0         # a worker silent this long is dead: its in-flight requests are requeued

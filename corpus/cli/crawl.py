@@ -59,27 +59,37 @@ def crawl_request(site_files, start_url, sitemap, feed, allow_domain, max_pages,
 
 @click.command()
 @crawl_options
+@click.option("--frontier", metavar="REDIS_URL",
+              help="Share the request queue, seen URLs, revisit state and per-host politeness with every crawl "
+                   "started with the same URL (redis://HOST:PORT/DB; needs the [scale] extra). "
+                   "Same as --set NEWSCORPUS_FRONTIER=URL.")
 @click.pass_context
-def crawl(ctx, **options):
+def crawl(ctx, frontier, **options):
     """Crawl news sites: discover articles, keep every response in WARC, record fetches in the store.
 
     With only --start-url the spider finds articles itself (robots.txt sitemaps, news sitemaps,
     RSS/Atom feeds, listing pages). A second crawl fetches only new articles and those due for
-    revisit (conditional GET); a killed crawl resumes where it stopped.
+    revisit (conditional GET); a killed crawl resumes where it stopped. With --frontier, any number
+    of crawl processes (on this machine, in one workspace, or on others) share one frontier in Redis.
 
     \b
     Example:
         newscorpus demo-site --port 8410 &
         newscorpus crawl --start-url http://127.0.0.1:8410/
         newscorpus crawl --site crawler/sites/hk.yaml --since 2025-11-01 --until 2025-11-07
+        newscorpus crawl --start-url http://127.0.0.1:8410/ --frontier redis://127.0.0.1:6379/0 &
+        newscorpus crawl --start-url http://127.0.0.1:8410/ --frontier redis://127.0.0.1:6379/0
     """
     from crawler.run import run_crawl, summary
     from crawler.sites import SiteConfigError
 
     try:
+        if frontier:
+            options["overrides"] = (*options["overrides"], f"NEWSCORPUS_FRONTIER={frontier}")
         sites, crawl_kwargs = crawl_request(**options)
+        shared = bool(crawl_kwargs["overrides"].get("NEWSCORPUS_FRONTIER"))
         ws = workspace(ctx).ensure()
-        with RunLock(ws.home / "run.lock"):
+        with RunLock(ws.home / "run.lock", shared=shared):
             result = run_crawl(ws, sites, **crawl_kwargs)
     except (SiteConfigError, WorkspaceBusy) as error:
         raise click.ClickException(str(error)) from None
