@@ -7,7 +7,11 @@
 - ``FrontierRecorder`` (downloader middleware, below retries and redirects, so it sees only final
   outcomes): records each URL's revisit state; finishes the lease of a request that failed for good.
 - ``FrontierAck`` (spider middleware): finishes a request's lease once its page is parsed and the
-  links found in it are queued, so a worker killed mid-page loses nothing.
+  links found in it are queued.
+
+A lease ends only after the store has committed the page's fetch row (finished leases are released
+in batches, right after a store commit), so a worker killed at any moment loses nothing: what it had
+not committed goes back to the queue and another worker fetches it.
 
 A retry or redirect of a leased request is queued and its lease finished in one transaction.
 """
@@ -27,6 +31,7 @@ from crawler.fetchlog import DISCOVERY_KINDS, is_settled
 from crawler.frontier import connect
 from crawler.frontier.shared import SharedFrontier, UrlState, new_worker_id
 from crawler.sites import parse_duration
+from crawler.storage import CrawlStorage
 
 LEASE = "newscorpus_lease"      # request meta: this worker's lease number for the request
 NUDGE_INTERVAL = 0.25            # seconds between polls of the shared queue while this worker has nothing to do
@@ -57,14 +62,17 @@ class FrontierConnection:
 class FrontierScheduler:
     """A Scrapy scheduler whose queue, seen-URL set and revisit state live in the shared frontier."""
 
-    def __init__(self, crawler, connection: FrontierConnection, default_revisit: float | None, max_failures: int):
+    def __init__(self, crawler, connection: FrontierConnection, default_revisit: float | None, max_failures: int,
+                 commit_interval: float):
         self.crawler = crawler
         self.connection = connection
         self.frontier = connection.frontier
         self.stats = crawler.stats
         self.default_revisit = default_revisit
         self.max_failures = max_failures
+        self.commit_interval = commit_interval
         self.leases: dict[int, tuple[bytes, str]] = {}   # lease number -> (queued bytes, URL)
+        self.finished: list[bytes] = []                  # leases to end after the next store commit
         self._numbers = itertools.count(1)
         self._starving = False
         self._loops = []
@@ -75,7 +83,8 @@ class FrontierScheduler:
         settings = crawler.settings
         connection.scheduler = cls(crawler, connection,
                                    parse_duration(settings.get("NEWSCORPUS_REVISIT_AFTER"), "NEWSCORPUS_REVISIT_AFTER"),
-                                   settings.getint("NEWSCORPUS_MAX_FAILURES"))
+                                   settings.getint("NEWSCORPUS_MAX_FAILURES"),
+                                   settings.getfloat("NEWSCORPUS_STORE_INTERVAL"))
         return connection.scheduler
 
     # lifecycle --------------------------------------------------------------------------------
@@ -86,7 +95,8 @@ class FrontierScheduler:
         self.stats.set_value("newscorpus/frontier/worker", self.frontier.worker)
         self.stats.inc_value("newscorpus/frontier/requeued_dead", self.frontier.recovered)
         self._loops = [(create_looping_call(self._beat), self.connection.heartbeat),
-                       (create_looping_call(self._nudge), NUDGE_INTERVAL)]
+                       (create_looping_call(self._nudge), NUDGE_INTERVAL),
+                       (create_looping_call(self.commit), self.commit_interval)]
         for loop, interval in self._loops:
             loop.start(interval, now=False)
 
@@ -94,6 +104,7 @@ class FrontierScheduler:
         for loop, _ in self._loops:
             if loop.running:
                 loop.stop()
+        self.commit()
         self.stats.set_value("newscorpus/frontier/requeued_on_close", self.frontier.leave())
         self.leases.clear()
 
@@ -121,7 +132,7 @@ class FrontierScheduler:
             if refused:
                 self.stats.inc_value(f"newscorpus/frontier/{refused}")
                 if parent is not None:
-                    self.frontier.ack(parent)
+                    self.finished.append(parent)
                 return False
         self.frontier.push(self._encode(request), done=parent)
         self.stats.inc_value("newscorpus/frontier/queued")
@@ -140,10 +151,20 @@ class FrontierScheduler:
         return request
 
     def ack(self, request) -> None:
-        """The request is finished: its lease ends (a request without one, e.g. robots.txt, is ignored)."""
+        """The request is finished; its lease ends with the next store commit (robots.txt has none)."""
         raw, _ = self.leases.pop(request.meta.pop(LEASE, None), (None, None))
         if raw is not None:
-            self.frontier.ack(raw)
+            self.finished.append(raw)
+
+    def commit(self) -> None:
+        """Commit the store's queued fetch rows, then end the leases of the requests they record."""
+        if not self.finished:
+            return
+        finished, self.finished = self.finished, []
+        storage = self.crawler.get_extension(CrawlStorage)
+        if storage is not None and storage.log is not None:
+            storage.log.flush()
+        self.frontier.ack(*finished)
 
     # deciding ---------------------------------------------------------------------------------
     def _refuse(self, request, derived: bool) -> str | None:

@@ -54,14 +54,13 @@ redis.call('SADD', p .. ':workers', worker)
 redis.call('SET', p .. ':alive:' .. worker, 1, 'PX', ttl)
 return recover(p)
 """
-# Requests that may still produce work: queued, or leased by a live worker other than the caller.
+# Requests that may still produce work: queued, or leased by another worker (a dead one's leases
+# count too: a heartbeat will requeue them, and the round is not over until then).
 _PENDING = """
 local p, worker = ARGV[1], ARGV[2]
 local n = redis.call('LLEN', p .. ':queue')
 for _, w in ipairs(redis.call('SMEMBERS', p .. ':workers')) do
-  if w ~= worker and redis.call('EXISTS', p .. ':alive:' .. w) == 1 then
-    n = n + redis.call('LLEN', p .. ':leases:' .. w)
-  end
+  if w ~= worker then n = n + redis.call('LLEN', p .. ':leases:' .. w) end
 end
 return n
 """
@@ -114,7 +113,7 @@ class SharedFrontier:
         >>> if frontier.claim("http://example.org/a"):
         ...     frontier.push(b"request bytes")
         >>> raw = frontier.pop()          # leased to this worker
-        >>> frontier.ack(raw)             # done: the lease is dropped
+        >>> frontier.ack(raw)             # done: the lease ends
         >>> frontier.leave()
     """
 
@@ -163,16 +162,19 @@ class SharedFrontier:
         with self.client.pipeline(transaction=True) as pipe:
             pipe.lpush(self.queue_key, raw)
             if done is not None:
-                pipe.lrem(self.lease_key, 1, done)
+                pipe.lrem(self.lease_key, -1, done)
             pipe.execute()
 
     def pop(self) -> bytes | None:
         """Take the oldest queued request, leased to this worker until ``ack``."""
         return self.client.lmove(self.queue_key, self.lease_key, "RIGHT", "LEFT")
 
-    def ack(self, raw: bytes) -> None:
-        """The leased request is finished (parsed, or failed for good)."""
-        self.client.lrem(self.lease_key, 1, raw)
+    def ack(self, *raws: bytes) -> None:
+        """The leased requests are finished (parsed, or failed for good)."""
+        with self.client.pipeline(transaction=False) as pipe:
+            for raw in raws:
+                pipe.lrem(self.lease_key, -1, raw)  # from the tail, where the oldest leases are
+            pipe.execute()
 
     def queued(self) -> int:
         return int(self.client.llen(self.queue_key))
