@@ -21,9 +21,10 @@ from scrapy.settings import default_settings as scrapy_defaults
 
 import crawler.settings as our_defaults
 from corpus.workspace import Workspace
-from crawler.frontier import frontier_settings
+from crawler.redis_frontier import frontier_settings
 from crawler.sites import SiteConfig, SiteConfigError
 from crawler.spiders.news import NewsSpider
+from crawler.storage import FINISHED_REASONS
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def crawl_settings(workspace: Workspace, max_pages: int | None = None, verbose: 
 
     Raises:
         SiteConfigError: an override names a setting neither Scrapy nor newscorpus knows, or the shared
-            frontier (``NEWSCORPUS_FRONTIER``) cannot be used.
+            frontier (``NEWSCORPUS_FRONTIER_REDIS``) cannot be used.
     """
     settings = Settings()
     settings.setmodule(our_defaults, priority="project")
@@ -88,7 +89,7 @@ def run_crawl(workspace: Workspace, sites: list[SiteConfig], *, since: dt.date |
     process.crawl(crawler, **spider_args)
     process.start()
     stats = crawler.stats.get_stats()
-    status = "finished" if stats.get("finish_reason") in ("finished", "closespider_pagecount") else "failed"
+    status = "finished" if stats.get("finish_reason") in FINISHED_REASONS else "failed"
     return CrawlResult(stats.get("newscorpus/run_id"), status, stats)
 
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import pytest
 import redis
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from redis_support import free_port, redis_server
 
 from corpus.runlock import RunLock, WorkspaceBusy
-from crawler.frontier.politeness import HostSlots
-from crawler.frontier.shared import SharedFrontier, UrlState
+from crawler.frontier import Visit
+from crawler.redis_frontier.politeness import HostSlots
+from crawler.redis_frontier.shared import SharedFrontier
 
 
 @pytest.fixture(scope="module")
@@ -72,33 +75,38 @@ def test_a_retry_is_queued_and_its_parent_lease_ended_together(client):
 
 def test_rounds_start_on_an_idle_frontier_and_resume_a_killed_one(client):
     a, b = worker(client, "a", lease=0.2), worker(client, "b")
-    assert a.join() == 1
-    assert b.join() == 1                       # joins the running round
-    assert a.claim("http://x/1") is True
-    assert b.claim("http://x/1") is False      # claimed once per round across workers
+    assert a.join() == 1 and a.started_round
+    assert b.join() == 1 and not b.started_round   # joins the running round
+    assert a.claim("http://x/1")[0] is True
+    assert b.claim("http://x/1")[0] is False   # claimed once per round across workers
     a.leave(), b.leave()
     c = worker(client, "c", lease=0.2)
-    assert c.join() == 2                       # idle frontier: a new round, claims start afresh
-    assert c.claim("http://x/1") is True
+    assert c.join() == 2 and c.started_round   # idle frontier: a new round, claims start afresh
+    assert c.claim("http://x/1")[0] is True
     assert not client.exists("t:seen:1")
     c.push(b"pending"), c.push(b"taken")
     c.pop()
     time.sleep(0.3)                            # c is killed (never leaves): the round must resume
     d = worker(client, "d")
-    assert d.join() == 2
+    assert d.join() == 2 and not d.started_round
     assert d.recovered == 1
-    assert d.claim("http://x/1") is False
+    assert d.claim("http://x/1")[0] is False
     assert sorted([d.pop(), d.pop()]) == [b"pending", b"taken"]
 
 
-def test_revisit_state_round_trips(client):
-    a = worker(client, "a")
-    state = UrlState(kind="article", status=200, fetched_at="2026-01-02T03:04:05+00:00", etag='"e1"',
-                     last_modified="Fri, 02 Jan 2026 03:04:05 GMT")
-    a.record(["http://x/a", "http://x/b"], state)
-    assert a.state("http://x/b") == state
-    assert worker(client, "b").state("http://x/a") == state
-    assert a.state("http://x/none") is None
+def test_what_fetches_taught_is_shared_and_offered_back(client):
+    a, b = worker(client, "a"), worker(client, "b")
+    a.join(), b.join()
+    article = Visit(site="wire", kind="article", hops=2, last_status=200, last_fetched_at="2026-01-02T03:04:05+00:00",
+                    failures=0, etag='"e1"', last_modified="Fri, 02 Jan 2026 03:04:05 GMT")
+    listing = Visit(site="wire", kind="listing", hops=0, last_status=200, last_fetched_at="2026-01-02T03:04:05+00:00",
+                    failures=0, etag=None, last_modified=None)
+    a.record(["http://x/a", "http://x/b"], article)
+    a.record(["http://x/"], listing)
+    assert b.visit("http://x/b") == article
+    assert b.claim("http://x/a") == (True, article)   # the claim brings the visit along
+    assert a.claim("http://x/none") == (True, None)
+    assert sorted(b.backlog()) == [("http://x/a", article), ("http://x/b", article)]  # listings are re-read anyway
 
 
 def test_host_slots_space_requests_and_cap_concurrency_across_workers(client):
@@ -121,14 +129,30 @@ def test_host_slots_of_a_killed_worker_expire(client):
     assert slots.acquire("h", "w", 1, 0) == 0
 
 
-def test_frontier_workers_share_the_workspace_lock_and_exclude_other_writers(tmp_path):
-    path = tmp_path / "run.lock"
-    with RunLock(path, shared=True), RunLock(path, shared=True):
+def test_frontier_workers_share_the_workspace_lock_and_exclude_other_writers(workspace):
+    run_cli("init", home=workspace)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_SHARED, str(workspace.lock_path)], cwd=ROOT,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with RunLock(workspace.lock_path, shared=True):  # a second worker joins
+            pass
         with pytest.raises(WorkspaceBusy, match="crawl workers sharing a frontier"):
-            RunLock(path).__enter__()
-    with RunLock(path):
-        with pytest.raises(WorkspaceBusy, match="pid"):
-            RunLock(path, shared=True).__enter__()
+            RunLock(workspace.lock_path).__enter__()
+        refused = run_cli("dedup", home=workspace, check=False)
+        assert refused.returncode == 75, refused.stderr
+    finally:
+        holder.communicate("")
+
+
+HOLD_SHARED = """
+import sys
+from pathlib import Path
+from corpus.runlock import RunLock
+with RunLock(Path(sys.argv[1]), shared=True):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
 
 
 @pytest.mark.parametrize("url, message", [

@@ -108,10 +108,11 @@ def test_two_workers_share_one_frontier(site, redis_url, one_process, tmp_path):
     assert any(hit.path.endswith("/") for hit in requests), "listings are read again: that is how news is found"
     assert len(rows(shared, "SELECT id FROM crawl_runs WHERE status = 'finished'")) == 2
 
-    # Round 3: every article is due: each is re-checked once, with a conditional GET.
+    # Round 3: every article is due: each is re-checked once, with a conditional GET where the site gave validators.
     requests = round_of([shared, shared], site, redis_url, "--revisit-after", "0")
     assert set(hits(requests, one_process).values()) == {1}
-    assert set(articles(shared, status=304)) == one_process
+    unchanged = set(articles(shared, status=304))
+    assert unchanged and unchanged | set(articles(shared)) == one_process
 
 
 def test_a_killed_worker_loses_nothing(site, redis_url, one_process, tmp_path):

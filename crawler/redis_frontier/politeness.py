@@ -72,7 +72,7 @@ class SharedPoliteness:
 
     @classmethod
     def from_crawler(cls, crawler):
-        from crawler.frontier.components import FrontierConnection
+        from crawler.redis_frontier.components import FrontierConnection
 
         connection = crawler.get_extension(FrontierConnection)
         if connection is None:

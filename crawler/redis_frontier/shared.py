@@ -7,7 +7,7 @@ redis-server alone. Keys, under one prefix (``newscorpus`` by default)::
     {p}:leases:{worker}  list    requests a worker has taken and not yet finished
     {p}:workers          set     workers that joined; {p}:alive:{worker} expires when one stops beating
     {p}:epoch            int     the crawl round; {p}:seen:{epoch} holds the URLs claimed in it
-    {p}:state            hash    URL -> revisit state (JSON) of every URL fetched, kept across rounds
+    {p}:state            hash    URL -> what fetches taught of it (a ``Visit`` as JSON), kept across rounds
 
 A round starts when a worker joins a frontier with no live worker and an empty queue; a worker
 that joins while others work, or after all of them were killed with requests still queued, joins
@@ -21,7 +21,10 @@ import json
 import os
 import secrets
 import socket
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from dataclasses import asdict
+
+from crawler.frontier import DISCOVERY_KINDS, Visit
 
 # Move every lease of a dead worker back to the queue (served first: they were taken first).
 _RECOVER = """
@@ -40,13 +43,15 @@ _JOIN = _RECOVER + """
 local p, worker, ttl = ARGV[1], ARGV[2], ARGV[3]
 local moved = recover(p)
 local epoch = tonumber(redis.call('GET', p .. ':epoch') or '0')
+local new = 0
 if redis.call('SCARD', p .. ':workers') == 0 and redis.call('LLEN', p .. ':queue') == 0 then
   redis.call('DEL', p .. ':seen:' .. epoch)
   epoch = redis.call('INCR', p .. ':epoch')
+  new = 1
 end
 redis.call('SADD', p .. ':workers', worker)
 redis.call('SET', p .. ':alive:' .. worker, 1, 'PX', ttl)
-return {epoch, moved}
+return {epoch, moved, new}
 """
 _BEAT = _RECOVER + """
 local p, worker, ttl = ARGV[1], ARGV[2], ARGV[3]
@@ -74,25 +79,6 @@ return moved
 """
 
 
-@dataclass(frozen=True)
-class UrlState:
-    """What the frontier knows of a fetched URL (the shared twin of the store's ``urls`` row)."""
-
-    kind: str
-    status: int | None          # None: the last attempt failed without a response
-    fetched_at: str             # ISO 8601, UTC
-    etag: str | None = None
-    last_modified: str | None = None
-    failures: int = 0           # consecutive crawls whose attempts all failed
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
-
-    @classmethod
-    def from_json(cls, text: bytes | str) -> "UrlState":
-        return cls(**json.loads(text))
-
-
 def new_worker_id() -> str:
     """Unique per process and readable in ``redis-cli``: host, pid and a random tail."""
     return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
@@ -110,7 +96,8 @@ class SharedFrontier:
     Example:
         >>> frontier = SharedFrontier(connect("redis://127.0.0.1:6379/0"), "newscorpus", new_worker_id())
         >>> epoch = frontier.join()
-        >>> if frontier.claim("http://example.org/a"):
+        >>> claimed, visit = frontier.claim("http://example.org/a")
+        >>> if claimed:
         ...     frontier.push(b"request bytes")
         >>> raw = frontier.pop()          # leased to this worker
         >>> frontier.ack(raw)             # done: the lease ends
@@ -124,6 +111,7 @@ class SharedFrontier:
         self.ttl_ms = max(1, int(lease_seconds * 1000))
         self.epoch: int | None = None
         self.recovered = 0                # leases of dead workers requeued when this worker joined
+        self.started_round = False        # this worker's join started the round
         self.queue_key = f"{prefix}:queue"
         self.lease_key = f"{prefix}:leases:{worker}"
         self.state_key = f"{prefix}:state"
@@ -134,10 +122,10 @@ class SharedFrontier:
 
     # membership -------------------------------------------------------------------------------
     def join(self) -> int:
-        """Register this worker; start a new round if the frontier is idle. Returns the epoch."""
-        epoch, recovered = self._join(args=[self.prefix, self.worker, self.ttl_ms])
-        self.epoch = int(epoch)
-        self.recovered = int(recovered)
+        """Register this worker (once); start a new round if the frontier is idle. Returns the epoch."""
+        if self.epoch is None:
+            epoch, recovered, new = self._join(args=[self.prefix, self.worker, self.ttl_ms])
+            self.epoch, self.recovered, self.started_round = int(epoch), int(recovered), bool(new)
         return self.epoch
 
     def beat(self) -> int:
@@ -153,9 +141,13 @@ class SharedFrontier:
         return int(self._pending(args=[self.prefix, self.worker]))
 
     # queue ------------------------------------------------------------------------------------
-    def claim(self, url: str) -> bool:
-        """True for the first worker to claim ``url`` in this round, False for every later one."""
-        return bool(self.client.sadd(f"{self.prefix}:seen:{self.epoch}", url))
+    def claim(self, url: str) -> tuple[bool, Visit | None]:
+        """Claim ``url`` for this round (True for the first worker only) and read its visit, in one round trip."""
+        with self.client.pipeline(transaction=False) as pipe:
+            pipe.sadd(f"{self.prefix}:seen:{self.epoch}", url)
+            pipe.hget(self.state_key, url)
+            added, raw = pipe.execute()
+        return bool(added), _visit(raw)
 
     def push(self, raw: bytes, done: bytes | None = None) -> None:
         """Queue a request; with ``done``, finish that lease in the same transaction (retries, redirects)."""
@@ -179,11 +171,22 @@ class SharedFrontier:
     def queued(self) -> int:
         return int(self.client.llen(self.queue_key))
 
-    # revisit state ----------------------------------------------------------------------------
-    def state(self, url: str) -> UrlState | None:
-        raw = self.client.hget(self.state_key, url)
-        return UrlState.from_json(raw) if raw is not None else None
+    # what fetches taught ---------------------------------------------------------------------
+    def visit(self, url: str) -> Visit | None:
+        return _visit(self.client.hget(self.state_key, url))
 
-    def record(self, urls: list[str], state: UrlState) -> None:
-        """Store ``state`` for ``urls`` (a fetch settles its URL and the redirect chain's first URL)."""
-        self.client.hset(self.state_key, mapping={url: state.to_json() for url in urls})
+    def record(self, urls: list[str], visit: Visit) -> None:
+        """Store ``visit`` for ``urls`` (a fetch settles its URL and a redirect's target)."""
+        text = json.dumps(asdict(visit), ensure_ascii=False, separators=(",", ":"))
+        self.client.hset(self.state_key, mapping={url: text for url in urls})
+
+    def backlog(self) -> Iterator[tuple[str, Visit]]:
+        """Every page fetched before (not listings, sitemaps, feeds): the revisit candidates."""
+        for url, raw in self.client.hscan_iter(self.state_key, count=1000):
+            visit = _visit(raw)
+            if visit.kind not in DISCOVERY_KINDS:
+                yield url.decode(), visit
+
+
+def _visit(raw: bytes | None) -> Visit | None:
+    return Visit(**json.loads(raw)) if raw is not None else None
