@@ -215,7 +215,13 @@ def _crawl_in_child(workspace: Workspace, job: CrawlJob) -> tuple:
         child.join()
 
 
-CRAWL = Stage("crawl", _crawl, components=("crawler",), creates_workspace=True)
+def _shares_frontier(settings: EffectiveSettings) -> bool:
+    """Crawl workers on one shared frontier may share a workspace (``NEWSCORPUS_FRONTIER_REDIS``)."""
+    chosen = settings.settings.get("NEWSCORPUS_FRONTIER_REDIS")
+    return bool(chosen and chosen.value)
+
+
+CRAWL = Stage("crawl", _crawl, components=("crawler",), creates_workspace=True, shares_lock=_shares_frontier)
 
 
 # The cycle -------------------------------------------------------------------------------------
