@@ -190,7 +190,7 @@ def since_section(since, settings: ReportSettings) -> str:
 
 def charts(data: ReportData) -> str:
     if not data.clusters:
-        return '<h2>Clusters</h2><p class="note">No clusters yet: run <code>newscorpus dedup</code>.</p>'
+        return '<h2>At a glance</h2><p class="note">No clusters yet: run <code>newscorpus dedup</code>.</p>'
     return "".join([
         '<h2>At a glance</h2><div class="charts">',
         f"<figure><figcaption>Cluster sizes</figcaption>{size_histogram_svg(data.summary['size_histogram'])}</figure>",
