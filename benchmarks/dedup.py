@@ -144,8 +144,30 @@ def quality() -> None:
         cp, cr, cf = scores(cross_pred, cross)
         print(f"{name:<40} {p:6.3f} {r:6.3f} {f:6.3f} |              {cp:6.3f} {cr:6.3f} {cf:6.3f}")
     print(f"  (ours: run_dedup on {len(rows)} documents took {seconds:.1f} s)")
+    per_class(rows, gold, systems)
     shingle_sweep(rows, gold)
     opencc_measurement()
+
+
+def per_class(rows: list[dict], gold: set, systems: dict[str, set]) -> None:
+    """P/R over the pairs touching each class, and the share of one template's different stories merged."""
+    by_url = {row["url"]: row for row in rows}
+    templated = {frozenset(pair) for pair in combinations(sorted(r["url"] for r in rows if r.get("template")), 2)
+                 if len({by_url[url]["template"] for url in pair}) == 1 and len({by_url[url]["story"] for url in pair}) == 2}
+    print(f"per class (pairs touching the class); 'templ merged': pairs of one template's different stories "
+          f"(other editions, other documents) put in one cluster, of {len(templated)}:")
+    print(f"  {'class':<12} {'docs':>5} {'pairs':>6} | " + " | ".join(f"{name.split(' ')[0]:>16} P     R" for name in systems))
+    for cls in ("base", *dedup_labelled.HARD_CLASSES):
+        urls = {row["url"] for row in rows if row["cls"] == cls}
+        wanted = {pair for pair in gold if pair & urls}
+        cells = []
+        for pairs in systems.values():
+            p, r, _ = scores({pair for pair in pairs if pair & urls}, wanted)
+            cells.append(f"{'':>12}{p:6.3f} {r:5.3f}")
+        print(f"  {cls:<12} {len(urls):>5} {len(wanted):>6} | " + " | ".join(cells))
+    print("  templ merged: " + ", ".join(f"{name.split(' ')[0]} {len(pairs & templated)}/{len(templated)}"
+                                         f" ({len(pairs & templated) / max(len(templated), 1):.1%})"
+                                         for name, pairs in systems.items()))
 
 
 def shingle_sweep(rows: list[dict], gold: set) -> None:
