@@ -88,6 +88,14 @@ def _traditional_only() -> np.ndarray:
     return table
 
 
+def prepare() -> None:
+    """Build the lookup tables now (a pool's forked workers then inherit them instead of each
+    building its own)."""
+    _traditional_only()
+    _kept()
+    _ends()
+
+
 def has_traditional(text: str) -> bool:
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     return bool(_traditional_only()[points].any())

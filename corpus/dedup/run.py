@@ -38,6 +38,7 @@ from corpus.dedup.executor import Executor, LocalExecutor
 from corpus.dedup.fingerprint import NORMALIZER, FingerprintSpec, band_keys, fingerprint_batch
 from corpus.dedup.judge import DocFacts
 from corpus.dedup.minhash import SignatureMaker
+from corpus.dedup.normalize import prepare
 from corpus.dedup.settings import DedupSettings
 from corpus.dedup.verify import Component, VerifyJob, VerifyResult, verify_batch
 from corpus.store import Store
@@ -187,6 +188,9 @@ def _fingerprint(store: Store, docs: dict, spec: FingerprintSpec, params_id: int
     dirty = [doc for doc, row in docs.items()
              if doc not in stored or stored[doc].params_id != params_id or stored[doc].text_hash != row.text_hash]
     progress("fingerprint", 0, len(dirty))
+    if dirty:
+        prepare()
+        spec.maker.signatures(["预热编译"])  # numba's compiled loop, loaded once before workers fork
     done = rebuilt = 0
     for fingerprints in executor.map(partial(fingerprint_batch, spec),
                                      _text_batches(store, dirty, settings.fingerprint_batch)):
