@@ -19,6 +19,8 @@ from typing import Callable
 import pyarrow as pa
 
 from corpus import __version__
+from corpus.decisions import list_decisions
+from corpus.decisions.repository import decisions_summary
 from corpus.release.card import render_card
 from corpus.filemodes import file_mode, folder_mode
 from corpus.release.catalog import (MANIFEST, RELEASE_FORMAT, TEMP_PREFIX, BrokenRelease, ReleaseInfo, default_version,
@@ -128,6 +130,7 @@ def _build(workspace, build, version, lineage: Lineage, notes, settings, progres
             counts, members = _write_stories(db, build, taken_down, settings, progress, pause)
             containments = list(iter_containments(db, {member["url"] for member in members}))
             dedup = dedup_configuration(db)
+            decisions = decisions_summary(list_decisions(db))
         finally:
             db.execute("COMMIT")
     finally:
@@ -153,6 +156,7 @@ def _build(workspace, build, version, lineage: Lineage, notes, settings, progres
         # The editors' decisions that dedup applied (issue 12) belong here, beside the dedup configuration.
         "counts": counts.as_dict(),
         "changes": count_changes(changes),
+        "decisions": decisions,
     }
     (build / "README.md").write_text(render_card(manifest), "utf-8")
     manifest["files"] = describe_files(build)
