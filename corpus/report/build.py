@@ -23,6 +23,7 @@ from corpus.csvcells import defuse_dict, defuse_row
 from corpus.dedup.export import CSV_FIELDS as EXPORT_CSV_FIELDS
 from corpus.decisions import decision_statuses, list_decisions
 from corpus.decisions.repository import DecisionStatus
+from corpus.filemodes import file_mode, folder_mode
 from corpus.report.collect import ReportData, collect
 from corpus.report.copies import CopyMatrix, copy_matrix
 from corpus.report.errors import ReportError
@@ -89,7 +90,7 @@ def write_report(workspace: Workspace, out: Path | None = None, since: str | Non
                "decisions": len(decisions)}
     remove_stale_temps(out.parent)
     temp = Path(tempfile.mkdtemp(prefix=f".tmp-{out.name}-", dir=out.parent))
-    os.chmod(temp, 0o755)  # mkdtemp makes it private; a report is meant to be shared
+    os.chmod(temp, folder_mode())  # mkdtemp makes it private; a report is shared as the umask allows
     try:
         write_text(temp / "report.html", render_html(data, **page))
         write_text(temp / "report.json", json.dumps(document, ensure_ascii=False, indent=1) + "\n")
@@ -194,7 +195,7 @@ def write_text(path: Path, text: str, replace: bool = False) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
+        os.chmod(temp, file_mode())
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
