@@ -86,3 +86,21 @@ def test_import_waits_for_a_running_stage(workspace, tmp_path):
 def test_a_missing_file_is_a_usage_error(workspace, tmp_path):
     result = run_cli("decisions", "import", str(tmp_path / "nope.jsonl"), home=workspace, check=False)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_a_later_decision_about_the_same_pair_wins():
+    from corpus.decisions import Decision
+    from corpus.decisions.apply import constraints_of
+
+    ids = {"https://a/1": 1, "https://b/2": 2, "https://c/3": 3}
+    split = Decision("split", ("https://a/1", "https://b/2", "https://c/3"))
+    merge = Decision("merge", ("https://a/1", "https://b/2", "https://nowhere/9"))
+    canonical = Decision("canonical", ("https://b/2",))
+
+    merged_after = constraints_of([split, merge, canonical], ids)
+    assert not merged_after.is_apart(1, 2) and merged_after.is_apart(1, 3)
+    assert merged_after.together == (frozenset({1, 2}),) and merged_after.canonical == frozenset({2})
+
+    split_after = constraints_of([merge, split], ids)
+    assert split_after.is_apart(1, 2) and split_after.is_apart(3, 1) and not split_after.is_apart(2, 3)
+    assert constraints_of([Decision("split", ("https://nowhere/9", "https://a/1"))], ids).apart == frozenset()
