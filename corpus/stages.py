@@ -29,11 +29,13 @@ def _extract(context: StageContext) -> dict:
 
 
 def _dedup(context: StageContext) -> dict:
+    from corpus.decisions.apply import dedup_constraints
     from corpus.dedup.run import run_dedup
 
     with user_errors(ValueError):
         return run_dedup(context.store, threshold=context.options.get("threshold"),
-                         settings=context.settings.component("dedup"), progress=context.progress)
+                         settings=context.settings.component("dedup"), progress=context.progress,
+                         constraints=dedup_constraints(context.store.conn))
 
 
 def _health(context: StageContext) -> dict:
@@ -105,6 +107,14 @@ def _ingest(context: StageContext) -> dict:
                                                                        f"skipped: {reason}"))
 
 
+def _decisions_import(context: StageContext) -> dict:
+    from corpus.decisions.apply import import_file
+
+    return import_file(context.store, context.options["file"],
+                       report_bad=lambda number, reason: context.warn(f"{context.options['file']}:{number}: "
+                                                                      f"skipped: {reason}"))
+
+
 INIT = Stage("init", _init, creates_workspace=True)
 EXTRACT = Stage("extract", _extract, components=("cleaners",))
 DEDUP = Stage("dedup", _dedup, components=("dedup",))
@@ -113,3 +123,4 @@ REPORT = Stage("report", _report, components=("report",))
 RELEASE = Stage("release", _release, components=("release",))
 TAKEDOWN = Stage("takedown", _takedown)
 INGEST = Stage("ingest", _ingest, components=("cleaners",), creates_workspace=True)
+DECISIONS_IMPORT = Stage("decisions-import", _decisions_import, creates_workspace=True)
