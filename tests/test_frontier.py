@@ -155,13 +155,13 @@ with RunLock(Path(sys.argv[1]), shared=True):
 """
 
 
-@pytest.mark.parametrize("url, message", [
-    ("http://127.0.0.1:6379/0", "must be a Redis URL such as redis://"),
-    (f"redis://127.0.0.1:{free_port()}/0", "cannot reach the frontier at redis://127.0.0.1:"),
+@pytest.mark.parametrize("url, message, code", [
+    ("http://127.0.0.1:6379/0", "must be a Redis URL such as redis://", 2),   # a usage error
+    (f"redis://127.0.0.1:{free_port()}/0", "cannot reach the frontier at redis://127.0.0.1:", 1),
 ])
-def test_a_bad_frontier_is_a_one_line_error(workspace, url, message):
+def test_a_bad_frontier_is_a_one_line_error(workspace, url, message, code):
     result = run_cli("crawl", "--start-url", "http://127.0.0.1:9/", "--frontier", url, home=workspace, check=False)
-    assert result.returncode == 1
+    assert result.returncode == code
     assert message in result.stderr and "Traceback" not in result.stderr
     assert result.stderr.strip().startswith("Error:") and len(result.stderr.strip().splitlines()) == 1
 
