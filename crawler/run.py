@@ -117,6 +117,11 @@ def summary(stats: dict) -> list[str]:
             lines.append("  no server answered: check the URLs, the network and DOWNLOAD_TIMEOUT")
     if dropped:
         lines.append("  links not followed: " + _counts(dropped))
+    if "newscorpus/frontier/epoch" in stats:
+        lines.append(f"  shared frontier: round {stats['newscorpus/frontier/epoch']} as worker "
+                     f"{stats.get('newscorpus/frontier/worker')}; requests taken back from dead workers: "
+                     f"{stats.get('newscorpus/frontier/requeued_dead', 0)}, left to the others at the end: "
+                     f"{stats.get('newscorpus/frontier/requeued_on_close', 0)}")
     return lines
 
 
