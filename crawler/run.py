@@ -117,6 +117,14 @@ def summary(stats: dict) -> list[str]:
             lines.append("  no server answered: check the URLs, the network and DOWNLOAD_TIMEOUT")
     if dropped:
         lines.append("  links not followed: " + _counts(dropped))
+    refused = _counts({key.split("/")[-1]: value for key, value in stats.items()
+                       if key.startswith("newscorpus/refused/")})
+    if refused:
+        lines.append("  requests refused (origin, address): " + refused)
+    unreadable = _counts({key.split("/")[-1]: value for key, value in stats.items()
+                          if key.startswith("newscorpus/unreadable/")})
+    if unreadable:
+        lines.append("  pages recorded, not parsed: " + unreadable)
     if "newscorpus/frontier/epoch" in stats:
         lines.append(f"  shared frontier: round {stats['newscorpus/frontier/epoch']} as worker "
                      f"{stats.get('newscorpus/frontier/worker')}; requests taken back from dead workers: "

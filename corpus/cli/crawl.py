@@ -12,6 +12,9 @@ def crawl_options(command):
     options = [
         click.option("--site", "site_files", multiple=True, type=click.Path(dir_okay=False),
                      help="Site YAML file (repeatable); see crawler/sites/*.yaml."),
+        click.option("--base-url", metavar="URL",
+                     help="Resolve the site files' relative URLs against this URL (their `base_url`), e.g. the "
+                          "demo site on another port."),
         click.option("--start-url", multiple=True, metavar="URL", help="Crawl from this page (repeatable)."),
         click.option("--sitemap", multiple=True, metavar="URL", help="Read this sitemap or sitemap index (repeatable)."),
         click.option("--feed", multiple=True, metavar="URL", help="Read this RSS/Atom feed (repeatable)."),
@@ -59,6 +62,7 @@ def crawl(ctx, overrides, as_json, frontier, **options):
         newscorpus demo-site --port 8410 &
         newscorpus crawl --start-url http://127.0.0.1:8410/
         newscorpus crawl --site crawler/sites/hk.yaml --since 2025-11-01 --until 2025-11-07
+        newscorpus crawl --site crawler/sites/wire.yaml --base-url http://127.0.0.1:8411/
         newscorpus crawl --start-url http://127.0.0.1:8410/ --set DOWNLOAD_DELAY=0.5 --json | jq .status
         newscorpus crawl --start-url http://127.0.0.1:8410/ --frontier redis://127.0.0.1:6379/0 &
         newscorpus crawl --start-url http://127.0.0.1:8410/ --frontier redis://127.0.0.1:6379/0
