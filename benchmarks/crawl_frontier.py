@@ -6,8 +6,10 @@ workers started together (a workspace each, as on two machines), each round on a
 A round's rate is its responses (``downloader/response_count`` summed over its workers) divided by
 its span, from the first worker's ``start_time`` to the last one's ``finish_time`` (Scrapy's own
 stats: process start-up is left out of both). A plain single-process crawl without a frontier is
-measured in the same run, so the frontier's own cost shows too. Same settings as
-``benchmarks/crawl.py``. Target: 2 workers >= 1.7x the pages/s of 1 on 2 cores.
+measured in the same run, so the frontier's own cost shows too. The CPU seconds the crawl processes
+used per 1,000 pages are printed beside the rates: on a shared machine the rates follow each
+process's share of the CPU, while the CPU per page says what the frontier itself costs. Same
+settings as ``benchmarks/crawl.py``. Target: 2 workers >= 1.7x the pages/s of 1 on 2 cores.
 
     python benchmarks/crawl_frontier.py --scale 50 --rounds 2
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -51,6 +54,11 @@ def crawl_round(url: str, homes: list[Path], frontier: str | None) -> tuple[int,
     return sum(s.get("downloader/response_count", 0) for s in stats), (finish - start).total_seconds()
 
 
+def child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def last_stats(home: Path) -> dict:
     db = sqlite3.connect(home / "store.sqlite")
     try:
@@ -69,6 +77,7 @@ def main() -> None:
     site = subprocess.Popen([PYTHON, "-m", "crawler.demosite", "--scale", str(args.scale), "--port", "0"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     rates: dict[str, list[float]] = {"plain": [], "1 worker": [], "2 workers": []}
+    cpu_per_page: dict[str, list[float]] = {name: [] for name in rates}
     try:
         url = site.stdout.readline().strip()
         with tempfile.TemporaryDirectory() as tmp, redis_server(Path(tmp)) as redis_url:
@@ -79,19 +88,24 @@ def main() -> None:
                     frontier = None if name == "plain" else f"{base}/{database}"
                     database += frontier is not None   # a fresh frontier per crawl
                     homes = [Path(tmp) / f"r{round_}-{name.replace(' ', '')}-{i}" for i in range(workers)]
+                    cpu = child_cpu()
                     pages, span = crawl_round(url, homes, frontier)
                     rates[name].append(pages / span)
-                    print(f"round {round_ + 1} {name}: {pages} pages in {span:.1f}s, {pages / span:.0f} pages/s",
-                          flush=True)
+                    cpu_per_page[name].append((child_cpu() - cpu) / pages * 1000)
+                    print(f"round {round_ + 1} {name}: {pages} pages in {span:.1f}s, {pages / span:.0f} pages/s, "
+                          f"{cpu_per_page[name][-1]:.2f} CPU s per 1,000 pages", flush=True)
     finally:
         site.terminate()
         site.wait()
     median = {name: statistics.median(values) for name, values in rates.items()}
+    cpu = {name: statistics.median(values) for name, values in cpu_per_page.items()}
     print(f"crawl with a shared frontier (median of {args.rounds}): 2 workers {median['2 workers']:.0f} pages/s, "
           f"1 worker {median['1 worker']:.0f} pages/s, ratio {median['2 workers'] / median['1 worker']:.2f} "
           f"(target >= 1.7)")
     print(f"the frontier's own cost: 1 worker {median['1 worker']:.0f} pages/s vs plain crawl {median['plain']:.0f} "
           f"pages/s, ratio {median['1 worker'] / median['plain']:.2f}")
+    print(f"CPU per 1,000 pages (crawl processes, start-up included): plain {cpu['plain']:.2f}s, 1 worker "
+          f"{cpu['1 worker']:.2f}s, 2 workers {cpu['2 workers']:.2f}s")
 
 
 if __name__ == "__main__":
