@@ -24,10 +24,12 @@ from crawler.fetchlog import Fetch
 from crawler.pages import classify_html, looks_like_html, sniff_xml
 from crawler.sites import parse_duration
 from crawler.storage import CrawlStorage
+from crawler.warc import fetch_metadata
 
 KIND = "newscorpus_kind"   # request meta: what the spider expects (article, listing, sitemap, feed, robots)
 SITE = "newscorpus_site"   # request meta: the site config's name
 VIA = "newscorpus_via"     # request meta: how the URL was found (start, sitemap, feed, listing, ...)
+HINTS = "newscorpus_hints"  # request meta: what a sitemap or feed said of the page (title, date, ...)
 PAGE = "newscorpus_page"   # meta set here: the decoded page for the spider
 
 
@@ -90,6 +92,7 @@ class CaptureMiddleware:
             fetch.kind = page.kind
         if fetch.final and fetch.final_url != fetch.url and 200 <= status < 300:
             fetch.extra_urls.append(fetch.final_url)
+        self.storage.warc.write_metadata(response.url, fetch_metadata(fetch, meta.get(HINTS)), location)
         self.storage.log.fetched(fetch)
         stats = self.crawler.stats
         stats.inc_value("newscorpus/fetches")
@@ -103,10 +106,12 @@ class CaptureMiddleware:
             return None
         site = self._site(request)
         error = f"{type(exception).__name__}: {exception}"[:500]
-        self.storage.log.fetched(Fetch(
+        fetch = Fetch(
             url=request.meta.get("redirect_urls", [request.url])[0], site=site.name if site else _host(request.url),
             kind=_record_kind(request.meta.get(KIND)), fetched_at=utc_now(), final_url=request.url, error=error,
-            via=request.meta.get(VIA)))
+            via=request.meta.get(VIA))
+        self.storage.warc.write_metadata(request.url, fetch_metadata(fetch, request.meta.get(HINTS)))
+        self.storage.log.fetched(fetch)
         self.crawler.stats.inc_value("newscorpus/fetches")
         self.crawler.stats.inc_value(f"newscorpus/errors/{type(exception).__name__}")
         return None

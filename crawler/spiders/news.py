@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import scrapy
 from parsel import Selector
 
-from crawler.capture import KIND, PAGE, SITE, VIA
+from crawler.capture import HINTS, KIND, PAGE, SITE, VIA
 from crawler.discovery import gunzip_capped, html_feeds, html_links, parse_feed, parse_sitemap, robots_sitemaps
 from crawler.fetchlog import DISCOVERY_KINDS, is_settled
 from crawler.sites import SiteConfig, SiteConfigError, adhoc_site, load_site, parse_day, parse_duration
@@ -207,6 +207,8 @@ class NewsSpider(scrapy.Spider):
                 return None
         self.enqueued.add(url)
         meta = {SITE: site.name, KIND: kind, VIA: via, HOPS: hops}
+        if hints:
+            meta[HINTS] = hints
         if site.politeness.autothrottle is False:
             meta["autothrottle_dont_adjust_delay"] = True
         return scrapy.Request(url, callback=self.parse, errback=self.failed, headers=headers, meta=meta,
