@@ -19,9 +19,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.gz import gunzip
 
 from cleaners.encoding import content_type_charset, decode_html
+from cleaners.pages import classify_html, looks_like_html, sniff_xml
 from corpus.store import utc_now
 from crawler.fetchlog import Fetch
-from crawler.pages import classify_html, looks_like_html, sniff_xml
 from crawler.sites import parse_duration
 from crawler.storage import CrawlStorage
 from crawler.warc import fetch_metadata
