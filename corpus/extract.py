@@ -26,6 +26,7 @@ from cleaners.settings import CleanerSettings
 from corpus import site_boilerplate
 from corpus.documents import PENDING_FETCHES_WHERE, write_document, write_reject
 from corpus.store import Store, utc_now
+from corpus.warcimport import import_pending
 from corpus.workspace import Workspace
 
 EXTRACT_BATCH = 100                 # results per write transaction
@@ -182,6 +183,7 @@ def run_extract(workspace: Workspace, workers: int | None = None, reextract: boo
     store = workspace.open_store()
     try:
         run_id = _begin_run(store, settings, reextract)
+        imported = import_pending(store, workspace.warc_dir)  # WARC files crawl workers left in warc/
         if reextract:
             with store.transaction() as db:
                 for table in ("extractions", "outlet_pages", "outlet_lines", "outlet_boilerplate"):
@@ -203,7 +205,7 @@ def run_extract(workspace: Workspace, workers: int | None = None, reextract: boo
         result = {"fetches": len(jobs), "documents": summary["documents"], "rejects": dict(sorted(rejects.items())),
                   "errors": summary["errors"], "boilerplate_lines_removed": removed, "workers": workers,
                   "seconds": round(time.monotonic() - started, 2), "cleaner_version": CLEANER_VERSION,
-                  "run_id": run_id}
+                  "run_id": run_id, "imported_fetches": imported["fetches"]}
         with store.transaction() as db:
             db.execute("UPDATE extract_runs SET finished_at = ?, summary = ? WHERE id = ?",
                        (utc_now(), json.dumps(result, ensure_ascii=False), run_id))

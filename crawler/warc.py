@@ -110,7 +110,7 @@ class WarcWriterRotating:
         Written right after ``write_exchange`` (files rotate only before a response), it lands in
         the same file as the response it describes.
         """
-        payload = json.dumps({"format": FETCH_METADATA_FORMAT, **fields}, ensure_ascii=False, sort_keys=True,
+        payload = json.dumps({"format": FETCH_METADATA_FORMAT, **fields}, ensure_ascii=False,
                              default=str).encode("utf-8")
         record = self._builder.create_warc_record(url, "metadata", payload=io.BytesIO(payload), length=len(payload),
                                                   warc_content_type="application/json")
