@@ -5,13 +5,15 @@ from __future__ import annotations
 import click
 
 from corpus.cli.common import progress_bars, workspace
+from corpus.cli.scale import executor_options, executor_settings
 
 
 @click.command()
 @click.option("--threshold", type=click.FloatRange(0.05, 1.0), default=None,
               help="Verified Jaccard (character shingles) at which two documents are one story. Default: 0.6.")
+@executor_options
 @click.pass_context
-def dedup(ctx: click.Context, threshold: float | None) -> None:
+def dedup(ctx: click.Context, threshold: float | None, executor: str, ray_address: str | None) -> None:
     """Group copies of one story (any outlet, Simplified or Traditional) into clusters.
 
     Only new or changed documents are fingerprinted; clusters of unrelated documents keep their
@@ -23,14 +25,18 @@ def dedup(ctx: click.Context, threshold: float | None) -> None:
     Example:
         newscorpus dedup
         newscorpus dedup --threshold 0.6
+        newscorpus dedup --executor ray --ray-address auto   # fingerprints on a Ray cluster
         newscorpus export clusters --format jsonl > clusters.jsonl
     """
     from corpus.dedup import run_dedup
+    from corpus.executors import ExecutorError, open_executor
 
+    chosen = executor_settings(executor, ray_address)
     with workspace(ctx).open_store() as store, progress_bars() as update:
         try:
-            summary = run_dedup(store, threshold=threshold, progress=update)
-        except ValueError as error:
+            with open_executor(chosen, workers=1 if chosen.name == "local" else None) as running:
+                summary = run_dedup(store, threshold=threshold, progress=update, executor=running)
+        except (ValueError, ExecutorError) as error:
             raise click.ClickException(str(error)) from error
     click.echo(
         f"{summary['documents']} documents ({summary['fingerprinted']} fingerprinted now): "

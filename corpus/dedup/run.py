@@ -20,6 +20,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import xxhash
@@ -32,6 +33,7 @@ from corpus.dedup.fingerprint import NORMALIZER, ShingleSets, fingerprint_batch,
 from corpus.dedup.lsh_index import StoredSketch, build_index
 from corpus.dedup.minhash import SignatureMaker
 from corpus.dedup.settings import DedupSettings
+from corpus.executors import Executor, LocalExecutor
 from corpus.store import Store
 
 Progress = Callable[[str, int, int], None]
@@ -60,7 +62,7 @@ class _Index:
 
 
 def run_dedup(store: Store, threshold: float | None = None, settings: DedupSettings | None = None,
-              progress: Progress | None = None) -> dict:
+              progress: Progress | None = None, executor: Executor | None = None) -> dict:
     """Deduplicate the store's documents into ``clusters``/``cluster_members``/``containments``.
 
     Args:
@@ -68,6 +70,7 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
         threshold: decision threshold on verified Jaccard (overrides ``settings.threshold``).
         settings: dedup settings (defaults from ``corpus/dedup/settings.py``).
         progress: called as ``progress(stage, done, total)`` during long stages.
+        executor: where fingerprints are computed (``corpus.executors``; default: this process).
 
     Returns:
         A summary dict: documents, fingerprinted, clusters, duplicates, cross_script_clusters,
@@ -91,7 +94,8 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
 
     clock = time.perf_counter()
     docs = repo.live_documents(db)
-    fingerprinted, gone = _fingerprint(store, docs, maker, params_id, settings, progress)
+    fingerprinted, gone = _fingerprint(store, docs, maker, params_id, settings, progress,
+                                       executor or LocalExecutor(1))
     timings["fingerprint"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -148,15 +152,21 @@ def _decisive(settings: dict) -> str:
 
 
 def _fingerprint(store: Store, docs: dict, maker: SignatureMaker, params_id: int, settings: DedupSettings,
-                 progress: Progress) -> tuple[list[int], list[int]]:
+                 progress: Progress, executor: Executor) -> tuple[list[int], list[int]]:
     stored = repo.stored_signatures(store.conn)
     gone = [doc for doc in stored if doc not in docs]
     dirty = [doc for doc, row in docs.items()
              if doc not in stored or stored[doc].params_id != params_id or stored[doc].text_hash != row.text_hash]
     progress("fingerprint", 0, len(dirty))
-    for done, batch in enumerate(repo.chunks(dirty, settings.fingerprint_batch)):
+    batches = list(repo.chunks(dirty, settings.fingerprint_batch))
+
+    def texts_of(batch: list[int]) -> list[tuple[int, str]]:
         texts = repo.texts(store.conn, batch)
-        fingerprints = fingerprint_batch([(doc, texts[doc]) for doc in batch], maker, settings.sentence_min_chars)
+        return [(doc, texts[doc]) for doc in batch]
+
+    # The executor computes (in order); this process reads the texts and writes the store.
+    compute = partial(fingerprint_batch, maker=maker, sentence_min_chars=settings.sentence_min_chars)
+    for done, (batch, fingerprints) in enumerate(zip(batches, executor.map(compute, map(texts_of, batches)))):
         with store.transaction() as db:
             repo.save_fingerprints(db, fingerprints, {doc: docs[doc].text_hash for doc in batch}, params_id)
         progress("fingerprint", min((done + 1) * settings.fingerprint_batch, len(dirty)), len(dirty))
