@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from corpus.executors import ExecutorSettings
 from corpus.health import record_run_health
 from corpus.runlock import RunLock
 from corpus.store import Store, utc_now
@@ -71,7 +72,7 @@ class CycleLog:
 
 def run_cycle(workspace: Workspace, crawl: CrawlJob | None, *, workers: int | None = None,
               release: bool = False, notes: str | None = None,
-              echo: Callable[[str], None] = print) -> CycleResult:
+              echo: Callable[[str], None] = print, executor: ExecutorSettings | None = None) -> CycleResult:
     """Run one cycle under the workspace lock and record it.
 
     Args:
@@ -81,6 +82,7 @@ def run_cycle(workspace: Workspace, crawl: CrawlJob | None, *, workers: int | No
         release: also make a release at the end.
         notes: the release notes.
         echo: where progress lines go (besides the log file).
+        executor: where extract and dedup compute (``corpus.executors``; default: local).
 
     Raises:
         WorkspaceBusy: another run holds the workspace; nothing was done.
@@ -91,13 +93,14 @@ def run_cycle(workspace: Workspace, crawl: CrawlJob | None, *, workers: int | No
         log = CycleLog(workspace.logs_dir / f"run-{started:%Y%m%dT%H%M%SZ}.log", echo)
         store = workspace.open_store()
         try:
-            return _cycle(workspace, store, log, crawl, workers, release, notes)
+            return _cycle(workspace, store, log, crawl, workers, release, notes, executor)
         finally:
             store.close()
             log.close()
 
 
-def _cycle(workspace: Workspace, store: Store, log: CycleLog, crawl, workers, release, notes) -> CycleResult:
+def _cycle(workspace: Workspace, store: Store, log: CycleLog, crawl, workers, release, notes,
+           executor: ExecutorSettings | None) -> CycleResult:
     with store.transaction() as db:
         # We hold the lock, so a run still marked running was killed.
         db.execute("UPDATE cycle_runs SET status = 'killed', finished_at = ? WHERE status = 'running'", (utc_now(),))
@@ -107,8 +110,8 @@ def _cycle(workspace: Workspace, store: Store, log: CycleLog, crawl, workers, re
     log(f"run {run_id}: log in {log.path}")
     stages = [("crawl", lambda: _crawl_stage(workspace, crawl))] if crawl else []
     stages += [
-        ("extract", lambda: _extract_stage(workspace, workers)),
-        ("dedup", lambda: _dedup_stage(store)),
+        ("extract", lambda: _extract_stage(workspace, workers, executor)),
+        ("dedup", lambda: _dedup_stage(store, executor)),
         ("health", lambda: _health_stage(store, result)),
         ("report", lambda: _report_stage(workspace)),
     ]
@@ -163,16 +166,18 @@ def _crawl_stage(workspace: Workspace, job: CrawlJob) -> dict:
             "finish_reason": stats.get("finish_reason")}
 
 
-def _extract_stage(workspace: Workspace, workers: int | None) -> dict:
+def _extract_stage(workspace: Workspace, workers: int | None, executor: ExecutorSettings | None) -> dict:
     from corpus.extract import run_extract
 
-    return run_extract(workspace, workers=workers)
+    return run_extract(workspace, workers=workers, executor=executor)
 
 
-def _dedup_stage(store: Store) -> dict:
+def _dedup_stage(store: Store, executor: ExecutorSettings | None) -> dict:
     from corpus.dedup.run import run_dedup
+    from corpus.executors import open_executor
 
-    return run_dedup(store)
+    with open_executor(executor, workers=1 if executor is None or executor.name == "local" else None) as running:
+        return run_dedup(store, executor=running)
 
 
 def _health_stage(store: Store, result: CycleResult) -> dict:
