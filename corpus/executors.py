@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, TypeVar
 
 EXECUTORS = ("local", "ray")
-EXECUTOR_RAY_INFLIGHT_PER_CPU = 2   # Ray tasks submitted ahead per CPU: keeps workers busy, bounds memory
-EXECUTOR_RAY_SHARD_JOBS = 32        # pages per extract task on Ray (a task costs ~1 ms to schedule)
+EXECUTOR_RAY_INFLIGHT_PER_CPU = 4   # Ray tasks submitted ahead per CPU: keeps workers busy, bounds memory
+EXECUTOR_RAY_SHARD_JOBS = 16        # pages per extract task on Ray (a task costs ~1 ms to schedule)
 EXECUTOR_LOCAL_SHARD_JOBS = 4       # pages per extract task on a local pool (as its chunksize was)
 
 Item = TypeVar("Item")
