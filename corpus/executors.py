@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import socket
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -91,6 +92,7 @@ class RayExecutor:
         self._ray = ray
         self._started = not ray.is_initialized()
         if self._started:
+            _check_reachable(address)
             try:
                 if address:
                     ray.init(address=address, logging_level="WARNING", log_to_driver=False)
@@ -122,6 +124,18 @@ class RayExecutor:
 
 def _apply(fn, item):
     return fn(item)
+
+
+def _check_reachable(address: str | None) -> None:
+    """Fail fast on a ``HOST:PORT`` nobody answers on: Ray itself retries for minutes."""
+    host, _, port = (address or "").removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return  # no address, or "auto": Ray finds the local cluster itself
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
+    except OSError as error:
+        raise ExecutorError(f"cannot reach the Ray cluster at {address} ({error.strerror or error}); "
+                            f"is `ray start --head` running there?") from error
 
 
 Executor = LocalExecutor | RayExecutor

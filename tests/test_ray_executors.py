@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,15 @@ def test_extract_dedup_release_on_a_two_node_cluster_are_byte_identical(crawled,
 def test_a_ray_address_without_the_ray_executor_is_a_usage_error(tmp_path):
     result = run_cli("dedup", "--ray-address", "auto", home=tmp_path / "ws", check=False)
     assert result.returncode == 2 and "needs --executor ray" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_unreachable_ray_cluster_is_a_one_line_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    run_cli("import-warc", str(tmp_path / "empty"), home=tmp_path / "ws")   # a workspace with a store
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]   # free once closed: nobody listens there
+    result = run_cli("extract", "--executor", "ray", "--ray-address", f"127.0.0.1:{port}", home=tmp_path / "ws",
+                     check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"Error: cannot reach the Ray cluster at 127.0.0.1:{port}")
