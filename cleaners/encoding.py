@@ -46,6 +46,10 @@ class Decoded:
     evidence: dict = field(default_factory=dict)
 
 
+# Text codecs that no web page is written in: a label naming one is no evidence (issue 14).
+_NOT_PAGE_CODECS = {"idna", "punycode", "raw-unicode-escape", "unicode-escape", "undefined"}
+
+
 def normalize_label(label: str | None) -> str | None:
     """Python codec name for a charset label, widened to its superset; None if unknown."""
     if not label:
@@ -54,10 +58,12 @@ def normalize_label(label: str | None) -> str | None:
     if label in _WIDER:
         return _WIDER[label]
     try:
-        name = codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
         return None
-    return _WIDER.get(name, name)
+    if not info._is_text_encoding or info.name in _NOT_PAGE_CODECS:  # zlib, base64, rot13 ... are no charsets
+        return None
+    return _WIDER.get(info.name, info.name)
 
 
 def content_type_charset(content_type: str | None) -> str | None:

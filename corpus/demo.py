@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -10,14 +11,29 @@ from typing import Iterator
 
 import yaml
 
+from corpus.errors import NewscorpusError
+
 # The port the bundled site YAMLs (crawler/sites/*.yaml) name.
 DEMO_DEFAULT_URL = "http://127.0.0.1:8410"
 DEMO_OUTLETS = ("wire", "agg", "morning", "hk")
 DEMO_START_TIMEOUT = 120
 
 
-class DemoError(RuntimeError):
+class DemoError(NewscorpusError):
     """The demo site could not be started."""
+
+
+def free_port(port: int) -> int:
+    """``port`` if nothing listens on it on 127.0.0.1, else one the kernel says is free (0 stays 0)."""
+    if port == 0:
+        return 0
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            probe.bind(("127.0.0.1", 0))
+            return probe.getsockname()[1]
 
 
 @contextmanager

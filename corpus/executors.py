@@ -5,12 +5,13 @@ texts to fingerprint) and gets the results back *in item order*, so the driver w
 exactly the order the local executor does and the result is identical whichever ran. The driver
 alone writes the store; workers only read (WARC files on shared storage, or the texts they are sent).
 
-- ``local``: worker processes of this machine (``multiprocessing``), or this process for one worker.
+- ``local``: worker processes of this machine (``multiprocessing``, at most two items per worker
+  in flight), or this process for one worker.
 - ``ray``: Ray tasks, on a cluster (``ray_address``, e.g. ``ray://head:10001`` or ``auto``) or on a
   Ray instance started for the run. Ray is an optional extra, imported only here and only then.
 
 Example:
-    >>> with open_executor(ExecutorSettings("local"), workers=2) as executor:  # doctest: +SKIP
+    >>> with open_executor(ExecutorSettings("ray", "auto")) as executor:  # doctest: +SKIP
     ...     results = list(executor.map(str.upper, ["a", "b"]))
 """
 
@@ -22,11 +23,14 @@ import socket
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, Protocol, TypeVar
 
 EXECUTORS = ("local", "ray")
-EXECUTOR_RAY_INFLIGHT_PER_CPU = 4   # Ray tasks submitted ahead per CPU: keeps workers busy, bounds memory
+# Settings (component "executor"; newscorpus.toml, NEWSCORPUS_<NAME>, --set NAME=VALUE, or the flags).
+EXECUTOR = "local"                  # local | ray (--executor)
+EXECUTOR_RAY_ADDRESS = ""           # auto | HOST:6379 | ray://HOST:10001; empty: a Ray instance for the run (--ray-address)
 EXECUTOR_RAY_SHARD_JOBS = 16        # pages per extract task on Ray (a task costs ~1 ms to schedule)
+EXECUTOR_RAY_INFLIGHT_PER_CPU = 4   # Ray tasks submitted ahead per CPU: keeps workers busy, bounds memory
 EXECUTOR_LOCAL_SHARD_JOBS = 4       # pages per extract task on a local pool (as its chunksize was)
 
 Item = TypeVar("Item")
@@ -39,52 +43,79 @@ class ExecutorError(Exception):
 
 @dataclass(frozen=True)
 class ExecutorSettings:
-    """``NEWSCORPUS_EXECUTOR`` and ``NEWSCORPUS_RAY_ADDRESS`` (``--executor``, ``--ray-address``)."""
+    """The ``executor`` settings component, validated at construction."""
 
-    name: str = "local"
-    ray_address: str | None = None
+    executor: str = EXECUTOR
+    ray_address: str = EXECUTOR_RAY_ADDRESS
+    ray_shard_jobs: int = EXECUTOR_RAY_SHARD_JOBS
+    ray_inflight_per_cpu: int = EXECUTOR_RAY_INFLIGHT_PER_CPU
 
     def __post_init__(self):
-        if self.name not in EXECUTORS:
-            raise ExecutorError(f"NEWSCORPUS_EXECUTOR must be one of {', '.join(EXECUTORS)}, got {self.name!r}")
-        if self.ray_address and self.name != "ray":
-            raise ExecutorError("--ray-address (NEWSCORPUS_RAY_ADDRESS) needs --executor ray")
+        if self.executor not in EXECUTORS:
+            raise ValueError(f"EXECUTOR must be one of {', '.join(EXECUTORS)}, got {self.executor!r}")
+        if self.ray_address and self.executor != "ray":
+            raise ValueError("EXECUTOR_RAY_ADDRESS (--ray-address) needs EXECUTOR=ray (--executor ray)")
+        for name in ("ray_shard_jobs", "ray_inflight_per_cpu"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"EXECUTOR_{name.upper()} must be at least 1, got {getattr(self, name)}")
+
+    @classmethod
+    def from_values(cls, values: dict) -> "ExecutorSettings":
+        """From settings by name (``EXECUTOR``, ``EXECUTOR_RAY_ADDRESS``, ...), as ``corpus.settings`` lays them."""
+        return cls(values.get("EXECUTOR", EXECUTOR), values.get("EXECUTOR_RAY_ADDRESS", EXECUTOR_RAY_ADDRESS),
+                   values.get("EXECUTOR_RAY_SHARD_JOBS", EXECUTOR_RAY_SHARD_JOBS),
+                   values.get("EXECUTOR_RAY_INFLIGHT_PER_CPU", EXECUTOR_RAY_INFLIGHT_PER_CPU))
+
+
+DEFAULTS = {"EXECUTOR": EXECUTOR, "EXECUTOR_RAY_ADDRESS": EXECUTOR_RAY_ADDRESS,
+            "EXECUTOR_RAY_SHARD_JOBS": EXECUTOR_RAY_SHARD_JOBS,
+            "EXECUTOR_RAY_INFLIGHT_PER_CPU": EXECUTOR_RAY_INFLIGHT_PER_CPU}
+
+
+class Executor(Protocol):
+    """What a stage needs of an executor."""
+
+    shard_jobs: int
+
+    def map(self, function: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
+        """``function(item)`` for every item, results in the items' order."""
 
 
 class LocalExecutor:
-    """A ``multiprocessing`` pool of ``workers`` processes (none for one worker), results in order."""
+    """This machine: in-process with one worker, else a ``multiprocessing`` pool (fork).
 
-    name = "local"
+    Example:
+        >>> list(LocalExecutor(workers=1).map(abs, [-1, 2]))
+        [1, 2]
+    """
+
     shard_jobs = EXECUTOR_LOCAL_SHARD_JOBS
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int = 1):
         self.workers = workers
-        self._pool = None
 
-    def map(self, fn: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
+    def map(self, function: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
         if self.workers <= 1:
-            yield from map(fn, items)
+            yield from map(function, items)
             return
-        if self._pool is None:
-            # fork where there is one: workers inherit the loaded cleaners instead of importing them again
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            self._pool = multiprocessing.get_context(method).Pool(self.workers)
-        yield from self._pool.imap(fn, items)
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool.join()
-            self._pool = None
+        # Pool.imap would read every item (every text) ahead; at most two per worker are in flight here.
+        # fork where there is one: workers inherit the loaded cleaners instead of importing them again.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        with multiprocessing.get_context(method).Pool(self.workers) as pool:
+            pending: deque = deque()
+            for item in items:
+                pending.append(pool.apply_async(function, (item,)))
+                if len(pending) >= 2 * self.workers:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
 
 
 class RayExecutor:
     """Ray tasks over the items, a bounded number in flight, results collected in submission order."""
 
-    name = "ray"
-    shard_jobs = EXECUTOR_RAY_SHARD_JOBS
-
-    def __init__(self, address: str | None, workers: int | None):
+    def __init__(self, settings: ExecutorSettings, workers: int | None):
+        address = settings.ray_address or None
         try:
             import ray
         except ImportError as error:
@@ -103,21 +134,23 @@ class RayExecutor:
                 raise ExecutorError(f"cannot reach the Ray cluster at {address}: {str(error).splitlines()[0]}; "
                                     f"is `ray start --head` running there?") from error
         self.workers = max(int(ray.cluster_resources().get("CPU", 1)), 1)
+        self.shard_jobs = settings.ray_shard_jobs
+        self._window = self.workers * settings.ray_inflight_per_cpu
         self._task = ray.remote(_apply)
 
     def map(self, fn: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
         ray = self._ray
         function = ray.put(fn)
         pending: deque = deque()
-        window = self.workers * EXECUTOR_RAY_INFLIGHT_PER_CPU
         for item in items:
             pending.append(self._task.remote(function, item))
-            if len(pending) >= window:
+            if len(pending) >= self._window:
                 yield ray.get(pending.popleft())
         while pending:
             yield ray.get(pending.popleft())
 
     def close(self) -> None:
+        """Shut Ray down if this executor started it (a cluster the caller joined stays up)."""
         if self._started:
             self._ray.shutdown()
 
@@ -138,12 +171,9 @@ def _check_reachable(address: str | None) -> None:
                             f"is `ray start --head` running there?") from error
 
 
-Executor = LocalExecutor | RayExecutor
-
-
 @contextmanager
 def open_executor(settings: ExecutorSettings | None, workers: int | None = None) -> Iterator[Executor]:
-    """The executor ``settings`` name, closed (pool joined, Ray shut down if started here) on exit.
+    """The executor ``settings`` name; a Ray instance started here is shut down on exit.
 
     Args:
         settings: which executor; None is the local one.
@@ -154,10 +184,21 @@ def open_executor(settings: ExecutorSettings | None, workers: int | None = None)
         ExecutorError: Ray is missing or its cluster cannot be reached.
     """
     settings = settings or ExecutorSettings()
-    if settings.name == "ray":
-        executor: Executor = RayExecutor(settings.ray_address, workers)
-    else:
-        executor = LocalExecutor(workers or os.cpu_count() or 1)
+    if settings.executor != "ray":
+        yield LocalExecutor(workers or os.cpu_count() or 1)
+        return
+    with cluster_executor(settings, workers) as executor:
+        yield executor
+
+
+@contextmanager
+def cluster_executor(settings: ExecutorSettings, workers: int | None = None) -> Iterator[RayExecutor | None]:
+    """The Ray executor ``settings`` ask for, shut down on exit if started here; None for ``local``
+    (the stage then uses its own local default)."""
+    if settings.executor != "ray":
+        yield None
+        return
+    executor = RayExecutor(settings, workers)
     try:
         yield executor
     finally:

@@ -1,4 +1,9 @@
-"""The workspace: one folder holding the store, raw WARC files, releases, reports and logs."""
+"""The workspace: one folder holding the store, raw WARC files, releases, reports and logs.
+
+Only the stages that bring data in (``crawl``, ``ingest``, ``demo``) and ``init`` create one; every
+other command refuses a folder without a store, so a mistyped ``--home`` never becomes an empty
+workspace.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.errors import WorkspaceError
 from corpus.store import Store
 
 DEFAULT_HOME = "newscorpus-data"
 HOME_ENV = "NEWSCORPUS_HOME"
+SETTINGS_FILE = "newscorpus.toml"
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,14 @@ class Workspace:
         return self.home / "store.sqlite"
 
     @property
+    def settings_path(self) -> Path:
+        return self.home / SETTINGS_FILE
+
+    @property
+    def lock_path(self) -> Path:
+        return self.home / "run.lock"
+
+    @property
     def warc_dir(self) -> Path:
         return self.home / "warc"
 
@@ -44,13 +59,50 @@ class Workspace:
     def logs_dir(self) -> Path:
         return self.home / "logs"
 
-    def ensure(self) -> "Workspace":
-        """Create the workspace folders (idempotent) and return self."""
-        for path in (self.home, self.warc_dir, self.releases_dir, self.reports_dir, self.logs_dir):
-            path.mkdir(parents=True, exist_ok=True)
+    def exists(self) -> bool:
+        """Whether this folder holds a store (a workspace some stage created)."""
+        return self.db_path.exists()
+
+    def require(self) -> "Workspace":
+        """Self, if the workspace exists and its store is a file.
+
+        Raises:
+            WorkspaceError: no workspace here (the message says which commands create one).
+        """
+        if self.home.exists() and not self.home.is_dir():
+            raise WorkspaceError(f"--home {self.home} is a file, not a workspace folder")
+        if not self.db_path.exists():
+            raise WorkspaceError(f"no workspace at {self.home} (run crawl, ingest or init first, or check --home)")
+        if self.db_path.is_dir():
+            raise WorkspaceError(f"the store {self.db_path} is a folder, not a SQLite file; "
+                                 "move it away or pass another --home")
         return self
 
-    def open_store(self) -> Store:
-        """Open (and migrate) the workspace's SQLite store."""
+    def ensure(self) -> "Workspace":
+        """Create the workspace folders (idempotent) and return self.
+
+        Raises:
+            WorkspaceError: the folders cannot be created (a file in the way, no permission).
+        """
+        for path in (self.home, self.warc_dir, self.releases_dir, self.reports_dir, self.logs_dir):
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+            except FileExistsError:
+                raise WorkspaceError(f"cannot create the workspace folder {path}: a file is in the way") from None
+            except OSError as error:
+                raise WorkspaceError(f"cannot create the workspace folder {path}: {error.strerror or error}; "
+                                     "pass a --home you can write to") from None
+        if not os.access(self.home, os.W_OK | os.X_OK):
+            raise WorkspaceError(f"cannot write to the workspace {self.home}; pass a --home you can write to")
+        return self
+
+    def open_store(self, readonly: bool = False) -> Store:
+        """Open the workspace's store: migrated for writing (folders created), or read-only.
+
+        Raises:
+            WorkspaceError: see ``require``, ``ensure`` and ``Store.open``.
+        """
+        if readonly:
+            return Store.open(self.require().db_path, readonly=True)
         self.ensure()
         return Store.open(self.db_path)

@@ -23,6 +23,7 @@ import crawler.settings as our_defaults
 from corpus.workspace import Workspace
 from crawler.sites import SiteConfig, SiteConfigError
 from crawler.spiders.news import NewsSpider
+from crawler.storage import FINISHED_REASONS
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def run_crawl(workspace: Workspace, sites: list[SiteConfig], *, since: dt.date |
     process.crawl(crawler, **spider_args)
     process.start()
     stats = crawler.stats.get_stats()
-    status = "finished" if stats.get("finish_reason") in ("finished", "closespider_pagecount") else "failed"
+    status = "finished" if stats.get("finish_reason") in FINISHED_REASONS else "failed"
     return CrawlResult(stats.get("newscorpus/run_id"), status, stats)
 
 

@@ -102,9 +102,11 @@ class SiteConfig:
 
     def allows(self, host: str, path: str) -> bool:
         """Is a URL with this host and path inside the site?"""
-        if self.allowed_domains and not any(host == d or host.endswith("." + d) for d in self.allowed_domains):
-            return False
-        return not self.allowed_paths or path.startswith(self.allowed_paths)
+        return self.allows_host(host) and (not self.allowed_paths or path.startswith(self.allowed_paths))
+
+    def allows_host(self, host: str) -> bool:
+        """Is this host one of the site's domains (or below one)?"""
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
 
 _KEYS = {"name", "start_urls", "sitemaps", "feeds", "allowed_domains", "allowed_paths", "article_patterns",
@@ -142,8 +144,10 @@ def site_from_dict(data: object, source: str = "<site>") -> SiteConfig:
     if not any(urls.values()) and "backfill" not in data:
         raise SiteConfigError(f"{where}: give at least one of `start_urls`, `sitemaps`, `feeds` or `backfill`")
     domains = _str_list(data, "allowed_domains", where)
+    backfill = _backfill(data.get("backfill"), urls["start_urls"], where)
     if not domains:
-        domains = sorted({urlsplit(u).hostname for values in urls.values() for u in values})
+        templates = [backfill.template] if backfill else []
+        domains = sorted({urlsplit(u).hostname for u in [*templates, *(u for values in urls.values() for u in values)]})
     paths = _str_list(data, "allowed_paths", where)
     for prefix in paths:
         if not prefix.startswith("/"):
@@ -159,7 +163,7 @@ def site_from_dict(data: object, source: str = "<site>") -> SiteConfig:
         encoding=encoding, depth_limit=_depth(data.get("depth_limit"), where),
         politeness=_politeness(data.get("politeness"), where),
         revisit_after=parse_duration(data["revisit_after"], f"{where}: `revisit_after`") if "revisit_after" in data else "default",
-        backfill=_backfill(data.get("backfill"), urls["start_urls"], where),
+        backfill=backfill,
         source=source,
     )
 
@@ -238,11 +242,11 @@ def _regex_list(data: dict, key: str, where: str) -> tuple[str, ...]:
 
 
 def _check_encoding(encoding: object, where: str) -> None:
-    import codecs
-    try:
-        codecs.lookup(str(encoding))
-    except LookupError:
-        raise SiteConfigError(f"{where}: `encoding` {encoding!r} is unknown; use e.g. gb18030, big5hkscs or utf-8") from None
+    from cleaners.encoding import normalize_label
+
+    if not isinstance(encoding, str) or normalize_label(encoding) is None:
+        raise SiteConfigError(f"{where}: `encoding` {encoding!r} is not a text encoding; use e.g. gb18030, big5hkscs "
+                              f"or utf-8")
 
 
 def _depth(value: object, where: str) -> int | None:

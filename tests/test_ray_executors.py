@@ -18,6 +18,12 @@ DOCUMENTS = "SELECT id, url, outlet, fetch_id, title, text, published, script, t
 EXTRACTIONS = "SELECT fetch_id, url, status, reason FROM extractions ORDER BY fetch_id"
 
 
+
+def _summary(*args: str, home, env: dict | None = None) -> dict:
+    """The summary of ``newscorpus ARGS --json`` (its run record's)."""
+    return json.loads(run_cli(*args, "--json", home=home, env=env).stdout)["summary"]
+
+
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory) -> Path:
     """A workspace holding one crawl of the demo site, not yet extracted."""
@@ -59,7 +65,7 @@ def _data_files(home: Path) -> dict[str, bytes]:
 def test_extract_on_a_local_ray_instance_writes_what_local_workers_write(crawled, local, tmp_path):
     home = tmp_path / "ws"
     shutil.copytree(crawled, home)
-    summary = json.loads(run_cli("extract", "--executor", "ray", "--workers", "2", "--json", home=home).stdout)
+    summary = _summary("extract", "--executor", "ray", "--workers", "2", home=home)
     assert summary["executor"] == "ray" and summary["errors"] == 0 and summary["documents"] > 100
     assert rows(home, DOCUMENTS) == rows(local, DOCUMENTS)
     assert rows(home, EXTRACTIONS) == rows(local, EXTRACTIONS)
@@ -68,8 +74,8 @@ def test_extract_on_a_local_ray_instance_writes_what_local_workers_write(crawled
 def test_extract_dedup_release_on_a_two_node_cluster_are_byte_identical(crawled, local, two_nodes, tmp_path):
     home = tmp_path / "ws"
     shutil.copytree(crawled, home)
-    env = {"NEWSCORPUS_EXECUTOR": "ray", "NEWSCORPUS_RAY_ADDRESS": two_nodes.address}
-    summary = json.loads(run_cli("extract", "--json", home=home, env=env).stdout)
+    env = {"NEWSCORPUS_EXECUTOR": "ray", "NEWSCORPUS_EXECUTOR_RAY_ADDRESS": two_nodes.address}
+    summary = _summary("extract", home=home, env=env)
     assert summary["executor"] == "ray" and summary["workers"] == 2   # the cluster's CPUs, over two nodes
     run_cli("dedup", home=home, env=env)
     run_cli("release", home=home)
@@ -83,7 +89,7 @@ def test_extract_dedup_release_on_a_two_node_cluster_are_byte_identical(crawled,
 
 def test_a_ray_address_without_the_ray_executor_is_a_usage_error(tmp_path):
     result = run_cli("dedup", "--ray-address", "auto", home=tmp_path / "ws", check=False)
-    assert result.returncode == 2 and "needs --executor ray" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "needs EXECUTOR=ray (--executor ray)" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_an_unreachable_ray_cluster_is_a_one_line_error(tmp_path):

@@ -8,11 +8,11 @@ import click
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--url", help="The page's URL (for URL dates and the outlet); default: the file's file:// URI.")
 @click.option("--encoding", help="Impose an encoding (e.g. gb18030, big5hkscs) instead of detecting it.")
 def clean(paths: tuple[str, ...], url: str | None, encoding: str | None) -> None:
-    """Clean saved HTML or text files and print one JSON object per input, in order.
+    """Clean saved HTML or text files (`-`: stdin) and print one JSON object per input, in order.
 
     Each line has the input's `path` and the document fields (title, text, published,
     date_source, lang, script, encoding, extra with rule counts), or `reject` and `detail`,
@@ -22,6 +22,7 @@ def clean(paths: tuple[str, ...], url: str | None, encoding: str | None) -> None
     Example:
         newscorpus clean saved/page.html --url https://news.example.cn/2024/05/26/a.html
         newscorpus clean *.html | jq -r '.reject // .title'
+        curl -s https://news.example.cn/a.html | newscorpus clean - --url https://news.example.cn/a.html
     """
     from cleaners.files import clean_file
     from cleaners.encoding import normalize_label
@@ -30,7 +31,10 @@ def clean(paths: tuple[str, ...], url: str | None, encoding: str | None) -> None
         raise click.BadParameter(f"unknown encoding {encoding!r}; try gb18030, big5hkscs or utf-8", param_hint="--encoding")
     failed = 0
     for path in paths:
-        result = clean_file(path, url=url, encoding=encoding)
+        if path == "-":  # stdin: read through the device file; its own URL is no page's
+            result = {**clean_file("/dev/stdin", url=url or "file:///dev/stdin", encoding=encoding), "path": "-"}
+        else:
+            result = clean_file(path, url=url, encoding=encoding)
         failed += "error" in result
         click.echo(json.dumps(result, ensure_ascii=False))
     if failed:

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import click
 
-from corpus.cli.common import progress_bars, workspace
-from corpus.cli.scale import executor_options, executor_settings
+from corpus.cli.common import json_option, run_stage_command, settings_option
+from corpus.cli.scale import executor_options
+
+
+def dedup_lines(s: dict) -> list[str]:
+    return [f"{s['documents']} documents ({s['fingerprinted']} fingerprinted now): "
+            f"{s['clusters']} clusters, {s['duplicates']} duplicates, "
+            f"{s['cross_script_clusters']} cross-script clusters, {s['containments']} containments."]
 
 
 @click.command()
 @click.option("--threshold", type=click.FloatRange(0.05, 1.0), default=None,
               help="Verified Jaccard (character shingles) at which two documents are one story. Default: 0.6.")
+@settings_option
+@json_option
 @executor_options
 @click.pass_context
-def dedup(ctx: click.Context, threshold: float | None, executor: str, ray_address: str | None) -> None:
+def dedup(ctx: click.Context, threshold: float | None, overrides, as_json: bool) -> None:
     """Group copies of one story (any outlet, Simplified or Traditional) into clusters.
 
     Only new or changed documents are fingerprinted; clusters of unrelated documents keep their
@@ -28,18 +36,6 @@ def dedup(ctx: click.Context, threshold: float | None, executor: str, ray_addres
         newscorpus dedup --executor ray --ray-address auto   # fingerprints on a Ray cluster
         newscorpus export clusters --format jsonl > clusters.jsonl
     """
-    from corpus.dedup import run_dedup
-    from corpus.executors import ExecutorError, open_executor
+    from corpus.stages import DEDUP
 
-    chosen = executor_settings(executor, ray_address)
-    with workspace(ctx).open_store() as store, progress_bars() as update:
-        try:
-            with open_executor(chosen, workers=1 if chosen.name == "local" else None) as running:
-                summary = run_dedup(store, threshold=threshold, progress=update, executor=running)
-        except (ValueError, ExecutorError) as error:
-            raise click.ClickException(str(error)) from error
-    click.echo(
-        f"{summary['documents']} documents ({summary['fingerprinted']} fingerprinted now): "
-        f"{summary['clusters']} clusters, {summary['duplicates']} duplicates, "
-        f"{summary['cross_script_clusters']} cross-script clusters, {summary['containments']} containments."
-    )
+    run_stage_command(ctx, DEDUP, {"threshold": threshold}, overrides, as_json, render=dedup_lines)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from corpus.cli.common import progress_bars, workspace
-from corpus.cli.scale import executor_options, executor_settings
+from corpus.cli.common import json_option, run_stage_command, settings_option
+from corpus.cli.scale import executor_options
+
+
+def extract_lines(s: dict) -> list[str]:
+    rejects = ", ".join(f"{reason} {count}" for reason, count in s["rejects"].items()) or "none"
+    return [f"extracted {s['fetches']} fetches in {s['seconds']}s with {s['workers']} workers: "
+            f"{s['documents']} documents, rejects: {rejects}, errors: {s['errors']}, "
+            f"site-boilerplate lines removed: {s['boilerplate_lines_removed']}"]
 
 
 @click.command()
@@ -15,15 +20,15 @@ from corpus.cli.scale import executor_options, executor_settings
               help="Worker processes (default: number of CPUs).")
 @click.option("--reextract", is_flag=True,
               help="Rebuild every document from WARC (after a cleaner change), without recrawling.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@settings_option
+@json_option
 @executor_options
 @click.pass_context
-def extract(ctx: click.Context, workers: int | None, reextract: bool, as_json: bool, executor: str,
-            ray_address: str | None) -> None:
+def extract(ctx: click.Context, workers: int | None, reextract: bool, overrides, as_json: bool) -> None:
     """Extract clean documents from fetched pages not yet extracted.
 
-    Imports WARC files new in warc/ (crawl workers elsewhere), reads the WARC records the crawl
-    kept, cleans them in parallel worker processes or Ray tasks
+    Imports WARC files new in warc/ (from crawl workers elsewhere), then reads the WARC records
+    the crawl kept and cleans them in parallel worker processes or Ray tasks
     (trafilatura, genre rules, site boilerplate, dates, language and script) and writes
     documents and rejects (with reasons) to the store. Safe to rerun; a killed run resumes.
 
@@ -32,21 +37,9 @@ def extract(ctx: click.Context, workers: int | None, reextract: bool, as_json: b
         newscorpus extract --workers 2
         newscorpus extract --reextract     # after upgrading the cleaners
         newscorpus extract --executor ray --ray-address auto   # on a Ray cluster's head node
+        newscorpus extract --set CLEANERS_MIN_CHARS=100 --json | jq .summary.documents
     """
-    from corpus.executors import ExecutorError
-    from corpus.extract import ExtractError, run_extract
+    from corpus.stages import EXTRACT
 
-    chosen = executor_settings(executor, ray_address)
-    with progress_bars() as update:
-        try:
-            summary = run_extract(workspace(ctx), workers=workers, reextract=reextract,
-                                  progress=lambda done, total: update("extracting", done, total), executor=chosen)
-        except (ExtractError, ExecutorError) as error:
-            raise click.ClickException(str(error)) from error
-    if as_json:
-        click.echo(json.dumps(summary, ensure_ascii=False))
-        return
-    rejects = ", ".join(f"{reason} {count}" for reason, count in summary["rejects"].items()) or "none"
-    click.echo(f"extracted {summary['fetches']} fetches in {summary['seconds']}s with {summary['workers']} workers: "
-               f"{summary['documents']} documents, rejects: {rejects}, errors: {summary['errors']}, "
-               f"site-boilerplate lines removed: {summary['boilerplate_lines_removed']}")
+    run_stage_command(ctx, EXTRACT, {"workers": workers, "reextract": reextract}, overrides, as_json,
+                      render=extract_lines)

@@ -6,9 +6,8 @@ import json
 
 import click
 
-from corpus.cli.common import progress_bars, workspace
-from corpus.release import (ReleaseError, ReleaseSettings, count_changes, diff_releases, list_releases,
-                            make_release, record_takedown, verify_release)
+from corpus.cli.common import json_option, run_stage_command, settings_option, workspace
+from corpus.release import ReleaseError, count_changes, diff_releases, list_releases, verify_release
 from corpus.release.manifest import sha256_file
 from corpus.release.tables import CHANGE_KINDS
 
@@ -21,15 +20,32 @@ def _size(files: dict) -> int:
     return sum(entry["bytes"] for entry in files.values())
 
 
+def release_lines(s: dict) -> list[str]:
+    counts = s["counts"]
+    lines = [f"Release {s['version']} written to {s['path']}",
+             f"  {counts['documents']:,} stories ({counts['duplicates']:,} duplicates as provenance) "
+             f"in {s['shards']} shard(s), {s['bytes'] / 1e6:.1f} MB"]
+    parent = s["parent"]
+    lines.append(f"  against {parent}: {_changes_line(s['changes'])}" if parent else "  first release")
+    from pathlib import Path
+
+    lines.append(f"  manifest.json sha256 {sha256_file(Path(s['path']) / 'manifest.json')} "
+                 "(publish it to pin this release)")
+    return lines
+
+
 @click.command()
 @click.option("--version", "version", default=None, metavar="V",
               help="Release name (letters, digits, . _ -). Default: today's date, YYYY.MM.DD[.N].")
 @click.option("--notes", default=None, help="A sentence for the dataset card and manifest.")
 @click.option("--shard-size", default=None, metavar="SIZE",
               help="Target uncompressed size of each data shard, e.g. 256MB (default; "
-                   "or $NEWSCORPUS_RELEASE_SHARD_SIZE).")
+                   "or the RELEASE_SHARD_SIZE setting).")
+@settings_option
+@json_option
 @click.pass_context
-def release(ctx: click.Context, version: str | None, notes: str | None, shard_size: str | None) -> None:
+def release(ctx: click.Context, version: str | None, notes: str | None, shard_size: str | None, overrides,
+            as_json: bool) -> None:
     """Freeze the deduplicated corpus into an immutable release folder.
 
     Writes releases/V/ with data/*.parquet (one row per story), clusters.parquet, changes.parquet,
@@ -41,26 +57,16 @@ def release(ctx: click.Context, version: str | None, notes: str | None, shard_si
         newscorpus release
         newscorpus release --version 2025.06-spring --notes "Spring crawl of four outlets"
     """
-    try:
-        with progress_bars() as update:
-            path = make_release(workspace(ctx), version=version, notes=notes,
-                                settings=ReleaseSettings.from_env(shard_size),
-                                progress=lambda done, total: update("stories", done, total))
-    except ReleaseError as error:
-        raise click.ClickException(str(error)) from None
-    manifest = json.loads((path / "manifest.json").read_text("utf-8"))
-    counts = manifest["counts"]
-    shards = sum(1 for name in manifest["files"] if name.startswith("data/"))
-    click.echo(f"Release {manifest['version']} written to {path}")
-    click.echo(f"  {counts['documents']:,} stories ({counts['duplicates']:,} duplicates as provenance) "
-               f"in {shards} shard(s), {_size(manifest['files']) / 1e6:.1f} MB")
-    parent = manifest["parent"]
-    click.echo(f"  against {parent}: {_changes_line(manifest['changes'])}" if parent else "  first release")
-    click.echo(f"  manifest.json sha256 {sha256_file(path / 'manifest.json')} (publish it to pin this release)")
+    from corpus.stages import RELEASE
+
+    if shard_size is not None:
+        overrides = (*overrides, f"RELEASE_SHARD_SIZE={shard_size}")
+    run_stage_command(ctx, RELEASE, {"version": version, "notes": notes}, overrides, as_json, render=release_lines)
 
 
 @click.command()
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: a table; json: one JSON array of releases.")
 @click.pass_context
 def releases(ctx: click.Context, output: str) -> None:
     """List the releases of this workspace, oldest first, with their counts.
@@ -70,14 +76,13 @@ def releases(ctx: click.Context, output: str) -> None:
         newscorpus releases
         newscorpus releases --format json
     """
-    found = list_releases(workspace(ctx).releases_dir)
+    found = list_releases(workspace(ctx).require().releases_dir)
     if output == "json":
-        for info in found:
-            manifest = info.manifest
-            click.echo(json.dumps({"version": info.version, "parent": manifest.get("parent"),
-                                   "created": manifest.get("created"), "counts": manifest.get("counts"),
-                                   "changes": manifest.get("changes"), "bytes": _size(manifest.get("files", {}))},
-                                  ensure_ascii=False))
+        click.echo(json.dumps([{"version": info.version, "parent": info.manifest.get("parent"),
+                                "created": info.manifest.get("created"), "counts": info.manifest.get("counts"),
+                                "changes": info.manifest.get("changes"),
+                                "bytes": _size(info.manifest.get("files", {}))} for info in found],
+                              ensure_ascii=False, indent=1))
         return
     if not found:
         click.echo("No releases yet: run `newscorpus release`.")
@@ -107,7 +112,7 @@ def verify(ctx: click.Context, version: str) -> None:
         newscorpus verify 2025.06.01
     """
     try:
-        checked, problems = verify_release(workspace(ctx).releases_dir, version)
+        checked, problems = verify_release(workspace(ctx).require().releases_dir, version)
     except ReleaseError as error:
         raise click.ClickException(str(error)) from None
     for problem in problems:
@@ -135,7 +140,7 @@ def diff(ctx: click.Context, old: str, new: str, output: str) -> None:
         newscorpus diff 2025.06.01 2025.07.01 --format jsonl > changes.jsonl
     """
     try:
-        changes = diff_releases(workspace(ctx), old, new)
+        changes = diff_releases(workspace(ctx).require(), old, new)
     except ReleaseError as error:
         raise click.ClickException(str(error)) from None
     if output == "jsonl":
@@ -157,8 +162,10 @@ def diff(ctx: click.Context, old: str, new: str, output: str) -> None:
 @click.option("--reason", required=True, help="Why (who asked, when); kept with the tombstone.")
 @click.option("--purge", is_flag=True,
               help="Also blank the raw WARC records in place and empty the stored title and text.")
+@settings_option
+@json_option
 @click.pass_context
-def takedown(ctx: click.Context, url: str, reason: str, purge: bool) -> None:
+def takedown(ctx: click.Context, url: str, reason: str, purge: bool, overrides, as_json: bool) -> None:
     """Take URL out of the corpus: every later release leaves it out and lists it in its changes.
 
     The raw WARC record is kept (for audit) unless --purge. Releases already written are immutable:
@@ -169,17 +176,21 @@ def takedown(ctx: click.Context, url: str, reason: str, purge: bool) -> None:
         newscorpus takedown https://news.example.hk/a/123.html --reason "publisher request 2025-06-01"
         newscorpus takedown https://news.example.hk/a/123.html --reason "court order" --purge
     """
-    try:
-        result = record_takedown(workspace(ctx), url, reason, purge=purge)
-    except ReleaseError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(f"{'Updated' if result.already_recorded else 'Recorded'} takedown of {result.url} "
-               f"({result.documents} stored document(s)); the next release leaves it out.")
-    if not result.documents:
-        click.echo("  no stored document has exactly this URL (check `newscorpus export documents`); "
-                   "the tombstone still keeps it out if it is collected later")
+    from corpus.stages import TAKEDOWN
+
+    run_stage_command(ctx, TAKEDOWN, {"url": url, "reason": reason, "purge": purge}, overrides, as_json,
+                      render=lambda s: takedown_lines(s, purge))
+
+
+def takedown_lines(result: dict, purge: bool) -> list[str]:
+    lines = [f"{'Updated' if result['already_recorded'] else 'Recorded'} takedown of {result['url']} "
+             f"({result['documents']} stored document(s)); the next release leaves it out."]
+    if not result["documents"]:
+        lines.append("  no stored document has exactly this URL (check `newscorpus export documents`); "
+                     "the tombstone still keeps it out if it is collected later")
     if purge:
-        click.echo(f"  purged: {result.records_blanked} WARC record(s) blanked, stored title and text emptied")
-    if result.in_releases:
-        click.echo(f"  still in published release(s): {', '.join(result.in_releases)} "
-                   "(releases are immutable: withdraw them if needed)")
+        lines.append(f"  purged: {result['records_blanked']} WARC record(s) blanked, stored title and text emptied")
+    if result["in_releases"]:
+        lines.append(f"  still in published release(s): {', '.join(result['in_releases'])} "
+                     "(releases are immutable: withdraw them if needed)")
+    return lines

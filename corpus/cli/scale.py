@@ -1,29 +1,32 @@
-"""The options that choose where extract and dedup compute: ``--executor`` and ``--ray-address``."""
+"""``--executor`` and ``--ray-address``: the flags for the ``EXECUTOR`` settings of extract, dedup and run."""
 
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 import click
 
-from corpus.executors import EXECUTORS, ExecutorError, ExecutorSettings
+from corpus.executors import EXECUTORS
 
 
 def executor_options(command: Callable) -> Callable:
-    """Add ``--executor`` and ``--ray-address`` (or NEWSCORPUS_EXECUTOR, NEWSCORPUS_RAY_ADDRESS) to a command."""
-    command = click.option(
-        "--ray-address", envvar="NEWSCORPUS_RAY_ADDRESS", metavar="ADDR", default=None,
-        help="With --executor ray: the cluster to use (`auto`, HOST:6379, ray://HOST:10001); "
-             "default: a Ray instance on this machine for the run. Env: NEWSCORPUS_RAY_ADDRESS.")(command)
+    """Add ``--executor`` and ``--ray-address`` to a command that takes ``--set``; they join its overrides.
+
+    The same settings come from ``newscorpus.toml`` or ``NEWSCORPUS_EXECUTOR`` and
+    ``NEWSCORPUS_EXECUTOR_RAY_ADDRESS``; the flags are the top layer, with ``--set``.
+    """
+    @functools.wraps(command)
+    def with_executor(*args, executor: str | None, ray_address: str | None, overrides=(), **kwargs):
+        flags = [f"EXECUTOR={executor}"] if executor else []
+        flags += [f"EXECUTOR_RAY_ADDRESS={ray_address}"] if ray_address else []
+        return command(*args, overrides=(*flags, *overrides), **kwargs)
+
+    with_executor = click.option(
+        "--ray-address", metavar="ADDR", default=None,
+        help="With --executor ray: the cluster (`auto` on a cluster node, HOST:6379, ray://HOST:10001); default: "
+             "a Ray instance on this machine for the run. Setting EXECUTOR_RAY_ADDRESS.")(with_executor)
     return click.option(
-        "--executor", type=click.Choice(EXECUTORS), envvar="NEWSCORPUS_EXECUTOR", default="local",
-        show_default=True,
-        help="Where extraction and dedup fingerprints are computed: local worker processes, or Ray tasks "
-             "(pip install 'newscorpus[scale]'); the result is identical. Env: NEWSCORPUS_EXECUTOR.")(command)
-
-
-def executor_settings(executor: str, ray_address: str | None) -> ExecutorSettings:
-    try:
-        return ExecutorSettings(executor, ray_address or None)
-    except ExecutorError as error:
-        raise click.UsageError(str(error)) from error
+        "--executor", type=click.Choice(EXECUTORS), default=None,
+        help="Where extraction and dedup fingerprints are computed: local worker processes (default) or Ray "
+             "tasks (pip install 'newscorpus[scale]'); the result is identical. Setting EXECUTOR.")(with_executor)
