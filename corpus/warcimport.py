@@ -139,7 +139,7 @@ def import_warcs(store: Store, paths: Iterable[str | os.PathLike], warc_dir: Pat
         warc_dir: the workspace's ``warc/`` (files inside it are named relative to it).
         progress: called as ``progress("import", files_done, files_total)``.
         skip_live_writers: leave alone files that a live process on this host is still writing
-            (its own fetch log indexes them); ``extract`` sets it.
+            (before its fetch log's first commit); ``import_pending`` sets it.
 
     Returns:
         A summary: files (by outcome), fetches indexed, records already indexed, records skipped by reason.
@@ -170,14 +170,22 @@ def import_warcs(store: Store, paths: Iterable[str | os.PathLike], warc_dir: Pat
 def import_pending(store: Store, warc_dir: Path, progress: Progress | None = None) -> dict:
     """Index the workspace's WARC files that are new or grew since they were last indexed.
 
-    A file only this host's crawl wrote is read once (its records are all known already); files
-    from workers on other machines become fetches to extract.
+    Files this store's own crawls wrote are left alone: their fetch log indexed them as they went,
+    and what a killed crawl did not commit, the next crawl fetches again. Files from workers on
+    other machines become fetches to extract.
     """
     if not warc_dir.is_dir():
         return import_warcs(store, [], warc_dir)
     recorded = {name: size for name, size in store.execute("SELECT file, size FROM warc_imports")}
-    pending = [path for path in warc_files([warc_dir])[0]
-               if recorded.get(store_name(path, warc_dir)) != path.stat().st_size]
+    crawled = {name for (name,) in store.execute("SELECT DISTINCT warc_file FROM fetches WHERE warc_file IS NOT NULL")}
+    pending = []
+    for path in warc_files([warc_dir])[0]:
+        name = store_name(path, warc_dir)
+        if name in recorded:
+            if recorded[name] != path.stat().st_size:
+                pending.append(path)
+        elif name not in crawled:
+            pending.append(path)
     return import_warcs(store, pending, warc_dir, progress, skip_live_writers=True)
 
 

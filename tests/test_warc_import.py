@@ -70,9 +70,10 @@ def test_workers_files_give_the_coordinator_the_same_fetch_log_and_documents(wor
 
     again = _summary("import-warc", str(coordinator / "warc"), home=coordinator)
     assert (again["files_unchanged"], again["fetches"]) == (len(list((worker / "warc").iterdir())), 0)
-    # The worker's store already held every record of its files: its extract read them, added nothing.
-    assert own["imported_fetches"] == 0
-    assert rows(worker, "SELECT summary FROM warc_imports") == [(json.dumps({"already_indexed": len(theirs)}),)]
+    # The worker's own crawl indexed its files: its extract leaves them alone, and an explicit import adds nothing.
+    assert own["imported_fetches"] == 0 and rows(worker, "SELECT count(*) FROM warc_imports") == [(0,)]
+    explicit = _summary("import-warc", str(worker / "warc"), home=worker)
+    assert (explicit["fetches"], explicit["already_indexed"]) == (0, len(theirs))
 
 
 def test_extract_completes_a_workers_file_that_grew_since_it_was_imported(worker, tmp_path):
