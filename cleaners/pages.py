@@ -1,17 +1,16 @@
 """Tell what a fetched page is (article, listing, sitemap, feed, other) without parsing it fully.
 
 Used by the crawl (on every response) and by ``import-warc`` (on other tools' WARC records, which
-carry no page kind). The crawl does no extraction, so these are a handful of regex probes over the decoded text, in the
-order of how much they can be trusted: the site's own URL patterns, then what the page says of itself
-(``og:type``, JSON-LD ``@type``), then the shape of its text (long paragraphs versus many links),
-then a date in the URL.
+carry no page kind). Neither extracts, so these are a handful of regex probes over the decoded text,
+in the order of how much they can be trusted: the site's own URL patterns, then what the page says
+of itself (``og:type``, JSON-LD ``@type``), then the shape of its text (long paragraphs versus many
+links), then a date in the URL.
 """
 
 from __future__ import annotations
 
 import re
 from urllib.parse import urlsplit
-
 
 # A date in the path: /2024/05/31/, /2024-05-31, /20240531, /2024-05/31/ ...
 URL_DATE = re.compile(r"(?<!\d)(?:19|20)\d\d([-/_]?)(?:0[1-9]|1[0-2])(?:\1|[-/_])?(?:[012]\d|3[01])(?!\d)")
