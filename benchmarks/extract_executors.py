@@ -95,7 +95,7 @@ def time_import(files: list[Path], folder: Path) -> tuple[float, dict]:
 
 
 def time_extract(crawled: Workspace, folder: Path, cpus: int, executor: ExecutorSettings) -> tuple[float, int]:
-    home = folder / f"extract-{executor.name}-{time.monotonic_ns()}"
+    home = folder / f"extract-{executor.executor}-{time.monotonic_ns()}"
     shutil.copytree(crawled.home, home)
     summary = run_extract(Workspace(home), workers=cpus, executor=executor)
     shutil.rmtree(home)
