@@ -29,10 +29,6 @@ from corpus.stages import DEDUP, EXTRACT, HEALTH, RELEASE, REPORT
 from corpus.store import utc_now
 from corpus.workspace import Workspace
 
-# The crawl options a `crawl` or `run` command passes to the crawl stage (all JSON-ready).
-CRAWL_OPTIONS = ("site_files", "start_url", "sitemap", "feed", "allow_domain", "max_pages", "since", "until",
-                 "revisit_after", "verbose")
-
 
 # Settings components ----------------------------------------------------------------------------
 
@@ -146,7 +142,7 @@ def crawl_job(options: dict, overrides: dict | None = None) -> CrawlJob:
     from crawler.sites import SiteConfigError, adhoc_site, load_site
 
     with user_errors(SiteConfigError):
-        sites = [load_site(path) for path in options.get("site_files") or ()]
+        sites = [load_site(path, options.get("base_url")) for path in options.get("site_files") or ()]
         if options.get("start_url") or options.get("sitemap") or options.get("feed"):
             sites.append(adhoc_site(options.get("start_url") or (), options.get("sitemap") or (),
                                     options.get("feed") or (), options.get("allow_domain") or ()))
@@ -217,7 +213,13 @@ def _crawl_in_child(workspace: Workspace, job: CrawlJob) -> tuple:
         child.join()
 
 
-CRAWL = Stage("crawl", _crawl, components=("crawler",), creates_workspace=True)
+def _shares_frontier(settings: EffectiveSettings) -> bool:
+    """Crawl workers on one shared frontier may share a workspace (``NEWSCORPUS_FRONTIER_REDIS``)."""
+    chosen = settings.settings.get("NEWSCORPUS_FRONTIER_REDIS")
+    return bool(chosen and chosen.value)
+
+
+CRAWL = Stage("crawl", _crawl, components=("crawler",), creates_workspace=True, shares_lock=_shares_frontier)
 
 
 # The cycle -------------------------------------------------------------------------------------

@@ -80,6 +80,7 @@ def _release(context: StageContext) -> dict:
                             progress=lambda done, total: context.progress("stories", done, total))
     manifest = json.loads((path / "manifest.json").read_text("utf-8"))
     return {"version": path.name, "path": str(path), "parent": manifest.get("parent"),
+            "parent_skipped": manifest.get("parent_skipped", {}),
             "counts": manifest.get("counts"), "changes": manifest.get("changes"),
             "shards": sum(1 for name in manifest.get("files", {}) if name.startswith("data/")),
             "bytes": sum(entry["bytes"] for entry in manifest.get("files", {}).values())}
@@ -89,10 +90,13 @@ def _takedown(context: StageContext) -> dict:
     from dataclasses import asdict
 
     from corpus.release.errors import ReleaseError
-    from corpus.release.takedown import record_takedown
+    from corpus.release.takedown import record_story_takedown, record_takedown
 
     options = context.options
     with user_errors(ReleaseError):
+        if options.get("cluster"):  # the whole story
+            return asdict(record_story_takedown(context.workspace, options["cluster"], options["reason"],
+                                                purge=bool(options.get("purge"))))
         return asdict(record_takedown(context.workspace, options["url"], options["reason"],
                                       purge=bool(options.get("purge"))))
 

@@ -19,6 +19,7 @@ from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
 from scrapy.exceptions import IgnoreRequest
+from w3lib.url import safe_url_string
 
 from cleaners.content_encoding import ContentEncodingError, decode_content
 from cleaners.encoding import content_type_charset, decode_html
@@ -27,7 +28,7 @@ from corpus.store import utc_now
 from crawler.discovery import gunzip_capped
 from crawler.fetchlog import Fetch
 from crawler.frontier import Frontier
-from crawler.meta import FETCH, HINTS, KIND, PAGE, REVISIT, SITE, VIA
+from crawler.meta import CLAIMED, FETCH, HINTS, KIND, PAGE, REVISIT, SITE, VIA
 from crawler.origins import OriginGuardMiddleware
 from crawler.sites import parse_duration
 from crawler.storage import CrawlStorage
@@ -96,9 +97,10 @@ class CaptureMiddleware:
         redirect = response.headers.get(b"Location") if 300 <= status < 400 and status != 304 else None
         if redirect and not meta.get("dont_redirect"):
             # A hop: the row says which URL answered with a redirect, and where to.
-            fetch.final_url = urljoin(response.url, redirect.decode("latin-1"))
+            fetch.final_url = urljoin(request.url, safe_url_string(redirect))  # as RedirectMiddleware builds it
             if self._follows(fetch.final_url) and self.frontier.claim(fetch.final_url):
                 fetch.final, fetch.url = False, request.url
+                meta[CLAIMED] = fetch.final_url
             else:  # fetched anyway, or refused: settle this URL as a redirect, do not follow it
                 meta["dont_redirect"] = True
         response = self._decoded(response, fetch)

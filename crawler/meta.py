@@ -9,4 +9,5 @@ REVISIT = "newscorpus_revisit"  # seconds after which a settled page is due agai
 ALWAYS = "newscorpus_always"    # fetch even if stored (start pages, sitemaps, feeds): claimed once per crawl
 PAGE = "newscorpus_page"        # set by the capture middleware: the decoded page
 FETCH = "newscorpus_fetch"      # set by the capture middleware: the fetch row of the final response
+CLAIMED = "newscorpus_claimed"  # set by the capture middleware: the redirect target it claimed for this request
 FILTERED = "newscorpus_filtered"  # set by the dupefilter: why the request was not scheduled

@@ -91,3 +91,9 @@ NEWSCORPUS_PRIVATE_ADDRESSES = "configured"  # loopback/private/link-local hosts
 NEWSCORPUS_FRONTIER = "crawler.frontier.StoreFrontier"  # seen-URL and revisit state (crawler/frontier.py)
 NEWSCORPUS_PROGRESS = "auto"             # auto (on a TTY) | on | off
 NEWSCORPUS_PROGRESS_INTERVAL = 0.5       # seconds between progress-line updates
+
+# Shared frontier on Redis (crawl --frontier; the [scale] extra; crawler/redis_frontier/) ---
+NEWSCORPUS_FRONTIER_REDIS = ""          # redis://HOST:PORT/DB: share the frontier with other crawls; "" = this one alone
+NEWSCORPUS_FRONTIER_PREFIX = "newscorpus"  # Redis key prefix: workers with the same prefix and DB share a frontier
+NEWSCORPUS_FRONTIER_HEARTBEAT = 2.0      # seconds between a worker's heartbeats
+NEWSCORPUS_FRONTIER_LEASE = 15.0         # a worker silent this long is dead: its in-flight requests are requeued

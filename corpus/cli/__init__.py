@@ -24,6 +24,8 @@ COMMANDS = {
     "dedup": "corpus.cli.dedup:dedup",
     "release": "corpus.cli.release:release",
     "report": "corpus.cli.report:report",
+    "review": "corpus.cli.review:review",
+    "decisions": "corpus.cli.decisions:decisions",
     "run": "corpus.cli.run:run",
     "ingest": "corpus.cli.ingest:ingest",
     "import-warc": "corpus.cli.import_warc:import_warc",

@@ -10,8 +10,9 @@ Recipe (each stage commits its own work, so a killed run resumes where it stoppe
 3. The scope: changed documents, their exact-duplicate groups, every member of the clusters they
    belonged to and the documents editors' decisions name; grown along candidate pairs (and their
    clusters) until closed. A first run's scope is everything. Unrelated clusters keep their ids.
-4. Verify each candidate pair on exact shingle sets (``judge.py``), one connected component at a
-   time (memory stays bounded by the largest one), and cluster (``clustering.py``).
+4. Verify each candidate pair on exact shingle sets (``judge.py``) and cluster (``clustering.py``):
+   ``verify_batch`` mapped by the executor over batches of connected components (memory stays
+   bounded by the largest one).
 5. Replace the scope's clusters, reasons, containments and links in one transaction.
 """
 
@@ -30,13 +31,14 @@ from datasketch.lsh import _optimal_param
 
 from corpus.dedup import repository as repo
 from corpus.dedup.candidates import lsh_pairs, sentence_pairs
-from corpus.dedup.canonical import Candidate, CanonicalPolicy, stray_share
-from corpus.dedup.clustering import Cluster, cluster_component, components, stable_ids
+from corpus.dedup.canonical import Candidate
+from corpus.dedup.clustering import Cluster, components, stable_ids
 from corpus.dedup.constraints import Constraints
 from corpus.dedup.fingerprint import NORMALIZER, FingerprintSpec, band_keys, fingerprint_batch
-from corpus.dedup.judge import DocFacts, Evidence, Judge, Link
+from corpus.dedup.judge import DocFacts
 from corpus.dedup.minhash import SignatureMaker
 from corpus.dedup.settings import DedupSettings
+from corpus.dedup.verify import Component, VerifyJob, VerifyResult, verify_batch
 from corpus.executors import Executor, LocalExecutor
 from corpus.store import Store
 
@@ -129,12 +131,17 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
     clock = time.perf_counter()
     candidates = {doc: Candidate(doc, docs[doc].outlet, docs[doc].published, stored[doc].norm_chars) for doc in scope}
     facts = {doc: DocFacts(docs[doc].title, docs[doc].published) for doc in scope}
-    clusters, containments, links, verified = _verify_and_cluster(store, index, candidates, facts, pairs, settings,
-                                                                  constraints, progress)
-    _write(store, docs, clusters, containments, links, old_ids, scope | set(gone))
+    result = VerifyResult()
+    for part in executor.map(partial(verify_batch, settings, constraints),
+                             _verify_jobs(store, index, candidates, facts, pairs, progress)):
+        result.clusters += part.clusters
+        result.containments += part.containments
+        result.links += part.links
+        result.verified += part.verified
+    _write(store, docs, result.clusters, result.containments, result.links, old_ids, scope | set(gone))
     timings["verify_cluster"] = time.perf_counter() - clock
 
-    summary = _summary(db, docs, fingerprinted, gone, rebuilt, scope, pairs, verified, index, timings)
+    summary = _summary(db, docs, fingerprinted, gone, rebuilt, scope, pairs, result.verified, index, timings)
     with store.transaction():
         repo.finish_run(db, run_id, params_id, summary)
     return summary
@@ -251,74 +258,29 @@ def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict,
     return scope, pairs
 
 
-def _verify_and_cluster(store: Store, index: _Index, candidates: dict[int, Candidate], facts: dict[int, DocFacts],
-                        pairs: set[tuple[int, int]], settings: DedupSettings, constraints: Constraints,
-                        progress: Progress):
-    """Verify every candidate pair on exact shingle sets, a batch of components at a time, and cluster."""
-    policy = CanonicalPolicy(settings)
+def _verify_jobs(store: Store, index: _Index, candidates: dict[int, Candidate], facts: dict[int, DocFacts],
+                 pairs: set[tuple[int, int]], progress: Progress) -> Iterator[VerifyJob]:
+    """Connected components of the scope's representatives, batched to about VERIFY_BATCH_DOCS
+    representatives, each batch with the texts it verifies (read here, in the driver)."""
     reps = {index.rep_of[doc] for doc in candidates}
     parts = components(reps, pairs)
     part_of = {rep: i for i, part in enumerate(parts) for rep in part}
     pairs_of: dict[int, list[tuple[int, int]]] = {}
-    for pair in pairs:
+    for pair in sorted(pairs):
         pairs_of.setdefault(part_of[pair[0]], []).append(pair)
-    clusters: list[Cluster] = []
-    containments: list[tuple[int, int, float]] = []
-    links: list[tuple[int, int, str, float, str]] = []
-    verified = 0
-
-    def verify(batch: list[int]) -> None:
-        nonlocal verified
-        evidence = Evidence(settings.shingle_size)
-        texts = repo.texts(store.conn, {rep for i in batch if len(parts[i]) > 1 for rep in parts[i]})
-        evidence.load(texts)
-        judge = Judge(settings, facts, evidence)
-        for i in batch:
-            groups = {rep: [doc for doc in index.groups[rep] if doc in candidates] for rep in parts[i]}
-            docs = {doc: candidates[doc] for members in groups.values() for doc in members}
-            if len(parts[i]) == 1:
-                clusters.extend(cluster_component(docs, groups, {}, judge.link, policy, settings.member_floor,
-                                                  settings.titled_containment,
-                                                  constraints))
-                continue
-            docs = {doc: _with_stray(candidate, texts.get(doc)) for doc, candidate in docs.items()}
-            found: dict[tuple[int, int], Link] = {}
-            for a, b in pairs_of.get(i, ()):
-                found[(a, b)] = judge.link(a, b)
-                verified += 1
-            clusters.extend(cluster_component(docs, groups, found, judge.link, policy, settings.member_floor,
-                                                  settings.titled_containment,
-                                              constraints))
-            for (a, b), link in found.items():
-                if link.kind == "edition":
-                    links.append((a, b, "same-template", round(link.jaccard, 6), link.reason))
-                elif not link.same and link.contained >= settings.containment:
-                    containments.extend(_containment_rows(index, evidence, a, b, link.contained))
-
-    batch: list[int] = []
+    batch: list[Component] = []
     held = done = 0
     for i, part in enumerate(parts):
-        batch.append(i)
+        batch.append(Component({rep: [doc for doc in index.groups[rep] if doc in candidates] for rep in sorted(part)},
+                               pairs_of.get(i, [])))
         held += len(part)
-        if held >= VERIFY_BATCH_DOCS:
-            verify(batch)
-            batch, done, held = [], done + held, 0
+        if held >= VERIFY_BATCH_DOCS or i == len(parts) - 1:
+            verified = [rep for component in batch if len(component.groups) > 1 for rep in component.groups]
+            yield VerifyJob(batch, {doc: candidates[doc] for c in batch for docs in c.groups.values() for doc in docs},
+                            {rep: facts[rep] for rep in verified}, repo.texts(store.conn, verified))
+            done += held
             progress("verify", done, len(reps))
-    verify(batch)
-    progress("verify", len(reps), len(reps))
-    return clusters, containments, links, verified
-
-
-def _with_stray(candidate: Candidate, text: str | None) -> Candidate:
-    return Candidate(candidate.doc_id, candidate.outlet, candidate.published, candidate.norm_chars,
-                     stray=stray_share(text or ""))
-
-
-def _containment_rows(index: _Index, evidence: Evidence, a: int, b: int, contained: float) -> list[tuple[int, int, float]]:
-    """Container = the text with more shingles; one row per (container, contained) document of the two groups."""
-    container, inner = (a, b) if evidence.size(a) >= evidence.size(b) else (b, a)
-    return [(outer_doc, inner_doc, round(contained, 4))
-            for outer_doc in index.groups[container] for inner_doc in index.groups[inner]]
+            batch, held = [], 0
 
 
 def _summary(db, docs: dict, fingerprinted: list[int], gone: list[int], rebuilt: int, scope: set[int],
