@@ -34,13 +34,13 @@ from corpus.dedup.candidates import lsh_pairs, sentence_pairs
 from corpus.dedup.canonical import Candidate
 from corpus.dedup.clustering import Cluster, components, stable_ids
 from corpus.dedup.constraints import Constraints
-from corpus.dedup.executor import Executor, LocalExecutor
 from corpus.dedup.fingerprint import NORMALIZER, FingerprintSpec, band_keys, fingerprint_batch
 from corpus.dedup.judge import DocFacts
 from corpus.dedup.minhash import SignatureMaker
 from corpus.dedup.normalize import prepare
 from corpus.dedup.settings import DedupSettings
 from corpus.dedup.verify import Component, VerifyJob, VerifyResult, verify_batch
+from corpus.executors import Executor, LocalExecutor
 from corpus.store import Store
 
 Progress = Callable[[str, int, int], None]
