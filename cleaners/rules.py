@@ -221,10 +221,12 @@ def rules() -> tuple[Rule, ...]:
     return _RULES
 
 
-def apply_rules(lines: list[str]) -> tuple[list[str], dict[str, int]]:
-    """Run every rule; return the kept lines and the lines each rule removed (or edited)."""
+def apply_rules(lines: list[str], skip: tuple[str, ...] = ()) -> tuple[list[str], dict[str, int]]:
+    """Run every rule but those named in ``skip``; return the kept lines and the lines each rule removed (or edited)."""
     counts: dict[str, int] = {}
     for rule in _RULES:
+        if rule.name in skip:
+            continue
         before = lines
         lines = [line for line in rule.apply(lines) if line.strip()]
         changed = len(before) - len(lines) if len(lines) != len(before) else sum(a != b for a, b in zip(before, lines))
