@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from lxml.html import HtmlElement
 
 # "第A01版：要聞", "01版：要闻", "第 3 版 : 综 合"
-PAGE_LABEL = re.compile(r"第?\s*([A-Za-z]{0,2}\d{1,3})\s*版\s*[:：]\s*([^\s<>|｜/]{1,4}(?: [^\s<>|｜/]{1,4})?)")
+PAGE_LABEL = re.compile(r"第?\s*([A-Za-z]{0,2}\d{1,3})\s*版\s*[:：]\s*([^\s<>|｜/\d]{1,4}(?: [^\s<>|｜/\d]{1,4})?)")
 _STORY_HREF = re.compile(r"content_\d+|/content/|article", re.I)
 _URL_DATE = re.compile(r"/(20\d\d)-?(\d\d)/(\d\d)/")
 _TEXT_DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -31,10 +31,10 @@ class StoryLink:
     title: str | None = None
     coords: list[str] = field(default_factory=list)   # one "x,y,x,y,..." per area of the story
 
-    def hints(self, layout: "Layout") -> dict[str, str]:
-        """The story's place in the edition, as flat string hints for its fetch."""
+    def hints(self, layout: "Layout", index: int) -> dict[str, str]:
+        """The story's place in the edition (``index``: 1-based on its page), as flat string hints for its fetch."""
         values = {"edition": layout.edition_date, "page": layout.page_number, "page_name": layout.page_name,
-                  "layout": layout.url, "page_pdf": layout.pdf, "page_image": layout.image,
+                  "layout": layout.url, "story": str(index), "page_pdf": layout.pdf, "page_image": layout.image,
                   "coords": ";".join(self.coords) or None, "title": self.title}
         return {HINT_PREFIX + key: value for key, value in values.items() if value}
 

@@ -168,6 +168,7 @@ def _page_kind(tree: HtmlElement, url: str, found: PageMetadata) -> tuple[str, l
             details["edition"] = edition
     if label and page_label(title_tag):
         found.title = None          # the page's title names the 版面, no story
+        details["layout"] = url
         return "page", containers, details
     return "article", containers, details if label else {}
 
@@ -225,7 +226,7 @@ def _finish(raw_text: str, url: str, outlet: str | None, found: PageMetadata, hi
 
     ``containers`` are the page's story containers when its HTML has them (an e-paper page).
     """
-    page = _Page(url, outlet, found, hints, fetched_at, encoding, raw_text, label or _hint_label(hints))
+    page = _Page(url, outlet, found, hints, fetched_at, encoding, raw_text, {**(label or {}), **_hint_label(hints)})
     if containers:
         stories = [(c.title, [" ".join(line.split()) for line in c.lines if line != c.title]) for c in containers]
         return _judge_stories(page, [(title, *apply_rules(lines)) for title, lines in stories], settings, None)
@@ -261,7 +262,7 @@ def _finish(raw_text: str, url: str, outlet: str | None, found: PageMetadata, hi
 def _hint_label(hints: dict) -> dict:
     """The e-paper place the crawler found for this page on its layout page (fetch hints)."""
     keys = {"page": "page_number", "page_name": "page_name", "edition": "edition", "layout": "layout",
-            "coords": "coords", "page_pdf": "page_pdf", "page_image": "page_image"}
+            "story": "story", "coords": "coords", "page_pdf": "page_pdf", "page_image": "page_image"}
     return {name: hints[EPAPER_HINT + key] for key, name in keys.items() if hints.get(EPAPER_HINT + key)}
 
 
@@ -285,6 +286,10 @@ def _judge_stories(page: _Page, stories: list[tuple[str | None, list[str], dict]
         if page.label:
             extra["epaper"] = page.label
             outcome.document.update(page_number=page.label.get("page_number"), page_name=page.label.get("page_name"))
+            if not several and page.label.get("layout"):
+                # The page it was printed on: the e-paper page itself, or the layout page whose map led here.
+                story = page.label.get("story", "1")
+                outcome.document.update(page_url=page.label["layout"], story_index=int(story) if story.isdigit() else None)
         documents.append(outcome.document)
         keys.extend(outcome.line_keys)
     if not documents:

@@ -21,6 +21,7 @@ import scrapy
 from parsel import Selector
 
 from crawler.capture import KIND, PAGE, SITE, VIA
+from crawler.epaper import layout_of
 from crawler.discovery import gunzip_capped, html_feeds, html_links, parse_feed, parse_sitemap, robots_sitemaps
 from crawler.fetchlog import DISCOVERY_KINDS, is_settled
 from crawler.sites import SiteConfig, SiteConfigError, adhoc_site, load_site, parse_day, parse_duration
@@ -142,6 +143,9 @@ class NewsSpider(scrapy.Spider):
                                  "news-sitemap" if news else "sitemap", 0, hints=entry.hints or None)
 
     def _from_html(self, url: str, page, site: SiteConfig, hops: int):
+        layout = layout_of(url, page.text)   # an e-paper 版面: its stories, followed with their place as hints
+        for index, story in enumerate(layout.stories if layout else (), 1):
+            yield self._consider(story.url, site, "article", "epaper", hops + 1, hints=story.hints(layout, index))
         selector = Selector(text=page.text)
         if page.kind == "listing":
             for href in html_feeds(selector):
