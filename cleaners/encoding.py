@@ -47,17 +47,19 @@ class Decoded:
 
 
 def normalize_label(label: str | None) -> str | None:
-    """Python codec name for a charset label, widened to its superset; None if unknown."""
+    """Python codec name for a text-encoding label, widened to its superset; None if unknown or not text."""
     if not label:
         return None
     label = label.strip().strip("\"'").lower()
     if label in _WIDER:
         return _WIDER[label]
     try:
-        name = codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
         return None
-    return _WIDER.get(name, name)
+    if not getattr(info, "_is_text_encoding", True):
+        return None   # rot13, base64, zlib_codec...: bytes-to-bytes codecs, never a page's charset
+    return _WIDER.get(info.name, info.name)
 
 
 def content_type_charset(content_type: str | None) -> str | None:

@@ -82,17 +82,48 @@ def _jsonld_author(value) -> str | None:
     return value.strip()[:200] if isinstance(value, str) and value.strip() else None
 
 
+def _squash(text: str) -> str:
+    return "".join(text.split()).lower()
+
+
 def _title(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict]) -> str | None:
+    """The headline, chosen by agreement among JSON-LD ``headline``, ``og:title``, ``<title>`` and
+    ``<h1>``/``<h2>``; never a site or section name (the parts a ``<title>`` carries after its
+    headline, ``og:site_name``), which some sites put in their ``<h1>`` ("即時新聞", "ETtoday 新聞雲")."""
     title_tag = " ".join((tree.findtext(".//title") or "").split())
-    headings = [" ".join(h.text_content().split()) for h in tree.xpath(".//h1|.//h2")[:8]]
-    # A heading that the <title> repeats is the article's own title, without the site suffix.
-    for heading in headings:
-        if 4 <= len(heading) <= 120 and heading in title_tag:
-            return heading
-    for candidate in (meta.get("og:title"), *(o.get("headline") for o in jsonld), title_tag):
-        if isinstance(candidate, str) and candidate.strip():
-            return max(_TITLE_SEPARATORS.split(" ".join(candidate.split())), key=len)[:300]
-    return None
+    parts = [p for p in _TITLE_SEPARATORS.split(title_tag) if p.strip()]
+    names = {_squash(p) for p in parts[1:]} | {_squash(meta.get("og:site_name", "")), _squash(meta.get("application-name", ""))}
+    names.discard("")
+    sources: list[tuple[str, str]] = []
+    for name, value in (("jsonld", next((o.get("headline") for o in jsonld if isinstance(o.get("headline"), str)), None)),
+                        ("og", meta.get("og:title")), ("twitter", meta.get("twitter:title"))):
+        if isinstance(value, str) and value.strip():
+            sources.append((name, max(_TITLE_SEPARATORS.split(" ".join(value.split())), key=len)[:300]))
+    if parts:
+        sources.append(("title", max(parts, key=len)[:300]))
+    for heading in tree.xpath(".//h1|.//h2")[:8]:
+        text = " ".join(heading.text_content().split())
+        if 4 <= len(text) <= 120 and _squash(text) not in names:
+            sources.append(("heading", text))
+    if not sources:
+        return None
+
+    def agree(a: str, b: str) -> bool:
+        a, b = _squash(a), _squash(b)
+        return bool(a and b) and (a == b or (min(len(a), len(b)) >= 0.6 * max(len(a), len(b)) and (a in b or b in a)))
+
+    def votes(candidate: str) -> int:
+        return len({name for name, value in sources if agree(candidate, value)})
+
+    # A heading the <title> repeats is the article's own title, without the site suffix.
+    in_title = [value for name, value in sources if name == "heading" and _squash(value) in _squash(title_tag)
+                and _squash(value) not in names]
+    best = max((value for _, value in sources), key=lambda value: (votes(value), value in in_title))
+    if votes(best) == 1 and in_title:
+        best = in_title[0]
+    if votes(best) == 1 and best not in in_title:
+        best = next((value for name, value in sources if name != "heading"), None)
+    return best
 
 
 def page_metadata(tree: HtmlElement) -> PageMetadata:

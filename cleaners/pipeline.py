@@ -36,7 +36,7 @@ from cleaners.epaper import HINT_PREFIX as EPAPER_HINT
 from cleaners.epaper import edition_date, page_label
 from cleaners.rules import apply_rules
 from cleaners.settings import CleanerSettings
-from cleaners.stories import Story, matching_story, split_stories
+from cleaners.stories import Story, matching_story, opens_story, split_stories
 
 DEFAULT_SETTINGS = CleanerSettings()
 _TRAFILATURA_CONFIG = use_config()
@@ -249,7 +249,11 @@ def _finish(raw_text: str, url: str, outlet: str | None, found: PageMetadata, hi
         return _judge_stories(page, [(found.title, kept, rule_counts)], settings, None)
     split = split_stories(([found.title] if mode == "article" and found.title else []) + kept)
     if split.reason:
-        return _judge_stories(page, [(found.title, kept, rule_counts)], settings, split.reason)
+        title = found.title
+        if mode == "page" and title is None and (title := next((line for line in kept[:4] if opens_story(line)), None)):
+            kept = [line for line in kept if line != title]   # one story on the page: its headline titles it
+            title = title.lstrip("# ").strip()
+        return _judge_stories(page, [(title, kept, rule_counts)], settings, split.reason)
     if mode == "article":
         own = matching_story(split.stories, found.title or "")
         if own is None:

@@ -71,10 +71,10 @@ def heading_like(line: str) -> bool:
     return len(_HAN.findall(text)) >= 0.5 * len(text.replace(" ", ""))
 
 
-def _headline(line: str) -> bool:
+def opens_story(line: str) -> bool:
     """A heading that can open a story: not a numbered section, an edit link or a bracketed kicker."""
     text = line.lstrip("# ").strip()
-    return (len(_HAN.findall(text)) >= 6 and not _NUMBERED.match(text)
+    return heading_like(line) and (len(_HAN.findall(text)) >= 6 and not _NUMBERED.match(text)
             and not text.endswith(("]", "】", "）", ")")))
 
 
@@ -134,7 +134,7 @@ def split_stories(lines: list[str]) -> Split:
         if opens_with_dateline and _chars(story) >= STORIES_MIN_BODY_CHARS:
             stories.append(segment)
             continue
-        headed_and_long = _chars(segment) >= STORIES_MIN_BODY_CHARS and any(map(_headline, segment.headings))
+        headed_and_long = _chars(segment) >= STORIES_MIN_BODY_CHARS and any(map(opens_story, segment.headings))
         if headed_and_long and _chars(story) >= STORIES_MIN_BODY_CHARS and similarity(
                 _bigrams(story.lines), _bigrams(segment.lines)) < STORIES_MAX_SIMILARITY:
             stories.append(segment)
