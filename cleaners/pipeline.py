@@ -151,6 +151,16 @@ def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header
         extracted, removed = _without_other_containers(extracted, containers, found.title or "")
     cleaned = _finish(extracted, url, outlet, found, hints, _parse_time(fetched_at), used_encoding, settings,
                       mode=mode, containers=containers if mode == "page" else None, label=label)
+    if cleaned.reject is not None and cleaned.reject["reason"] in ("too-short", "empty"):
+        # trafilatura kept the wrong block (a metadata table, a teaser): its baseline, all of the
+        # page's paragraphs, gets a second chance when it holds real prose.
+        baseline = trafilatura.baseline(tree)[1]
+        if _has_prose(baseline, settings):
+            second = _finish(baseline, url, outlet, found, hints, _parse_time(fetched_at), used_encoding, settings,
+                             mode=mode, label=label)
+            if second.document is not None:
+                second.document["extra"]["rules"]["baseline-rescue"] = 1
+                return second
     if removed and cleaned.document is not None:
         cleaned.document["extra"]["rules"]["appended-stories"] = removed
     return cleaned
@@ -342,6 +352,12 @@ def _published(found: PageMetadata, raw_text: str, url: str, hints: dict, fetche
     candidates["url"] = date_from_url(url)
     candidates["text-first-date"] = first_date_line(raw_text, fetched_at)
     return choose_published(candidates, fetched_at)
+
+
+def _has_prose(text: str, settings: CleanerSettings) -> bool:
+    """Enough text, and at least one real paragraph among it (not menus and link lists)."""
+    return len(text) >= 3 * settings.min_chars and any(
+        len(line) >= 100 and re.search(r"[。！？]", line) for line in text.split("\n"))
 
 
 def _looks_like_listing(lines: list[str]) -> bool:

@@ -62,3 +62,23 @@ def test_a_split_that_is_not_confident_leaves_the_page_whole_with_its_reason():
     assert len(split.stories) == 1 and split.reason
     cleaned = clean_text("\n".join(lines), "https://example.cn/a", split=True)
     assert len(cleaned.documents) == 1 and cleaned.documents[0]["extra"]["story_split"] == split.reason
+
+
+def test_a_photo_story_keeps_its_captions_as_its_text():
+    captions = ["市民在江北嘴觀景平台欣賞兩江交匯的夜景。記者 黃志強攝", "遊客在洪崖洞前拍照留念，人潮絡繹不絕。記者 梁家輝攝",
+                "輕軌穿樓而過，吸引大批遊客駐足觀看。記者 陳曉東攝"]
+    figures = "".join(f'<p><img src="p{n}.jpg"></p><p>{text}</p>' for n, text in enumerate(captions))
+    html = f"<html><head><title>圖集：山城夜色</title></head><body><article><h1>圖集：山城夜色</h1>{figures}</article></body></html>"
+    cleaned = clean_html(html, "https://news.example.hk/2025/05/26/photos.html")
+    assert cleaned.document is not None, cleaned.reject
+    assert all(caption in cleaned.document["text"] for caption in captions)
+    assert cleaned.document["extra"]["rules"]["photo-story"] == 1
+
+
+def test_a_page_whose_main_text_trafilatura_misses_is_rescued_by_its_paragraphs():
+    import lzma
+
+    page = lzma.decompress((SEEDS.parent / "jl-gov-notice.html.xz").read_bytes())
+    document = clean_html(page, "https://www.jl.gov.cn/zw/xxgk/gfxwj/202201/t20220128_8383451.html").document
+    assert document is not None and document["extra"]["rules"]["baseline-rescue"] == 1
+    assert "禁止任何单位和个人新建、扩建和改建项目" in document["text"] and "特此通告。" in document["text"]
