@@ -30,6 +30,7 @@ class PageMetadata:
     author: str | None = None
     dates: dict[str, datetime | None] = field(default_factory=dict)   # jsonld, meta
     page_text: str = ""      # the whole page's text, where date lines outside the article are found
+    title_alternatives: list[str] = field(default_factory=list)   # next-best headlines, for site-boilerplate titles
 
 
 def _meta_map(tree: HtmlElement) -> dict[str, str]:
@@ -86,51 +87,57 @@ def _squash(text: str) -> str:
     return "".join(text.split()).lower()
 
 
-def _title(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict]) -> str | None:
-    """The headline, chosen by agreement among JSON-LD ``headline``, ``og:title``, ``<title>`` and
-    ``<h1>``/``<h2>``; never a site or section name (the parts a ``<title>`` carries after its
-    headline, ``og:site_name``), which some sites put in their ``<h1>`` ("即時新聞", "ETtoday 新聞雲")."""
+def _agree(a: str, b: str) -> bool:
+    a, b = _squash(a), _squash(b)
+    return bool(a and b) and (a == b or (min(len(a), len(b)) >= 0.6 * max(len(a), len(b)) and (a in b or b in a)))
+
+
+def _titles(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict]) -> list[str]:
+    """Headline candidates, best first, chosen by agreement among JSON-LD ``headline``, ``og:title``,
+    ``<title>`` and ``<h1>``/``<h2>``; never a site or section name (the parts of ``<title>`` that
+    are not the headline, ``og:site_name``), which some sites put in their ``<h1>`` ("即時新聞",
+    "ETtoday 新聞雲")."""
     title_tag = " ".join((tree.findtext(".//title") or "").split())
-    parts = [p for p in _TITLE_SEPARATORS.split(title_tag) if p.strip()]
-    names = {_squash(p) for p in parts[1:]} | {_squash(meta.get("og:site_name", "")), _squash(meta.get("application-name", ""))}
-    names.discard("")
-    sources: list[tuple[str, str]] = []
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title_tag) if p.strip()]
+    declared: list[tuple[str, str]] = []
     for name, value in (("jsonld", next((o.get("headline") for o in jsonld if isinstance(o.get("headline"), str)), None)),
                         ("og", meta.get("og:title")), ("twitter", meta.get("twitter:title"))):
         if isinstance(value, str) and value.strip():
-            sources.append((name, max(_TITLE_SEPARATORS.split(" ".join(value.split())), key=len)[:300]))
-    if parts:
-        sources.append(("title", max(parts, key=len)[:300]))
-    for heading in tree.xpath(".//h1|.//h2")[:8]:
-        text = " ".join(heading.text_content().split())
-        if 4 <= len(text) <= 120 and _squash(text) not in names:
-            sources.append(("heading", text))
-    if not sources:
-        return None
+            declared.append((name, max(_TITLE_SEPARATORS.split(" ".join(value.split())), key=len)[:300]))
+    headings = [text for h in tree.xpath(".//h1|.//h2")[:8]
+                if 4 <= len(text := " ".join(h.text_content().split())) <= 120]
+    # The <title> part that og:title/JSON-LD (else a heading) repeats is the headline; the others name the site.
+    own = next((p for group in ([v for _, v in declared], headings) for p in parts if any(_agree(p, o) for o in group)),
+               max(parts, key=len) if parts else None)
+    names = {_squash(p) for p in parts if p != own} | {_squash(meta.get(k, "")) for k in ("og:site_name", "application-name")}
+    names.discard("")
+    sources = declared + ([("title", own[:300])] if own else [])
+    sources += [("heading", h) for h in headings if _squash(h) not in names]
 
-    def agree(a: str, b: str) -> bool:
-        a, b = _squash(a), _squash(b)
-        return bool(a and b) and (a == b or (min(len(a), len(b)) >= 0.6 * max(len(a), len(b)) and (a in b or b in a)))
+    if not declared and not own:
+        return []          # headings alone: a sidebar's or a blog's widget as often as the headline
 
     def votes(candidate: str) -> int:
-        return len({name for name, value in sources if agree(candidate, value)})
+        return len({name for name, value in sources if _agree(candidate, value)})
 
-    # A heading the <title> repeats is the article's own title, without the site suffix.
-    in_title = [value for name, value in sources if name == "heading" and _squash(value) in _squash(title_tag)
-                and _squash(value) not in names]
-    best = max((value for _, value in sources), key=lambda value: (votes(value), value in in_title))
-    if votes(best) == 1 and in_title:
-        best = in_title[0]
-    if votes(best) == 1 and best not in in_title:
-        best = next((value for name, value in sources if name != "heading"), None)
-    return best
+    in_title = {value for name, value in sources if name == "heading" and _squash(value) in _squash(title_tag)}
+    ranked: list[str] = []
+    # Ties go to headline-length candidates (section names are short), then to headings the <title> repeats.
+    for value in sorted((v for _, v in sources), key=lambda v: (-votes(v), len(_squash(v)) < 8, v not in in_title)):
+        if _squash(value) not in names and not any(_agree(value, r) for r in ranked):
+            ranked.append(value)
+    if ranked and votes(ranked[0]) == 1 and ranked[0] not in in_title:
+        # No agreement: a declared title before a lone heading (which may be a teaser or a sidebar's).
+        ranked.sort(key=lambda v: next(i for i, (_, s) in enumerate(sources) if s == v))
+    return ranked
 
 
 def page_metadata(tree: HtmlElement) -> PageMetadata:
     """Title, author, and the JSON-LD and meta-tag publication dates of a page."""
     meta = _meta_map(tree)
     jsonld = _jsonld_objects(tree)
-    found = PageMetadata(title=_title(tree, meta, jsonld))
+    titles = _titles(tree, meta, jsonld)
+    found = PageMetadata(title=titles[0] if titles else None, title_alternatives=titles[1:3])
     jsonld_date = next((o["datePublished"] for o in jsonld if isinstance(o.get("datePublished"), str)), None)
     found.dates["jsonld"] = parse_date(jsonld_date)
     meta_date = next((meta[name] for name in _META_DATE_NAMES if name in meta), None)

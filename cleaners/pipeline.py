@@ -333,6 +333,8 @@ def _judge(page: _Page, url: str, title: str | None, kept: list[str], rule_count
         return _reject(url, outlet, "wrong-language", f"detected {guess.lang or 'no language'}; kept: {', '.join(settings.languages)}")
     published, date_source, disagreements = _published(found, page.raw_text, page.url, hints, page.fetched_at)
     extra: dict = {"rules": rule_counts, "script_evidence": guess.evidence}
+    if title and title == found.title and found.title_alternatives:
+        extra["title_alternatives"] = found.title_alternatives   # if the outlet repeats the title on every page
     if disagreements:
         extra["date_disagreements"] = disagreements
     document = {
@@ -341,7 +343,8 @@ def _judge(page: _Page, url: str, title: str | None, kept: list[str], rule_count
         "author": found.author or byline_author(text if one_of_several else page.raw_text) or hints.get("feed:author"), "lang": guess.lang, "script": guess.script,
         "encoding": page.encoding, "cleaner_version": CLEANER_VERSION, "text_hash": text_hash(text), "extra": extra,
     }
-    return Cleaned(document=document, documents=[document], line_keys=page_keys(kept))
+    # The title counts as one of the page's lines: a "title" on many of an outlet's pages is its name.
+    return Cleaned(document=document, documents=[document], line_keys=page_keys(kept + [document["title"] or ""]))
 
 
 def _published(found: PageMetadata, raw_text: str, url: str, hints: dict, fetched_at: datetime | None):
