@@ -140,6 +140,8 @@ def _write(db, result: dict, summary: Counter, new_doc_ids: set[int], outlets: s
     elif result["documents"]:
         status, reason = "document", None
         first = not db.execute("SELECT 1 FROM extractions WHERE url = ? AND status = 'document'", (job.url,)).fetchone()
+        if len(result["documents"]) > 1:
+            _page_becomes_first_story(db, job.url, result["documents"][0]["url"])
         for document in result["documents"]:   # one per story of the page
             write_document(db, document, job.fetch_id)
             new_doc_ids.add(db.execute("SELECT id FROM documents WHERE url = ?", (document["url"],)).fetchone()[0])
@@ -155,6 +157,13 @@ def _write(db, result: dict, summary: Counter, new_doc_ids: set[int], outlets: s
         summary[f"reject:{reason}"] += 1
     db.execute("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?, ?, ?)",
                (job.fetch_id, job.url, job.outlet, status, reason, CLEANER_VERSION, now))
+
+
+def _page_becomes_first_story(db, page_url: str, first_story_url: str) -> None:
+    """A page an older cleaner kept whole, now split: its document (the id dedup points at) becomes
+    the first story, so the page is never kept whole beside its stories."""
+    if not db.execute("SELECT 1 FROM documents WHERE url = ?", (first_story_url,)).fetchone():
+        db.execute("UPDATE documents SET url = ? WHERE url = ?", (first_story_url, page_url))
 
 
 def run_extract(workspace: Workspace, workers: int | None = None, reextract: bool = False,
