@@ -48,7 +48,9 @@ from corpus.dedup import DedupSettings, run_dedup  # noqa: E402
 from corpus.dedup.clustering import components  # noqa: E402
 from corpus.dedup.export import iter_clusters  # noqa: E402
 from corpus.dedup.fingerprint import normalized_text, similarity  # noqa: E402
-from corpus.dedup.lsh_index import StoredSketch, build_index  # noqa: E402
+from corpus.dedup.candidates import lsh_pairs  # noqa: E402
+from corpus.dedup.fingerprint import band_keys  # noqa: E402
+from corpus.dedup.run import fingerprint_spec  # noqa: E402
 from corpus.dedup.minhash import SignatureMaker, shingle_set  # noqa: E402
 from corpus.store import Store, utc_now  # noqa: E402
 
@@ -154,13 +156,12 @@ def shingle_sweep(rows: list[dict], gold: set) -> None:
     for n in (3, 4, 5, 6, 8):
         sets = [shingle_set(text, n) for text in texts]
         signatures = SignatureMaker(n, 128, 1).signatures(texts)
-        lsh = build_index(list(range(len(rows))), signatures, 0.2, 128)
+        spec = fingerprint_spec(DedupSettings(threshold=0.3, lsh_threshold=0.2))
+        pairs, _ = lsh_pairs(np.arange(len(rows)), band_keys(signatures, spec.bands, spec.rows), len(rows), 1)
         positive, negative = [], []
-        for i, signature in enumerate(signatures):
-            for j in lsh.query(StoredSketch(signature)):
-                if j > i:
-                    jaccard = similarity(sets[i], sets[j])[0]
-                    (positive if story[i] == story[j] else negative).append(jaccard)
+        for i, j in pairs.tolist():
+            jaccard = similarity(sets[i], sets[j])[0]
+            (positive if story[i] == story[j] else negative).append(jaccard)
         pairs, _ = ours(rows, DedupSettings(shingle_size=n))
         p, r, f = scores(pairs, gold)
         print(f"  n={n}: copies p1 {np.percentile(positive, 1):.3f} min {min(positive):.3f}; non-copies max "

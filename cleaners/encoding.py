@@ -46,6 +46,10 @@ class Decoded:
     evidence: dict = field(default_factory=dict)
 
 
+# Text codecs that no web page is written in: a label naming one is no evidence (issue 14).
+_NOT_PAGE_CODECS = {"idna", "punycode", "raw-unicode-escape", "unicode-escape", "undefined"}
+
+
 def normalize_label(label: str | None) -> str | None:
     """Python codec name for a text-encoding label, widened to its superset; None if unknown or not text."""
     if not label:
@@ -57,8 +61,8 @@ def normalize_label(label: str | None) -> str | None:
         info = codecs.lookup(label)
     except LookupError:
         return None
-    if not getattr(info, "_is_text_encoding", True):
-        return None   # rot13, base64, zlib_codec...: bytes-to-bytes codecs, never a page's charset
+    if not info._is_text_encoding or info.name in _NOT_PAGE_CODECS:  # zlib, base64, rot13 ... are no charsets
+        return None
     return _WIDER.get(info.name, info.name)
 
 

@@ -1,43 +1,126 @@
-"""The scheduled cycle behind ``newscorpus run``: crawl → extract → dedup → health → report [→ release].
+"""The crawl stage, the settings components, and the scheduled cycle behind ``newscorpus run``.
 
-Safe for cron: the workspace lock makes an overlapping run exit at once; each run is recorded in
-``cycle_runs`` (start, end, each stage's summary, the error) and logged to ``logs/run-*.log``; a
-failed stage stops the cycle, and everything earlier stages stored stays (each stage commits as it
-goes and resumes where it stopped).
+This is the one corpus module (with the CLI and the demo) that may import the crawler: it declares
+the crawl stage and lists every component's settings. The cycle is a list of stages
+(crawl → extract → dedup → health → report [→ release]) run by ``run_cycle`` under one workspace
+lock and one ``runs`` row (stage 'run'), each stage with its own row pointing at it. A failed stage
+stops the cycle and everything earlier stages stored stays (each stage commits as it goes and
+resumes where it stopped); alerts (a site down, an outlet degraded) make it 'degraded' (exit 3).
+Each cycle is also logged to ``logs/run-*.log``.
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing
-import traceback
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from corpus.health import record_run_health
+from corpus import runs
+from corpus.errors import NewscorpusError, SettingError, user_errors
 from corpus.runlock import RunLock
-from corpus.store import Store, utc_now
+from corpus.runs import RunRecord
+from corpus.settings import Component, EffectiveSettings, dataclass_builder, module_defaults
+from corpus.stage import Stage, StageContext, begin, execute, open_workspace
+from corpus.stages import DEDUP, EXTRACT, HEALTH, RELEASE, REPORT
+from corpus.store import utc_now
 from corpus.workspace import Workspace
 
-# Exit status of `newscorpus run` when another run holds the workspace (sysexits' EX_TEMPFAIL:
-# "try again later", which is what cron should do).
-EXIT_LOCKED = 75
-# Exit status when a stage fails.
-EXIT_STAGE_FAILED = 1
+
+# Settings components ----------------------------------------------------------------------------
+
+def settings_components() -> list[Component]:
+    """Every component's defaults and validation, in the order ``config`` lists them."""
+    import cleaners.settings as cleaners_settings
+    import corpus.dedup.settings as dedup_settings
+    import corpus.health as health_settings
+    import corpus.release.settings as release_settings
+    import corpus.report.settings as report_settings
+    import crawler.settings as crawler_settings
+
+    def fields_of(cls, module, prefix):
+        from dataclasses import fields
+
+        return {prefix + f.name.upper(): getattr(module, prefix + f.name.upper())
+                for f in fields(cls) if hasattr(module, prefix + f.name.upper())}
+
+    return [
+        Component("crawler", {**module_defaults(crawler_settings, "", exclude={"NEWSCORPUS_HOME"})},
+                  _build_crawler, accepts=_scrapy_setting),
+        Component("cleaners", fields_of(cleaners_settings.CleanerSettings, cleaners_settings, "CLEANERS_"),
+                  dataclass_builder(cleaners_settings.CleanerSettings, "CLEANERS_")),
+        Component("dedup", fields_of(dedup_settings.DedupSettings, dedup_settings, "DEDUP_"),
+                  dataclass_builder(dedup_settings.DedupSettings, "DEDUP_")),
+        Component("health", fields_of(health_settings.HealthSettings, health_settings, "HEALTH_"),
+                  dataclass_builder(health_settings.HealthSettings, "HEALTH_")),
+        Component("release", fields_of(release_settings.ReleaseSettings, release_settings, "RELEASE_"),
+                  _build_release),
+        Component("report", fields_of(report_settings.ReportSettings, report_settings, "REPORT_"), _build_report),
+    ]
 
 
-@dataclass
-class CycleResult:
-    run_id: int
-    status: str                                  # finished | failed
-    stats: dict = field(default_factory=dict)    # stage -> its summary
-    alerts: list[str] = field(default_factory=list)
-    failed_stage: str | None = None
-    error: str | None = None
-    log_path: str = ""
+def _scrapy_setting(name: str) -> tuple[bool, object]:
+    from scrapy.settings import default_settings
 
+    return (True, getattr(default_settings, name)) if name.isupper() and hasattr(default_settings, name) \
+        else (False, None)
+
+
+# Crawler settings that must be positive (zero would stall or disable the crawl).
+_CRAWLER_POSITIVE = {"CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_TIMEOUT",
+                     "NEWSCORPUS_STORE_BATCH", "NEWSCORPUS_STORE_INTERVAL", "NEWSCORPUS_PROGRESS_INTERVAL",
+                     "NEWSCORPUS_WARC_MAX_SIZE", "NEWSCORPUS_BACKFILL_MAX_DAYS", "NEWSCORPUS_SITEMAP_MAX_SIZE"}
+_CRAWLER_CHOICES = {"NEWSCORPUS_PROGRESS": ("auto", "on", "off")}
+_DURATION = re.compile(r"(never|0|\d+(\.\d+)?\s*[smhdw])", re.IGNORECASE)
+
+
+def _build_crawler(values: dict) -> dict:
+    """Check the crawler's values (Scrapy checks its own only when the crawl starts, with a traceback)."""
+    for name, value in values.items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if value < 0 or (name in _CRAWLER_POSITIVE and value == 0):
+                allowed = "a number above 0" if name in _CRAWLER_POSITIVE else "a number >= 0"
+                raise ValueError(f"setting {name} must be {allowed}, got {value!r}")
+        if name in _CRAWLER_CHOICES and value not in _CRAWLER_CHOICES[name]:
+            raise ValueError(f"setting {name} must be one of {', '.join(_CRAWLER_CHOICES[name])}, got {value!r}")
+    if not 0 <= values.get("NEWSCORPUS_WARC_GZIP_LEVEL", 6) <= 9:
+        raise ValueError(f"setting NEWSCORPUS_WARC_GZIP_LEVEL must be 0 to 9, got {values['NEWSCORPUS_WARC_GZIP_LEVEL']!r}")
+    if not _DURATION.fullmatch(str(values.get("NEWSCORPUS_REVISIT_AFTER", "7d")).strip()):
+        raise ValueError("setting NEWSCORPUS_REVISIT_AFTER must be a duration such as 7d, 12h, 0 or never, "
+                         f"got {values['NEWSCORPUS_REVISIT_AFTER']!r}")
+    return values
+
+
+def _build_release(values: dict):
+    from dataclasses import replace
+
+    from corpus.release.errors import ReleaseError
+    from corpus.release.settings import ReleaseSettings, parse_size
+
+    try:
+        size = values["RELEASE_SHARD_SIZE"]
+        chosen = dict(shard_size=size if isinstance(size, int) else parse_size(size),
+                      row_group_rows=values["RELEASE_ROW_GROUP_ROWS"], compression=values["RELEASE_COMPRESSION"],
+                      compression_level=values["RELEASE_COMPRESSION_LEVEL"])
+        return replace(ReleaseSettings.from_env(), **chosen)
+    except ReleaseError as error:
+        raise ValueError(f"release setting: {error}") from None
+
+
+def _build_report(values: dict):
+    from corpus.report.settings import ReportSettings
+
+    try:
+        return dataclass_builder(ReportSettings, "REPORT_")(values)
+    except ValueError as error:  # its messages name fields: name the settings instead
+        raise ValueError(re.sub(r"report setting (\w+)", lambda m: f"setting REPORT_{m.group(1).upper()}",
+                                str(error))) from None
+
+
+# The crawl stage -------------------------------------------------------------------------------
 
 @dataclass
 class CrawlJob:
@@ -47,93 +130,62 @@ class CrawlJob:
     options: dict = field(default_factory=dict)
 
 
-class CycleLog:
-    """Stage lines to the terminal and, timestamped, to the run's log file."""
-
-    def __init__(self, path, echo: Callable[[str], None]):
-        self.path = path
-        self.echo = echo
-        self.file = open(path, "a", encoding="utf-8")
-
-    def __call__(self, line: str) -> None:
-        self.echo(line)
-        self.file.write(f"{utc_now()} {line}\n")
-        self.file.flush()
-
-    def detail(self, text: str) -> None:
-        """Text for the log file only (a traceback)."""
-        self.file.write(text)
-        self.file.flush()
-
-    def close(self) -> None:
-        self.file.close()
-
-
-def run_cycle(workspace: Workspace, crawl: CrawlJob | None, *, workers: int | None = None,
-              release: bool = False, notes: str | None = None,
-              echo: Callable[[str], None] = print) -> CycleResult:
-    """Run one cycle under the workspace lock and record it.
-
-    Args:
-        workspace: the workspace to work in (created if missing).
-        crawl: what to crawl; None skips crawling.
-        workers: extraction worker processes.
-        release: also make a release at the end.
-        notes: the release notes.
-        echo: where progress lines go (besides the log file).
+def crawl_job(options: dict, overrides: dict | None = None) -> CrawlJob:
+    """The sites and ``run_crawl`` arguments the crawl options ask for.
 
     Raises:
-        WorkspaceBusy: another run holds the workspace; nothing was done.
+        SettingError: nothing to crawl (a usage error).
+        NewscorpusError: a site file or option is invalid.
     """
-    workspace.ensure()
-    with RunLock(workspace.home / "run.lock"):
-        started = datetime.now(timezone.utc)
-        log = CycleLog(workspace.logs_dir / f"run-{started:%Y%m%dT%H%M%SZ}.log", echo)
-        store = workspace.open_store()
-        try:
-            return _cycle(workspace, store, log, crawl, workers, release, notes)
-        finally:
-            store.close()
-            log.close()
+    from crawler.sites import SiteConfigError, adhoc_site, load_site
+
+    with user_errors(SiteConfigError):
+        sites = [load_site(path, options.get("base_url")) for path in options.get("site_files") or ()]
+        if options.get("start_url") or options.get("sitemap") or options.get("feed"):
+            sites.append(adhoc_site(options.get("start_url") or (), options.get("sitemap") or (),
+                                    options.get("feed") or (), options.get("allow_domain") or ()))
+    if not sites:
+        raise SettingError("nothing to crawl: give --site FILE or --start-url/--sitemap/--feed URL")
+    return CrawlJob(sites, dict(since=options.get("since"), until=options.get("until"),
+                                revisit_after=options.get("revisit_after"), max_pages=options.get("max_pages"),
+                                verbose=bool(options.get("verbose")), overrides=overrides or {}))
 
 
-def _cycle(workspace: Workspace, store: Store, log: CycleLog, crawl, workers, release, notes) -> CycleResult:
-    with store.transaction() as db:
-        # We hold the lock, so a run still marked running was killed.
-        db.execute("UPDATE cycle_runs SET status = 'killed', finished_at = ? WHERE status = 'running'", (utc_now(),))
-        run_id = db.execute("INSERT INTO cycle_runs (started_at, log_path) VALUES (?, ?)",
-                            (utc_now(), str(log.path))).lastrowid
-    result = CycleResult(run_id, "running", log_path=str(log.path))
-    log(f"run {run_id}: log in {log.path}")
-    stages = [("crawl", lambda: _crawl_stage(workspace, crawl))] if crawl else []
-    stages += [
-        ("extract", lambda: _extract_stage(workspace, workers)),
-        ("dedup", lambda: _dedup_stage(store)),
-        ("health", lambda: _health_stage(store, result)),
-        ("report", lambda: _report_stage(workspace)),
-    ]
-    if release:
-        stages.append(("release", lambda: _release_stage(workspace, notes)))
-    for name, stage in stages:
-        _set(store, run_id, stage=name)
-        log(f"[{name}] starting")
-        try:
-            result.stats[name] = stage()
-        except Exception as error:  # a failed stage stops the cycle; what is stored stays
-            result.status, result.failed_stage = "failed", name
-            result.error = f"{type(error).__name__}: {error}"
-            log(f"[{name}] FAILED: {result.error}")
-            log.detail(traceback.format_exc())
-            _set(store, run_id, status="failed", stats=result.stats, error=result.error, finished_at=utc_now())
-            return result
-        log(f"[{name}] done: {_brief(result.stats[name])}")
-        _set(store, run_id, stats=result.stats)
-    for alert in result.alerts:
-        log(f"WARNING site health: {alert}")
-    result.status = "finished"
-    _set(store, run_id, status="finished", stage=None, finished_at=utc_now())
-    log(f"run {run_id} finished")
-    return result
+def _crawl(context: StageContext) -> dict:
+    job = context.options.get("job") or crawl_job(context.options, context.settings.changed("crawler"))
+    if context.options.get("isolate"):
+        run_id, status, stats = _crawl_in_child(context.workspace, job)
+    else:
+        from crawler.run import run_crawl
+        from crawler.sites import SiteConfigError
+
+        with user_errors(SiteConfigError):
+            outcome = run_crawl(context.workspace, job.sites, **job.options)
+        run_id, status, stats = outcome.run_id, outcome.status, outcome.stats
+    return crawl_summary(run_id, status, stats)
+
+
+def crawl_summary(run_id, status: str, stats: dict) -> dict:
+    """The crawl's summary, with an alert when no server answered or most fetches failed.
+
+    Raises:
+        NewscorpusError: the crawl stopped before it was done (the next run resumes it).
+    """
+    if status != "finished":
+        raise NewscorpusError(f"the crawl stopped early ({stats.get('finish_reason')}); what it fetched is stored "
+                              "and the next crawl resumes it")
+    responses = sum(v for k, v in stats.items() if k.startswith("newscorpus/status/"))
+    errors = sum(v for k, v in stats.items() if k.startswith("newscorpus/errors/"))
+    alerts = []
+    if errors and not responses:
+        alerts.append(f"no server answered: all {errors} fetches failed "
+                      f"({', '.join(k.split('/')[-1] for k in stats if k.startswith('newscorpus/errors/'))}); "
+                      "is the site down, or the network?")
+    elif errors > responses:
+        alerts.append(f"{errors} of {errors + responses} fetches failed; is a site down or blocking the crawler?")
+    return {"crawl_run_id": run_id, "finish_reason": stats.get("finish_reason"),
+            "fetches": stats.get("newscorpus/fetches", 0), "responses": responses, "fetch_errors": errors,
+            "stats": json.loads(json.dumps(stats, default=str)), "alerts": alerts}
 
 
 def _crawl_child(home: str, job: CrawlJob, results) -> None:
@@ -143,7 +195,7 @@ def _crawl_child(home: str, job: CrawlJob, results) -> None:
     results.send((outcome.run_id, outcome.status, json.loads(json.dumps(outcome.stats, default=str))))
 
 
-def _crawl_stage(workspace: Workspace, job: CrawlJob) -> dict:
+def _crawl_in_child(workspace: Workspace, job: CrawlJob) -> tuple:
     """Crawl in a fresh child process: Scrapy's reactor runs once per process, and the extraction
     workers forked afterwards must not inherit its threads."""
     context = multiprocessing.get_context("spawn")
@@ -152,62 +204,116 @@ def _crawl_stage(workspace: Workspace, job: CrawlJob) -> dict:
     child.start()
     send.close()
     try:
-        run_id, status, stats = receive.recv()
+        return receive.recv()
     except EOFError:
-        raise RuntimeError("the crawl process died; the next run resumes it") from None
+        raise NewscorpusError("the crawl process died; what it fetched is stored and the next run resumes it") from None
     finally:
         child.join()
-    if status != "finished":
-        raise RuntimeError(f"the crawl stopped early ({stats.get('finish_reason')}); the next run resumes it")
-    return {"crawl_run_id": run_id, "fetches": stats.get("newscorpus/fetches", 0),
-            "finish_reason": stats.get("finish_reason")}
 
 
-def _extract_stage(workspace: Workspace, workers: int | None) -> dict:
-    from corpus.extract import run_extract
-
-    return run_extract(workspace, workers=workers)
-
-
-def _dedup_stage(store: Store) -> dict:
-    from corpus.dedup.run import run_dedup
-
-    return run_dedup(store)
+def _shares_frontier(settings: EffectiveSettings) -> bool:
+    """Crawl workers on one shared frontier may share a workspace (``NEWSCORPUS_FRONTIER_REDIS``)."""
+    chosen = settings.settings.get("NEWSCORPUS_FRONTIER_REDIS")
+    return bool(chosen and chosen.value)
 
 
-def _health_stage(store: Store, result: CycleResult) -> dict:
-    crawl_run_id = (result.stats.get("crawl") or {}).get("crawl_run_id")
-    if crawl_run_id is None:
-        return {"outlets": 0}
-    measured = record_run_health(store, crawl_run_id)
-    result.alerts = [alert for health in measured for alert in health.alerts]
-    return {"outlets": len(measured), "alerts": len(result.alerts)}
+CRAWL = Stage("crawl", _crawl, components=("crawler",), creates_workspace=True, shares_lock=_shares_frontier)
 
 
-def _report_stage(workspace: Workspace) -> dict:
-    from corpus.report.build import write_report
+# The cycle -------------------------------------------------------------------------------------
 
-    report = write_report(workspace)
-    return {"path": str(report.path / "report.html"), "latest": str(report.latest) if report.latest else None}
-
-
-def _release_stage(workspace: Workspace, notes: str | None) -> dict:
-    from corpus.release.build import make_release
-
-    path = make_release(workspace, notes=notes)
-    return {"version": path.name, "path": str(path)}
+def cycle_stages(crawl: bool, release: bool) -> list[Stage]:
+    """The stages of one cycle, in order."""
+    return ([CRAWL] if crawl else []) + [EXTRACT, DEDUP, HEALTH, REPORT] + ([RELEASE] if release else [])
 
 
-def _set(store: Store, run_id: int, **columns) -> None:
-    if "stats" in columns:
-        columns["stats"] = json.dumps(columns["stats"], ensure_ascii=False, default=str)
-    assignments = ", ".join(f"{name} = ?" for name in columns)
-    with store.transaction() as db:
-        db.execute(f"UPDATE cycle_runs SET {assignments} WHERE id = ?", (*columns.values(), run_id))
+@dataclass
+class CycleResult:
+    record: RunRecord                                       # the cycle's own row (stage 'run')
+    stages: dict[str, dict] = field(default_factory=dict)   # stage -> its summary
+    alerts: list[str] = field(default_factory=list)
+    failed_stage: str | None = None
+    error: NewscorpusError | None = None
+    log_path: str = ""
 
 
-def _brief(summary) -> str:
+class CycleLog:
+    """Stage lines to the terminal and, timestamped, to the run's log file."""
+
+    def __init__(self, path: Path, echo: Callable[[str], None]):
+        self.path = path
+        self.echo = echo
+        self.file = open(path, "a", encoding="utf-8")
+
+    def __call__(self, line: str) -> None:
+        self.echo(line)
+        self.file.write(f"{utc_now()} {line}\n")
+        self.file.flush()
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def run_cycle(workspace: Workspace, settings: EffectiveSettings, options: dict, *, job: CrawlJob | None,
+              release: bool = False, echo: Callable[[str], None] = print,
+              progress: Callable[[str, int, int], None] | None = None) -> CycleResult:
+    """Run one cycle under the workspace lock and record it (one 'run' row, one row per stage).
+
+    Args:
+        workspace: the workspace (created if missing, as a crawl would).
+        settings: the effective settings, already validated.
+        options: the command's options (recorded; stages read theirs: workers, notes, ...).
+        job: what to crawl; None skips crawling.
+        release: also make a release at the end.
+        echo: where progress lines go (besides the log file).
+
+    Raises:
+        WorkspaceBusy: another run holds the workspace; nothing was done.
+    """
+    stages = cycle_stages(job is not None, release)
+    open_workspace(stages[0], workspace)
+    with RunLock(workspace.lock_path), workspace.open_store() as store:
+        started = datetime.now(timezone.utc)
+        log = CycleLog(workspace.logs_dir / f"run-{started:%Y%m%dT%H%M%SZ}.log", echo)
+        try:
+            record = begin(store, "run", settings, {**options, "log_path": str(log.path)},
+                           components=tuple(c for stage in stages for c in stage.components))
+            result = CycleResult(record, log_path=str(log.path))
+            log(f"run {record.id}: log in {log.path}")
+            stage_options = {**options, "job": job, "isolate": True, "notes": options.get("notes")}
+            for stage in stages:
+                log(f"[{stage.name}] starting")
+                child = begin(store, stage.name, settings, {k: v for k, v in options.items() if k != "job"},
+                              components=stage.components, parent_id=record.id)
+                context = StageContext(workspace, store, settings, options=stage_options, echo=log, warn=log,
+                                       record=child, results=result.stages)
+                if progress:
+                    context.progress = progress
+                try:
+                    result.stages[stage.name] = summary = execute(stage, context, child)
+                except NewscorpusError as error:
+                    result.failed_stage, result.error = stage.name, error
+                    log(f"[{stage.name}] FAILED: {error}")
+                    with store.transaction() as db:
+                        runs.finish(db, record, "failed", summary=result.stages, error=f"{stage.name}: {error}")
+                    return result
+                result.alerts += summary.get("alerts") or []
+                log(f"[{stage.name}] {'degraded' if summary.get('alerts') else 'done'}: {brief(summary)}")
+            for alert in result.alerts:
+                log(f"WARNING site health: {alert}")
+            with store.transaction() as db:
+                runs.finish(db, record, "degraded" if result.alerts else "finished",
+                            summary={**result.stages, "alerts": result.alerts})
+            log(f"run {record.id} {record.status}")
+            return result
+        finally:
+            log.close()
+
+
+def brief(summary) -> str:
+    """A stage summary's numbers and short strings on one line."""
     if not isinstance(summary, dict):
         return str(summary)
-    shown = {key: value for key, value in summary.items() if isinstance(value, (int, float, str)) and value != ""}
+    shown = {key: value for key, value in summary.items()
+             if isinstance(value, (int, float, str)) and value != "" and len(str(value)) < 120}
     return ", ".join(f"{key} {value}" for key, value in list(shown.items())[:8])

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from cleaners import CLEANER_VERSION
+from cleaners.content_encoding import codings, decode_content
 from cleaners.encoding import content_type_charset
 from cleaners.pipeline import clean_html
 from cleaners.settings import CleanerSettings
@@ -78,7 +79,12 @@ def read_response(warc_path: str, offset: int, urls: tuple[str, ...] = ()) -> tu
             if urls and target not in urls:
                 raise ValueError(f"record at {offset} of {warc_path} is for {target}, not {urls[0]}")
             content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
-            return record.content_stream().read(EXTRACT_MAX_BODY_BYTES), content_type
+            coding = record.http_headers.get_header("Content-Encoding") if record.http_headers else None
+            if not codings(coding):
+                return record.content_stream().read(EXTRACT_MAX_BODY_BYTES), content_type
+            # Bounded, and every coding undone (x-gzip, "gzip, gzip", br): compressed bytes are never text.
+            return decode_content(record.raw_stream.read(EXTRACT_MAX_BODY_BYTES), coding, EXTRACT_MAX_BODY_BYTES), \
+                content_type
     raise ValueError(f"no WARC record at offset {offset} of {warc_path}")
 
 

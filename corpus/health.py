@@ -1,9 +1,11 @@
 """Site health: per outlet and crawl run, how extraction went, compared with the outlet's history.
 
-Sites change templates without notice; a crawler that quietly starts keeping navigation instead of
-articles poisons the corpus. After each cycle we record, per outlet, the extraction yield, the
-median text length, the share of documents with a date and the garble rate, and say plainly when
-one of them moves far from that outlet's recent runs.
+Sites change templates without notice, and go down: a crawler that quietly starts keeping navigation
+instead of articles poisons the corpus, and one that quietly fetches nothing misses the news. After
+each crawl we record, per outlet, the fetch failures, the extraction yield, the median text length,
+the share of documents with a date and the garble rate, and say plainly when the server stopped
+answering or a metric moves far from that outlet's recent runs. Such alerts make the run 'degraded'
+(exit 3) and show in `run`, `status` and the report.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import json
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 from corpus.store import Store, has_table, utc_now
@@ -29,6 +30,34 @@ HEALTH_YIELD_DROP = 0.5          # yield below half of usual
 HEALTH_LENGTH_FACTOR = 2.0       # median length halved or doubled
 HEALTH_DATED_DROP = 0.3          # 30 points fewer documents with a date
 HEALTH_GARBLED_RISE = 0.1        # 10 points more pages garbled
+# An outlet is down when at least this many fetches were tried and more than this share failed
+# (no answer, a timeout, a 5xx): judged on the run alone, a dead server needs no history.
+HEALTH_MIN_FETCHES = 3
+HEALTH_MAX_FETCH_ERRORS = 0.5
+
+
+@dataclass(frozen=True)
+class HealthSettings:
+    """The thresholds of the site-health watch; validated when built."""
+
+    min_pages: int = HEALTH_MIN_PAGES
+    history_runs: int = HEALTH_HISTORY_RUNS
+    yield_drop: float = HEALTH_YIELD_DROP
+    length_factor: float = HEALTH_LENGTH_FACTOR
+    dated_drop: float = HEALTH_DATED_DROP
+    garbled_rise: float = HEALTH_GARBLED_RISE
+    min_fetches: int = HEALTH_MIN_FETCHES
+    max_fetch_errors: float = HEALTH_MAX_FETCH_ERRORS
+
+    def __post_init__(self) -> None:
+        for name in ("min_pages", "history_runs", "min_fetches"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
+                raise ValueError(f"HEALTH_{name.upper()} must be a whole number >= 1, got {getattr(self, name)!r}")
+        for name in ("yield_drop", "dated_drop", "garbled_rise", "max_fetch_errors"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"HEALTH_{name.upper()} must be a share between 0 and 1, got {getattr(self, name)!r}")
+        if self.length_factor <= 1:
+            raise ValueError(f"HEALTH_LENGTH_FACTOR must be above 1, got {self.length_factor!r}")
 
 
 @dataclass
@@ -41,12 +70,25 @@ class OutletHealth:
     dated_share: float | None
     garbled_share: float | None
     reject_reasons: dict[str, int]
+    fetches: int = 0
+    fetch_errors: int = 0
+    top_error: str | None = None
     alerts: list[str] = field(default_factory=list)
 
 
+# Per outlet: fetch attempts, those that got no answer or a server error, and the commonest failure.
+_FETCHES_SQL = """
+SELECT site, count(*), sum(error IS NOT NULL OR status >= 500),
+       (SELECT coalesce(error, 'HTTP ' || status) FROM fetches g WHERE g.run_id = f.run_id AND g.site = f.site
+        AND (g.error IS NOT NULL OR g.status >= 500) GROUP BY 1 ORDER BY count(*) DESC LIMIT 1)
+FROM fetches f WHERE run_id = ? AND site IS NOT NULL GROUP BY site
+"""
+
+
 def measure_run(store: Store, crawl_run_id: int) -> list[OutletHealth]:
-    """Measure every outlet that had article pages in one crawl run (after extraction)."""
-    pages = Counter()
+    """Measure every outlet fetched in one crawl run (after extraction)."""
+    attempts = {row[0]: (row[1], row[2], row[3]) for row in store.execute(_FETCHES_SQL, (crawl_run_id,))}
+    pages = Counter({outlet: 0 for outlet in attempts})
     for outlet, count in store.execute(
         "SELECT site, count(*) FROM fetches WHERE run_id = ? AND status = 200 AND kind = 'article' "
         "GROUP BY site", (crawl_run_id,)):
@@ -75,22 +117,34 @@ def measure_run(store: Store, crawl_run_id: int) -> list[OutletHealth]:
             dated_share=dated[outlet] / len(docs) if docs else None,
             garbled_share=reasons[outlet]["garbled"] / n_pages if n_pages else None,
             reject_reasons=dict(reasons[outlet]),
+            fetches=attempts.get(outlet, (0, 0, None))[0],
+            fetch_errors=attempts.get(outlet, (0, 0, None))[1],
+            top_error=attempts.get(outlet, (0, 0, None))[2],
         ))
     return measured
 
 
-def history(store: Store, outlet: str, before_run_id: int) -> list[dict]:
+def history(store: Store, outlet: str, before_run_id: int, settings: HealthSettings = HealthSettings()) -> list[dict]:
     """The outlet's last few measured runs before this one, newest first."""
     rows = store.execute(
         "SELECT pages, yield, median_length, dated_share, garbled_share FROM site_health "
         "WHERE outlet = ? AND crawl_run_id < ? AND pages >= ? ORDER BY crawl_run_id DESC LIMIT ?",
-        (outlet, before_run_id, HEALTH_MIN_PAGES, HEALTH_HISTORY_RUNS))
+        (outlet, before_run_id, settings.min_pages, settings.history_runs))
     return [dict(row) for row in rows]
 
 
-def alerts_for(now: OutletHealth, past: list[dict]) -> list[str]:
+def fetch_alerts(now: OutletHealth, settings: HealthSettings = HealthSettings()) -> list[str]:
+    """A warning when most of an outlet's fetches got no answer: the site is down or refusing us."""
+    if now.fetches < settings.min_fetches or now.fetch_errors / now.fetches <= settings.max_fetch_errors:
+        return []
+    answered = "no fetch was answered" if now.fetch_errors == now.fetches else \
+        f"{now.fetch_errors} of {now.fetches} fetches failed"
+    return [f"{now.outlet}: {answered} ({now.top_error}); is the site down or blocking the crawler?"]
+
+
+def alerts_for(now: OutletHealth, past: list[dict], settings: HealthSettings = HealthSettings()) -> list[str]:
     """Plain-language warnings where this run departs from the outlet's recent history."""
-    if now.pages < HEALTH_MIN_PAGES or not past:
+    if now.pages < settings.min_pages or not past:
         return []
 
     def usual(key: str) -> float | None:
@@ -99,38 +153,41 @@ def alerts_for(now: OutletHealth, past: list[dict]) -> list[str]:
 
     alerts = []
     base_yield = usual("yield")
-    if base_yield and now.yield_ is not None and now.yield_ < base_yield * HEALTH_YIELD_DROP:
+    if base_yield and now.yield_ is not None and now.yield_ < base_yield * settings.yield_drop:
         alerts.append(f"{now.outlet}: only {now.yield_:.0%} of article pages gave a document "
                       f"(usually {base_yield:.0%}); has the page template changed?")
     base_length = usual("median_length")
     if base_length and now.median_length is not None and not (
-            base_length / HEALTH_LENGTH_FACTOR <= now.median_length <= base_length * HEALTH_LENGTH_FACTOR):
+            base_length / settings.length_factor <= now.median_length <= base_length * settings.length_factor):
         alerts.append(f"{now.outlet}: median text length {now.median_length:.0f} characters "
                       f"(usually {base_length:.0f}); extraction may be keeping the wrong part of the page.")
     base_dated = usual("dated_share")
-    if base_dated is not None and now.dated_share is not None and now.dated_share < base_dated - HEALTH_DATED_DROP:
+    if base_dated is not None and now.dated_share is not None and now.dated_share < base_dated - settings.dated_drop:
         alerts.append(f"{now.outlet}: only {now.dated_share:.0%} of documents have a date "
                       f"(usually {base_dated:.0%}).")
     base_garbled = usual("garbled_share")
     if base_garbled is not None and now.garbled_share is not None and \
-            now.garbled_share > base_garbled + HEALTH_GARBLED_RISE:
+            now.garbled_share > base_garbled + settings.garbled_rise:
         alerts.append(f"{now.outlet}: {now.garbled_share:.0%} of pages came out garbled "
                       f"(usually {base_garbled:.0%}); has the site changed its encoding?")
     return alerts
 
 
-def record_run_health(store: Store, crawl_run_id: int) -> list[OutletHealth]:
+def record_run_health(store: Store, crawl_run_id: int, settings: HealthSettings = HealthSettings()) -> list[OutletHealth]:
     """Measure one crawl run, compare each outlet with its history, store and return the result."""
     measured = measure_run(store, crawl_run_id)
     for health in measured:
-        health.alerts = alerts_for(health, history(store, health.outlet, crawl_run_id))
+        health.alerts = fetch_alerts(health, settings) + alerts_for(
+            health, history(store, health.outlet, crawl_run_id, settings), settings)
     with store.transaction() as db:
         for h in measured:
             db.execute(
-                "INSERT OR REPLACE INTO site_health VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO site_health (crawl_run_id, outlet, pages, documents, yield, median_length, "
+                "dated_share, garbled_share, reject_reasons, alerts, created_at, fetches, fetch_errors, top_error) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (crawl_run_id, h.outlet, h.pages, h.documents, h.yield_, h.median_length, h.dated_share,
                  h.garbled_share, json.dumps(h.reject_reasons, ensure_ascii=False),
-                 json.dumps(h.alerts, ensure_ascii=False), utc_now()))
+                 json.dumps(h.alerts, ensure_ascii=False), utc_now(), h.fetches, h.fetch_errors, h.top_error))
     return measured
 
 
@@ -148,7 +205,7 @@ def report_section(db) -> "Section | None":
 
     rows = db.execute(
         "SELECT outlet, crawl_run_id, pages, documents, yield, median_length, dated_share, garbled_share, "
-        "reject_reasons, alerts FROM site_health h WHERE crawl_run_id = "
+        "reject_reasons, alerts, fetches, fetch_errors FROM site_health h WHERE crawl_run_id = "
         "(SELECT max(crawl_run_id) FROM site_health WHERE outlet = h.outlet) ORDER BY outlet").fetchall() \
         if has_table(db, "site_health") else []
     if not rows:
@@ -161,9 +218,10 @@ def report_section(db) -> "Section | None":
         key="site_health",
         title="Site health",
         columns=["outlet", "crawl run", "article pages", "documents", "yield", "median length",
-                 "with date", "garbled", "rejects"],
+                 "with date", "garbled", "rejects", "fetches failed"],
         rows=[[r[0], r[1], r[2], r[3], share(r[4]), "" if r[5] is None else round(r[5]), share(r[6]),
-               share(r[7]), ", ".join(f"{k} {v}" for k, v in json.loads(r[8]).items())] for r in rows],
+               share(r[7]), ", ".join(f"{k} {v}" for k, v in json.loads(r[8]).items()), f"{r[11]} of {r[10]}"]
+              for r in rows],
         alerts=[alert for r in rows for alert in json.loads(r[9])],
         note=f"Each outlet's latest crawl run; warnings compare it with the outlet's last {HEALTH_HISTORY_RUNS} runs.",
     )

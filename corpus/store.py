@@ -1,7 +1,7 @@
 """The SQLite store: one file per workspace, WAL mode, schema kept by named migrations.
 
-Each stage writes its own SQL in its own module; this module only owns the connection,
-transactions and the migration ledger. Migrations are the ``corpus/migrations/NNNN_name.sql``
+This module owns the connection, transactions and the migration ledger; the table groups have
+small typed gateways beside it (``corpus.runs`` for the run records). Migrations are the ``corpus/migrations/NNNN_name.sql``
 files, applied in name order, each inside one transaction, and recorded in ``schema_migrations``.
 """
 
@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 from typing import Iterator
+
+from corpus.errors import WorkspaceError
 
 MIGRATIONS_PACKAGE = "corpus.migrations"
 
@@ -47,15 +49,35 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, path: str | Path, timeout: float = 60.0) -> "Store":
-        conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+    def open(cls, path: str | Path, timeout: float = 60.0, readonly: bool = False) -> "Store":
+        """Open and migrate the store; ``readonly`` opens it for reading only (no migration, no WAL switch).
+
+        Raises:
+            WorkspaceError: the file is not a SQLite store, is a folder, or cannot be written (when writing).
+        """
+        try:
+            conn = _connect_readonly(path, timeout) if readonly else \
+                sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
+        except sqlite3.DatabaseError as error:
+            raise store_error(path, error) from None
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            if not readonly:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            raise store_error(path, error) from None
         store = cls(conn, str(path))
-        store.migrate()
+        if not readonly:
+            try:
+                store.migrate()
+            except sqlite3.OperationalError as error:
+                if "readonly" not in str(error):
+                    raise
+                raise store_error(path, error) from None
         return store
 
     def migrate(self) -> list[str]:
@@ -100,6 +122,42 @@ class Store:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _connect_readonly(path: str | Path, timeout: float) -> sqlite3.Connection:
+    """A read-only connection; in a folder we cannot write, where SQLite cannot make the WAL index,
+    the store is read as immutable (nobody can be writing it through a folder nobody may write)."""
+    uri = Path(path).resolve().as_uri()
+    try:
+        return _connect_checked(f"{uri}?mode=ro", timeout)
+    except sqlite3.OperationalError as error:
+        if "unable to open" not in str(error):
+            raise
+    return _connect_checked(f"{uri}?immutable=1", timeout)
+
+
+def _connect_checked(uri: str, timeout: float) -> sqlite3.Connection:
+    conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
+
+
+def store_error(path: str | Path, error: sqlite3.DatabaseError) -> WorkspaceError:
+    """The user's version of SQLite's complaint about the store file."""
+    message = str(error)
+    if Path(path).is_dir():
+        return WorkspaceError(f"the store {path} is a folder, not a SQLite file; move it away or pass another --home")
+    if "readonly" in message or "read-only" in message:
+        return WorkspaceError(f"the store {path} is read-only; this command writes to it (read-only commands such "
+                              "as status and export still work), so make it writable or copy the workspace")
+    if "not a database" in message or "malformed" in message:
+        return WorkspaceError(f"{path} is not a newscorpus store (SQLite: {message}); restore it from a backup "
+                              "or pass another --home")
+    return WorkspaceError(f"cannot use the store {path}: {message}")
 
 
 def _split_sql(script: str) -> list[str]:

@@ -4,31 +4,36 @@ It sits closest to the network (priority 950), so it sees every raw exchange: re
 retried attempt, 304s, errors and failed downloads (DNS, timeout, too big), before Scrapy's own
 middlewares turn them into something else. A row's ``url`` is the URL the spider asked for and
 ``final_url`` the one that answered (the WARC-Target-URI); for a redirect hop, ``url`` is the hop's
-own URL and ``final_url`` where it points. It also decodes the body once (``decode_html``, the same
-evidence the cleaners use) and says what the page is, so the spider parses it without decoding again.
+own URL and ``final_url`` where it points. The WARC keeps the body as sent; the response handed on
+has its Content-Encoding undone (bounded by ``DOWNLOAD_MAXSIZE``, see ``cleaners.content_encoding``),
+so Scrapy's HttpCompressionMiddleware is off. A 2xx body is decoded once (``decode_html``, the same
+evidence the cleaners use) and classified, so the spider parses it without decoding again. A page
+that cannot be decoded is recorded with its reason (``fetches.error``) and a log line, never dropped.
 """
 
 from __future__ import annotations
 
-import zlib
+import logging
 from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
 from scrapy.exceptions import IgnoreRequest
-from scrapy.utils.gz import gunzip
+from w3lib.url import safe_url_string
 
+from cleaners.content_encoding import ContentEncodingError, decode_content
 from cleaners.encoding import content_type_charset, decode_html
 from corpus.store import utc_now
+from crawler.discovery import gunzip_capped
 from crawler.fetchlog import Fetch
+from crawler.frontier import Frontier
+from crawler.meta import CLAIMED, FETCH, KIND, PAGE, REVISIT, SITE, VIA
+from crawler.origins import OriginGuardMiddleware
 from crawler.pages import classify_html, looks_like_html, sniff_xml
 from crawler.sites import parse_duration
 from crawler.storage import CrawlStorage
 
-KIND = "newscorpus_kind"   # request meta: what the spider expects (article, listing, sitemap, feed, robots)
-SITE = "newscorpus_site"   # request meta: the site config's name
-VIA = "newscorpus_via"     # request meta: how the URL was found (start, sitemap, feed, listing, ...)
-PAGE = "newscorpus_page"   # meta set here: the decoded page for the spider
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -38,21 +43,23 @@ class Page:
     route: str            # robots | sitemap | feed | html | none
     kind: str             # the fetches.kind recorded
     text: str | None
-    body: bytes           # decompressed
+    body: bytes           # without Content-Encoding (and gunzipped, for a .xml.gz sitemap)
 
 
 class CaptureMiddleware:
-    def __init__(self, crawler, default_revisit: float | None, max_body: int):
+    def __init__(self, crawler, default_revisit: float | None, max_body: int, sitemap_max: int):
         self.crawler = crawler
         self.default_revisit = default_revisit
         self.max_body = max_body
+        self.sitemap_max = sitemap_max
         self._storage: CrawlStorage | None = None
+        self._guard: OriginGuardMiddleware | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
         return cls(crawler, parse_duration(settings.get("NEWSCORPUS_REVISIT_AFTER"), "NEWSCORPUS_REVISIT_AFTER"),
-                   settings.getint("DOWNLOAD_MAXSIZE"))
+                   settings.getint("DOWNLOAD_MAXSIZE"), settings.getint("NEWSCORPUS_SITEMAP_MAX_SIZE"))
 
     @property
     def storage(self) -> CrawlStorage:
@@ -60,6 +67,16 @@ class CaptureMiddleware:
             self._storage = self.crawler.get_extension(CrawlStorage)
             self._storage.open(self.crawler.spider.sites)
         return self._storage
+
+    @property
+    def frontier(self) -> Frontier:
+        return self.storage.frontier
+
+    def _follows(self, url: str) -> bool:
+        """Will the origin guard let a redirect to ``url`` through? (refused hops settle the URL)"""
+        if self._guard is None:
+            self._guard = self.crawler.get_downloader_middleware(OriginGuardMiddleware)
+        return self._guard is None or self._guard.static_refusal(url) is None
 
     def process_response(self, request, response):
         meta = request.meta
@@ -75,22 +92,25 @@ class CaptureMiddleware:
                       content_hash=location.payload_digest, etag=_header(response, b"ETag"),
                       last_modified=_header(response, b"Last-Modified"), warc_file=location.file,
                       warc_offset=location.offset, warc_length=location.length, via=meta.get(VIA),
-                      revisit_after=self._revisit(site))
+                      revisit_after=meta.get(REVISIT, self._revisit(site)))
         redirect = response.headers.get(b"Location") if 300 <= status < 400 and status != 304 else None
         if redirect and not meta.get("dont_redirect"):
             # A hop: the row says which URL answered with a redirect, and where to.
-            fetch.final_url = urljoin(response.url, redirect.decode("latin-1"))
-            if self.crawler.spider.claim(fetch.final_url):
+            fetch.final_url = urljoin(request.url, safe_url_string(redirect))  # as RedirectMiddleware builds it
+            if self._follows(fetch.final_url) and self.frontier.claim(fetch.final_url):
                 fetch.final, fetch.url = False, request.url
-            else:  # the target is fetched anyway: settle this URL as a redirect, do not follow it twice
+                meta[CLAIMED] = fetch.final_url
+            else:  # fetched anyway, or refused: settle this URL as a redirect, do not follow it
                 meta["dont_redirect"] = True
-        elif 200 <= status < 300:
+        response = self._decoded(response, fetch)
+        if 200 <= status < 300 and fetch.error is None:
             page = self._page(response, expected, site, fetch)
             meta[PAGE] = page
             fetch.kind = page.kind
         if fetch.final and fetch.final_url != fetch.url and 200 <= status < 300:
             fetch.extra_urls.append(fetch.final_url)
-        self.storage.log.fetched(fetch)
+        meta[FETCH] = fetch
+        self.frontier.fetched(fetch)
         stats = self.crawler.stats
         stats.inc_value("newscorpus/fetches")
         stats.inc_value(f"newscorpus/status/{status}")
@@ -103,7 +123,7 @@ class CaptureMiddleware:
             return None
         site = self._site(request)
         error = f"{type(exception).__name__}: {exception}"[:500]
-        self.storage.log.fetched(Fetch(
+        self.frontier.fetched(Fetch(
             url=request.meta.get("redirect_urls", [request.url])[0], site=site.name if site else _host(request.url),
             kind=_record_kind(request.meta.get(KIND)), fetched_at=utc_now(), final_url=request.url, error=error,
             via=request.meta.get(VIA)))
@@ -119,8 +139,40 @@ class CaptureMiddleware:
             return self.default_revisit
         return site.revisit_after
 
+    def _decoded(self, response, fetch: Fetch):
+        """The response without Content-Encoding; undecodable bodies become empty, with the reason."""
+        header = response.headers.get(b"Content-Encoding")
+        if not header:
+            return response
+        try:
+            body = decode_content(response.body, header, self.max_body)
+        except ContentEncodingError as error:
+            body = b""
+            self._unreadable(fetch, f"content-encoding: {error}")
+        headers = response.headers.copy()
+        del headers[b"Content-Encoding"]
+        return response.replace(body=body, headers=headers)
+
+    def _unreadable(self, fetch: Fetch, reason: str) -> None:
+        fetch.error, fetch.kind = reason[:500], "other"
+        self.crawler.stats.inc_value(f"newscorpus/unreadable/{reason.split(':')[0]}")
+        logger.warning("%s: recorded, not parsed: %s", fetch.final_url or fetch.url, reason)
+
     def _page(self, response, expected: str | None, site, fetch: Fetch) -> Page:
-        body = _decompressed(response, self.max_body)
+        try:
+            return self._analyse(response, expected, site, fetch)
+        except Exception as error:  # one page that breaks a parser must not stop the crawl
+            self._unreadable(fetch, f"{type(error).__name__}: {error}")
+            return Page("none", "other", None, b"")
+
+    def _analyse(self, response, expected: str | None, site, fetch: Fetch) -> Page:
+        body = response.body
+        if expected == "sitemap" and body.startswith(b"\x1f\x8b"):  # sitemap.xml.gz, served as a file
+            try:
+                body = gunzip_capped(body, self.sitemap_max)
+            except ValueError as error:
+                self._unreadable(fetch, f"sitemap: {error}")
+                return Page("none", "other", None, b"")
         xml = sniff_xml(body)
         if expected == "robots":
             route, kind = "robots", "other"
@@ -174,20 +226,3 @@ def _request_headers(request) -> list[tuple[str, str]]:
     if not any(key.lower() == "host" for key, _ in pairs):
         pairs.insert(0, ("Host", urlsplit(request.url).netloc))
     return pairs
-
-
-def _decompressed(response, max_size: int) -> bytes:
-    """The body without Content-Encoding (the WARC keeps it as sent); only what we advertise."""
-    encoding = (response.headers.get(b"Content-Encoding") or b"").strip().lower()
-    body = response.body
-    try:
-        if encoding in (b"gzip", b"x-gzip"):
-            return gunzip(body, max_size=max_size)
-        if encoding == b"deflate":
-            try:
-                return zlib.decompress(body)
-            except zlib.error:
-                return zlib.decompress(body, -zlib.MAX_WBITS)
-    except (OSError, zlib.error, ValueError):
-        return b""
-    return body

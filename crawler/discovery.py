@@ -1,4 +1,4 @@
-"""Find article URLs in what a site publishes for machines: robots.txt, sitemaps, feeds, page links.
+"""Find article URLs in what a site publishes for machines: sitemaps, feeds, page links.
 
 Pure functions over bytes or text: no Scrapy, no network, so each is tested on its own. XML is
 parsed with lxml in recover mode with entities and network access off (sitemaps are hostile input).
@@ -6,13 +6,11 @@ parsed with lxml in recover mode with entities and network access off (sitemaps 
 
 from __future__ import annotations
 
-import re
 import zlib
 from dataclasses import dataclass, field
 
 from lxml import etree
 
-_ROBOTS_SITEMAP = re.compile(r"(?im)^\s*sitemap\s*:\s*(\S+)")
 _XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, remove_comments=True,
                               remove_pis=True, huge_tree=False)
 
@@ -23,11 +21,6 @@ class Entry:
 
     url: str
     hints: dict = field(default_factory=dict)
-
-
-def robots_sitemaps(text: str) -> list[str]:
-    """The ``Sitemap:`` URLs of a robots.txt."""
-    return list(dict.fromkeys(_ROBOTS_SITEMAP.findall(text)))
 
 
 def gunzip_capped(body: bytes, max_size: int) -> bytes:

@@ -13,9 +13,9 @@ import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import NamedTuple
 
 from corpus.store import Store, utc_now
+from crawler.frontier import DISCOVERY_KINDS, Visit, is_settled
 
 _INSERT_FETCH = """
 INSERT INTO fetches (run_id, url, final_url, site, kind, status, fetched_at, content_type, content_length,
@@ -42,25 +42,14 @@ ON CONFLICT (url) DO UPDATE SET
     last_error = excluded.last_error
 """
 _UPSERT_DISCOVERED = """
-INSERT INTO urls (url, site, kind, discovered_at, discovered_via, hints)
-VALUES (:url, :site, :kind, :at, :via, :hints)
+INSERT INTO urls (url, site, kind, discovered_at, discovered_via, hints, hops)
+VALUES (:url, :site, :kind, :at, :via, :hints, :hops)
 ON CONFLICT (url) DO UPDATE SET
     kind = CASE WHEN urls.last_status IS NULL THEN excluded.kind ELSE urls.kind END,
+    hops = CASE WHEN urls.hops IS NULL OR excluded.hops < urls.hops THEN excluded.hops ELSE urls.hops END,
     hints = CASE WHEN excluded.hints IS NULL THEN urls.hints
                  ELSE json_patch(COALESCE(urls.hints, '{}'), excluded.hints) END
 """
-# Kinds that are re-read on every crawl: they are how new articles are found.
-DISCOVERY_KINDS = ("listing", "sitemap", "feed")
-
-
-def is_settled(status: int | None) -> bool:
-    """A response that says what the URL is: success, not-modified, a final redirect or a client error.
-
-    Server errors, timeouts and throttling (408, 429) are not: the URL is tried again next crawl.
-    """
-    return status is not None and status < 500 and status not in (408, 429)
-
-
 @dataclass
 class Fetch:
     """One HTTP exchange (or failed attempt) as it goes into ``fetches``; see 0001_core.sql."""
@@ -86,18 +75,6 @@ class Fetch:
     revisit_after: float | None = None  # seconds until a settled page is due again; None = never
     via: str | None = None
     extra_urls: list[str] = field(default_factory=list)  # also settled by this fetch (redirect target)
-
-
-class Known(NamedTuple):
-    """What the store knows of a URL when a crawl starts."""
-
-    site: str
-    kind: str
-    last_status: int | None
-    last_fetched_at: str | None
-    failures: int
-    etag: str | None
-    last_modified: str | None
 
 
 class FetchLog:
@@ -145,16 +122,18 @@ class FetchLog:
                        (utc_now(), status, json.dumps(stats, ensure_ascii=False, default=str), self.run_id))
 
     # seen-URL state -------------------------------------------------------------------------
-    def known(self, sites: list[str]) -> dict[str, Known]:
+    def visits(self, sites: list[str]) -> dict[str, Visit]:
+        """What the store knows of every URL of these sites, by URL."""
         marks = ",".join("?" * len(sites))
         rows = self.store.execute(
-            f"SELECT url, site, kind, last_status, last_fetched_at, failures, etag, last_modified FROM urls "
-            f"WHERE site IN ({marks})", tuple(sites))
-        return {row[0]: Known(*row[1:]) for row in rows}
+            f"SELECT url, site, kind, COALESCE(hops, 0), last_status, last_fetched_at, failures, etag, "
+            f"last_modified FROM urls WHERE site IN ({marks})", tuple(sites))
+        return {row[0]: Visit(*row[1:]) for row in rows}
 
     # queued writes --------------------------------------------------------------------------
-    def discovered(self, url: str, site: str, kind: str, via: str, hints: dict | None = None) -> None:
+    def discovered(self, url: str, site: str, kind: str, via: str, hops: int = 0, hints: dict | None = None) -> None:
         self._queue.append(("discovered", {"url": url, "site": site, "kind": kind, "via": via, "at": utc_now(),
+                                           "hops": hops,
                                            "hints": json.dumps(hints, ensure_ascii=False) if hints else None}))
 
     def fetched(self, fetch: Fetch) -> None:

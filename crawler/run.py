@@ -21,8 +21,10 @@ from scrapy.settings import default_settings as scrapy_defaults
 
 import crawler.settings as our_defaults
 from corpus.workspace import Workspace
+from crawler.redis_frontier import frontier_settings
 from crawler.sites import SiteConfig, SiteConfigError
 from crawler.spiders.news import NewsSpider
+from crawler.storage import FINISHED_REASONS
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,8 @@ def crawl_settings(workspace: Workspace, max_pages: int | None = None, verbose: 
     """``crawler.settings`` with the workspace, the page cap, the log level and ``--set`` values.
 
     Raises:
-        SiteConfigError: an override names a setting neither Scrapy nor newscorpus knows.
+        SiteConfigError: an override names a setting neither Scrapy nor newscorpus knows, or the shared
+            frontier (``NEWSCORPUS_FRONTIER_REDIS``) cannot be used.
     """
     settings = Settings()
     settings.setmodule(our_defaults, priority="project")
@@ -52,6 +55,7 @@ def crawl_settings(workspace: Workspace, max_pages: int | None = None, verbose: 
             raise SiteConfigError(f"unknown setting {name!r}; see crawler/settings.py for NEWSCORPUS_* and "
                                   f"Scrapy's settings reference for the others")
         settings.set(name, value, priority="cmdline")
+    frontier_settings(settings)
     return settings
 
 
@@ -85,7 +89,7 @@ def run_crawl(workspace: Workspace, sites: list[SiteConfig], *, since: dt.date |
     process.crawl(crawler, **spider_args)
     process.start()
     stats = crawler.stats.get_stats()
-    status = "finished" if stats.get("finish_reason") in ("finished", "closespider_pagecount") else "failed"
+    status = "finished" if stats.get("finish_reason") in FINISHED_REASONS else "failed"
     return CrawlResult(stats.get("newscorpus/run_id"), status, stats)
 
 
@@ -113,6 +117,14 @@ def summary(stats: dict) -> list[str]:
             lines.append("  no server answered: check the URLs, the network and DOWNLOAD_TIMEOUT")
     if dropped:
         lines.append("  links not followed: " + _counts(dropped))
+    refused = _counts({key.split("/")[-1]: value for key, value in stats.items()
+                       if key.startswith("newscorpus/refused/")})
+    if refused:
+        lines.append("  requests refused (origin, address): " + refused)
+    unreadable = _counts({key.split("/")[-1]: value for key, value in stats.items()
+                          if key.startswith("newscorpus/unreadable/")})
+    if unreadable:
+        lines.append("  pages recorded, not parsed: " + unreadable)
     return lines
 
 

@@ -17,7 +17,7 @@ NEWSCORPUS_CONTACT_URL = "https://github.com/newscorpus/newscorpus"
 USER_AGENT = f"newscorpus/{__version__} (+{NEWSCORPUS_CONTACT_URL})"
 
 # Politeness --------------------------------------------------------------------------------
-ROBOTSTXT_OBEY = True                    # a disallowed URL is never requested
+ROBOTSTXT_OBEY = True                    # a disallowed URL is never requested (crawler/robots.py)
 CONCURRENT_REQUESTS = 32                 # all sites together
 CONCURRENT_REQUESTS_PER_DOMAIN = 8       # per host (a site YAML's politeness.concurrency overrides)
 DOWNLOAD_DELAY = 0                       # minimum seconds between requests to one host
@@ -35,6 +35,9 @@ RETRY_GIVE_UP_LOG_LEVEL = "INFO"         # failures are counted and recorded in 
 DEPTH_LIMIT = 0                          # link depth is bounded per site instead (NEWSCORPUS_DEPTH_LIMIT)
 URLLENGTH_LIMIT = 2048
 COOKIES_ENABLED = False                  # news pages do not need sessions; cookies make trap loops
+COMPRESSION_ENABLED = False              # the capture middleware undoes Content-Encoding, bounded by DOWNLOAD_MAXSIZE
+# http(s) only: no file://, ftp://, data:, s3:// whatever a page links to (crawler/origins.py).
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "data": None, "s3": None}
 REDIRECT_MAX_TIMES = 10
 # We advertise only what our own WARC reader path decodes without extra packages.
 DEFAULT_REQUEST_HEADERS = {
@@ -45,16 +48,24 @@ DEFAULT_REQUEST_HEADERS = {
 
 # Components --------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
+    # First: http(s) only, inside the sites' origins, no internal addresses (redirects included).
+    "crawler.origins.OriginGuardMiddleware": 50,
+    # robots.txt held for every request; replaces Scrapy's (see crawler/robots.py for why).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsMiddleware": 100,
     # Closest to the network: sees every raw exchange, redirect hops and retried attempts included.
     "crawler.capture.CaptureMiddleware": 950,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
 }
+# The request policy (fetched once per crawl, stored pages only when due) over the frontier.
+DUPEFILTER_CLASS = "crawler.dupefilter.FrontierDupeFilter"
 EXTENSIONS = {
     "crawler.storage.CrawlStorage": 100,
     "crawler.progress.ProgressLine": 200,
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
+REMOTE_CONTROL_ENABLED = False           # no code-running HTTP server beside an unattended crawl
 LOG_LEVEL = "WARNING"                    # `newscorpus crawl --verbose` lowers it to INFO
 STATS_DUMP = False                       # the run's stats go to `crawl_runs.stats` instead
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
@@ -75,5 +86,14 @@ NEWSCORPUS_MAX_QUERY_VARIANTS = 50       # distinct query strings followed per p
 NEWSCORPUS_MAX_PER_PATTERN = 2000        # non-article pages followed per URL shape (calendar traps)
 NEWSCORPUS_BACKFILL_MAX_DAYS = 3660      # longest --since/--until range accepted
 NEWSCORPUS_SITEMAP_MAX_SIZE = 50 * 1024 * 1024  # uncompressed bytes read from one sitemap
+NEWSCORPUS_ROBOTS_MAX_SIZE = 500 * 1024  # bytes of robots.txt read and parsed (RFC 9309's minimum)
+NEWSCORPUS_PRIVATE_ADDRESSES = "configured"  # loopback/private/link-local hosts: configured | never | any
+NEWSCORPUS_FRONTIER = "crawler.frontier.StoreFrontier"  # seen-URL and revisit state (crawler/frontier.py)
 NEWSCORPUS_PROGRESS = "auto"             # auto (on a TTY) | on | off
 NEWSCORPUS_PROGRESS_INTERVAL = 0.5       # seconds between progress-line updates
+
+# Shared frontier on Redis (crawl --frontier; the [scale] extra; crawler/redis_frontier/) ---
+NEWSCORPUS_FRONTIER_REDIS = ""          # redis://HOST:PORT/DB: share the frontier with other crawls; "" = this one alone
+NEWSCORPUS_FRONTIER_PREFIX = "newscorpus"  # Redis key prefix: workers with the same prefix and DB share a frontier
+NEWSCORPUS_FRONTIER_HEARTBEAT = 2.0      # seconds between a worker's heartbeats
+NEWSCORPUS_FRONTIER_LEASE = 15.0         # a worker silent this long is dead: its in-flight requests are requeued

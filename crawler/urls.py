@@ -26,7 +26,10 @@ def absolute(base: str, href: str) -> str | None:
     href = href.strip()
     if not href or href.startswith(_SKIP_SCHEMES):
         return None
-    url = urljoin(base, href)
+    try:
+        url = urljoin(base, href)
+    except ValueError:  # "http://[::1": one broken link must not hide the links after it
+        return None
     if not url.startswith(("http://", "https://")):
         return None
     cut = url.find("#")

@@ -9,7 +9,7 @@ from scrapy.settings import Settings
 from warcio.archiveiterator import ArchiveIterator
 
 from corpus.store import utc_now
-from crawler.discovery import gunzip_capped, parse_feed, parse_sitemap, robots_sitemaps
+from crawler.discovery import gunzip_capped, parse_feed, parse_sitemap
 from crawler.fetchlog import Fetch, FetchLog
 from crawler.pages import classify_html, looks_like_html
 from crawler.retry import BackoffRetryMiddleware
@@ -66,11 +66,6 @@ def test_rss_and_atom_items_with_hints():
     (entry,) = parse_feed(atom)
     assert entry.url == "https://n.example/2.html"
     assert entry.hints == {"feed:title": "T2", "feed:published": "2024-05-31T10:00:00+08:00", "feed:author": "Wang"}
-
-
-def test_robots_sitemap_lines():
-    text = "User-agent: *\nDisallow: /private/\nSitemap: https://n.example/a.xml\n sitemap:https://n.example/b.xml\n"
-    assert robots_sitemaps(text) == ["https://n.example/a.xml", "https://n.example/b.xml"]
 
 
 def test_links_are_made_absolute_and_non_pages_dropped():
@@ -140,7 +135,7 @@ def test_retried_attempts_count_as_one_failure_per_crawl_and_success_resets(work
             log.fetched(Fetch(url="https://n.example/a", site="s", kind="article", fetched_at=utc_now(),
                               status=status, revisit_after=None))
         log.finish_run("finished", {})
-        state = log.known(["s"])["https://n.example/a"]
+        state = log.visits(["s"])["https://n.example/a"]
         log.store.close()
         return state.failures, state.last_status
 

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import ROOT, run_cli
 from crawl_support import demo_site_files, rows
-from corpus.cycle import EXIT_LOCKED
+from corpus.errors import EXIT_BUSY
 from corpus.demo import demo_sites
 from corpus.runlock import RunLock
 from crawler.demosite import DemoSite
@@ -37,8 +37,8 @@ def test_overlapping_run_exits_at_once_with_its_own_code(tmp_path, site):
     with RunLock(home / "run.lock"):  # another run holds the workspace
         started = time.monotonic()
         result = run_cli("run", *demo_site_files(tmp_path, site.url), *FAST, home=home, check=False)
-        assert result.returncode == EXIT_LOCKED == 75
-        assert f"pid {os.getpid()}" in result.stderr and "not starting" in result.stderr
+        assert result.returncode == EXIT_BUSY == 75
+        assert f"pid {os.getpid()}" in result.stderr and "try again" in result.stderr
         assert time.monotonic() - started < 60
     assert not (home / "warc").exists() or not any((home / "warc").iterdir())
 
@@ -50,19 +50,24 @@ def test_failed_stage_stops_the_cycle_and_keeps_what_was_stored(tmp_path, site):
     result = run_cli("run", *demo_site_files(tmp_path, site.url), *FAST, home=home, check=False)
     assert result.returncode == 1
     assert "stage report failed" in result.stderr
-    [(status, stage, stats)] = rows(home, "SELECT status, stage, stats FROM cycle_runs")
-    assert (status, stage) == ("failed", "report")
+    [(status, error, stats, options)] = rows(home, "SELECT status, error, summary, options FROM runs WHERE stage = 'run'")
+    assert status == "failed" and error.startswith("report: report failed: ")
     assert set(json.loads(stats)) == {"crawl", "extract", "dedup", "health"}
+    stages = rows(home, "SELECT stage, status FROM runs WHERE parent_id IS NOT NULL ORDER BY id")
+    assert stages == [("crawl", "finished"), ("extract", "finished"), ("dedup", "finished"), ("health", "finished"),
+                      ("report", "failed")]
     documents = rows(home, "SELECT count(*) FROM documents")[0][0]
     assert documents > 50
     assert rows(home, "SELECT count(*) FROM cluster_members")[0][0] == documents
-    log = Path(rows(home, "SELECT log_path FROM cycle_runs")[0][0]).read_text("utf-8")
-    assert "[report] FAILED" in log and "Traceback" in log
+    log = Path(json.loads(options)["log_path"]).read_text("utf-8")
+    assert "[report] FAILED" in log
+    [traceback] = (home / "logs").glob("report-*.log")
+    assert traceback.name in log and "Traceback" in traceback.read_text("utf-8")
 
     (home / "reports" / "latest.html").rmdir()
     run_cli("run", *demo_site_files(tmp_path, site.url), *FAST, home=home)
     assert rows(home, "SELECT count(*) FROM documents")[0][0] == documents
-    assert rows(home, "SELECT status FROM cycle_runs ORDER BY id") == [("failed",), ("finished",)]
+    assert rows(home, "SELECT status FROM runs WHERE stage = 'run' ORDER BY id") == [("failed",), ("finished",)]
     assert (home / "reports" / "latest.html").is_file()
 
 
@@ -85,7 +90,7 @@ def test_run_after_a_killed_run_completes(tmp_path, site):
     victim.wait()
 
     run_cli("run", *demo_site_files(tmp_path, site.url), *FAST, "--release", home=home)
-    assert rows(home, "SELECT status FROM cycle_runs ORDER BY id") == [("killed",), ("finished",)]
+    assert rows(home, "SELECT status FROM runs WHERE stage = 'run' ORDER BY id") == [("killed",), ("finished",)]
     twice = rows(home, "SELECT url FROM fetches WHERE status = 200 AND kind = 'article' "
                         "GROUP BY url HAVING count(*) > 1")
     assert twice == []

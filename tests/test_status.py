@@ -46,8 +46,8 @@ def test_status_of_a_filled_workspace(workspace):
     with store.transaction() as db:
         add_document(db, "https://wire.example/w/99", "wire", "还没有去重的稿件。")
         db.execute("UPDATE fetches SET error = 'evil\x1b[2J' WHERE error IS NOT NULL")
-        db.execute("INSERT INTO cycle_runs (started_at, status, stage, error) VALUES ('2025-06-01', 'failed', "
-                   "'crawl', 'evil\x1b[2J')")
+        db.execute("INSERT INTO runs (stage, status, started_at, pid, host, error) VALUES ('crawl', 'failed', "
+                   "'2025-06-01', 1, 'h', 'evil\x1b[2J')")
     store.close()
     run_cli("report", home=workspace)
 

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import click
 
-from corpus.cli.common import progress_bars, workspace
+from corpus.cli.common import json_option, run_stage_command, settings_option
+
+
+def dedup_lines(s: dict) -> list[str]:
+    return [f"{s['documents']} documents ({s['fingerprinted']} fingerprinted now): "
+            f"{s['clusters']} clusters, {s['duplicates']} duplicates, "
+            f"{s['cross_script_clusters']} cross-script clusters, {s['containments']} containments."]
 
 
 @click.command()
 @click.option("--threshold", type=click.FloatRange(0.05, 1.0), default=None,
               help="Verified Jaccard (character shingles) at which two documents are one story. Default: 0.6.")
+@settings_option
+@json_option
 @click.pass_context
-def dedup(ctx: click.Context, threshold: float | None) -> None:
+def dedup(ctx: click.Context, threshold: float | None, overrides, as_json: bool) -> None:
     """Group copies of one story (any outlet, Simplified or Traditional) into clusters.
 
     Only new or changed documents are fingerprinted; clusters of unrelated documents keep their
@@ -25,15 +33,6 @@ def dedup(ctx: click.Context, threshold: float | None) -> None:
         newscorpus dedup --threshold 0.6
         newscorpus export clusters --format jsonl > clusters.jsonl
     """
-    from corpus.dedup import run_dedup
+    from corpus.stages import DEDUP
 
-    with workspace(ctx).open_store() as store, progress_bars() as update:
-        try:
-            summary = run_dedup(store, threshold=threshold, progress=update)
-        except ValueError as error:
-            raise click.ClickException(str(error)) from error
-    click.echo(
-        f"{summary['documents']} documents ({summary['fingerprinted']} fingerprinted now): "
-        f"{summary['clusters']} clusters, {summary['duplicates']} duplicates, "
-        f"{summary['cross_script_clusters']} cross-script clusters, {summary['containments']} containments."
-    )
+    run_stage_command(ctx, DEDUP, {"threshold": threshold}, overrides, as_json, render=dedup_lines)

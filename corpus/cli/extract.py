@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from corpus.cli.common import progress_bars, workspace
+from corpus.cli.common import json_option, run_stage_command, settings_option
+
+
+def extract_lines(s: dict) -> list[str]:
+    rejects = ", ".join(f"{reason} {count}" for reason, count in s["rejects"].items()) or "none"
+    return [f"extracted {s['fetches']} fetches in {s['seconds']}s with {s['workers']} workers: "
+            f"{s['documents']} documents, rejects: {rejects}, errors: {s['errors']}, "
+            f"site-boilerplate lines removed: {s['boilerplate_lines_removed']}"]
 
 
 @click.command()
@@ -14,9 +19,10 @@ from corpus.cli.common import progress_bars, workspace
               help="Worker processes (default: number of CPUs).")
 @click.option("--reextract", is_flag=True,
               help="Rebuild every document from WARC (after a cleaner change), without recrawling.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@settings_option
+@json_option
 @click.pass_context
-def extract(ctx: click.Context, workers: int | None, reextract: bool, as_json: bool) -> None:
+def extract(ctx: click.Context, workers: int | None, reextract: bool, overrides, as_json: bool) -> None:
     """Extract clean documents from fetched pages not yet extracted.
 
     Reads the WARC records the crawl kept, cleans them in parallel worker processes
@@ -27,19 +33,9 @@ def extract(ctx: click.Context, workers: int | None, reextract: bool, as_json: b
     Example:
         newscorpus extract --workers 2
         newscorpus extract --reextract     # after upgrading the cleaners
+        newscorpus extract --set CLEANERS_MIN_CHARS=100 --json | jq .summary.documents
     """
-    from corpus.extract import ExtractError, run_extract
+    from corpus.stages import EXTRACT
 
-    with progress_bars() as update:
-        try:
-            summary = run_extract(workspace(ctx), workers=workers, reextract=reextract,
-                                  progress=lambda done, total: update("extracting", done, total))
-        except ExtractError as error:
-            raise click.ClickException(str(error)) from error
-    if as_json:
-        click.echo(json.dumps(summary, ensure_ascii=False))
-        return
-    rejects = ", ".join(f"{reason} {count}" for reason, count in summary["rejects"].items()) or "none"
-    click.echo(f"extracted {summary['fetches']} fetches in {summary['seconds']}s with {summary['workers']} workers: "
-               f"{summary['documents']} documents, rejects: {rejects}, errors: {summary['errors']}, "
-               f"site-boilerplate lines removed: {summary['boilerplate_lines_removed']}")
+    run_stage_command(ctx, EXTRACT, {"workers": workers, "reextract": reextract}, overrides, as_json,
+                      render=extract_lines)

@@ -21,20 +21,14 @@ class LazyGroup(click.Group):
         if name not in self.lazy_commands:
             return super().get_command(ctx, name)
         module_name, attribute = self.lazy_commands[name].split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:
-                raise
-            return None  # a command whose module is not written yet
-        return getattr(module, attribute)
+        return getattr(importlib.import_module(module_name), attribute)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        # Keep `--help` listing in data-flow order and show only commands that exist.
+        # Keep `--help` listing in data-flow order.
         rows = []
         for name in self.list_commands(ctx):
             command = self.get_command(ctx, name)
-            if command is not None and not command.hidden:
+            if not command.hidden:
                 rows.append((name, command.get_short_help_str(limit=formatter.width - 6 - len(name))))
         if rows:
             with formatter.section("Commands"):

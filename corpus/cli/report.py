@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from corpus.cli.common import workspace
+from corpus.cli.common import json_option, run_stage_command, settings_option, workspace
+
+
+def report_lines(s: dict) -> list[str]:
+    lines = [f"{s['documents']:,} documents in {s['clusters']:,} clusters "
+             f"({s['clusters_with_duplicates']:,} with duplicates, {s['duplicates']:,} duplicate documents, "
+             f"{s['cross_script_clusters']:,} cross-script); {s['rejects']:,} rejected pages."]
+    if s.get("since"):
+        counts = ", ".join(f"{count:,} {kind.replace('_', ' ')}" for kind, count in s["since"]["counts"].items())
+        lines.append(f"Since release {s['since']['version']}: {counts}.")
+    lines.append(f"Report: {s['path']}")
+    if s.get("latest"):
+        lines.append(f"Latest: {s['latest']}")
+    return lines
 
 
 @click.command()
@@ -15,8 +27,10 @@ from corpus.cli.common import workspace
               help="Report folder to create (must not exist). Default: <home>/reports/<UTC timestamp>/.")
 @click.option("--since", "since", metavar="RELEASE", default=None,
               help="Also show what changed between this release and the store now.")
+@settings_option
+@json_option
 @click.pass_context
-def report(ctx: click.Context, out: Path | None, since: str | None) -> None:
+def report(ctx: click.Context, out: Path | None, since: str | None, overrides, as_json: bool) -> None:
     """Write the dedup report: report.html (self-contained, opens offline), clusters.csv, report.json.
 
     The page summarises documents, duplicates per outlet, cross-script clusters, containments and
@@ -28,21 +42,13 @@ def report(ctx: click.Context, out: Path | None, since: str | None) -> None:
         newscorpus report
         newscorpus report --since 2025.06.01 --out /tmp/june-report
     """
-    from corpus.release.errors import ReleaseError
-    from corpus.report import ReportError, write_report
+    from corpus.release.catalog import folder_in_releases
+    from corpus.stages import REPORT
 
-    progress = (lambda line: click.echo(f"… {line}", err=True)) if sys.stderr.isatty() else None
-    try:
-        result = write_report(workspace(ctx), out=out, since=since, progress=progress)
-    except (ReportError, ReleaseError) as error:
-        raise click.ClickException(str(error)) from None
-    s = result.summary
-    click.echo(f"{s['documents']:,} documents in {s['clusters']:,} clusters "
-               f"({s['clusters_with_duplicates']:,} with duplicates, {s['duplicates']:,} duplicate documents, "
-               f"{s['cross_script_clusters']:,} cross-script); {s['rejects']:,} rejected pages.")
-    if result.since:
-        counts = ", ".join(f"{count:,} {kind.replace('_', ' ')}" for kind, count in result.since["counts"].items())
-        click.echo(f"Since release {result.since['version']}: {counts}.")
-    click.echo(f"Report: {result.path / 'report.html'}")
-    if result.latest:
-        click.echo(f"Latest: {result.latest}")
+    releases_dir = workspace(ctx).releases_dir
+    if out is not None and (inside := folder_in_releases(out, releases_dir)) is not None:
+        where = "the releases folder" if inside == "." else f"release {inside}"
+        raise click.BadParameter(f"{out} lies inside {where} ({releases_dir}), which holds immutable "
+                                 "releases only: choose a folder outside it", param_hint="'--out'")
+    run_stage_command(ctx, REPORT, {"out": str(out) if out else None, "since": since}, overrides, as_json,
+                      render=report_lines)

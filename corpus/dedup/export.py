@@ -14,6 +14,8 @@ import sqlite3
 from collections.abc import Iterator
 from typing import TextIO
 
+from corpus.csvcells import defuse_row
+
 MEMBER_FIELDS = ("doc_id", "url", "outlet", "published", "script", "similarity", "method",
                  "page_url", "story_index", "page_number", "page_name")
 CSV_FIELDS = ("cluster_id", "canonical_doc_id", "canonical_url", "canonical_reason", "size", *MEMBER_FIELDS)
@@ -61,6 +63,6 @@ def write_csv(records: Iterator[dict], out: TextIO) -> int:
         head = [record["cluster_id"], record["canonical"]["doc_id"], record["canonical"]["url"],
                 record["canonical_reason"], record["size"]]
         for member in record["members"]:
-            writer.writerow(head + [member[field] for field in MEMBER_FIELDS])
+            writer.writerow(defuse_row(head + [member[field] for field in MEMBER_FIELDS]))
         count += 1
     return count

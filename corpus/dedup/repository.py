@@ -68,6 +68,17 @@ def params_id(db: sqlite3.Connection, params: dict) -> int:
 
 
 @dataclass(frozen=True)
+class ClusterRow:
+    """A cluster as written: its id, canonical and why, members (doc, similarity, method) and reasons."""
+
+    id: str
+    canonical: int
+    reason: str
+    members: list[tuple[int, float, str]]
+    reasons: dict[int, str]
+
+
+@dataclass(frozen=True)
 class StoredSignature:
     params_id: int
     text_hash: str
@@ -81,15 +92,40 @@ def stored_signatures(db: sqlite3.Connection) -> dict[int, StoredSignature]:
     return {row[0]: StoredSignature(*row[1:]) for row in rows}
 
 
+def _rows_in_chunks(cursor: sqlite3.Cursor, size: int = 20_000) -> Iterator[list]:
+    while rows := cursor.fetchmany(size):
+        yield rows
+
+
 def signature_matrix(db: sqlite3.Connection, params: int, num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-    """(doc ids, ``(n, num_perm)`` uint32 signatures) of every stored signature made with ``params``."""
-    rows = db.execute(
-        "SELECT doc_id, hashvalues FROM dedup_signatures WHERE params_id = ? AND shingles > 0 ORDER BY doc_id",
-        (params,),
-    ).fetchall()
-    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-    matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype="<u4").reshape(len(rows), num_perm)
-    return ids, matrix
+    """(doc ids, ``(n, num_perm)`` uint32 signatures) of every stored signature made with ``params``,
+    read in chunks into one preallocated array."""
+    count = db.execute("SELECT count(*) FROM dedup_signatures WHERE params_id = ? AND shingles > 0",
+                       (params,)).fetchone()[0]
+    ids = np.empty(count, dtype=np.int64)
+    matrix = np.empty((count, num_perm), dtype=np.uint32)
+    filled = 0
+    cursor = db.execute("SELECT doc_id, hashvalues FROM dedup_signatures WHERE params_id = ? AND shingles > 0"
+                        " ORDER BY doc_id", (params,))
+    for rows in _rows_in_chunks(cursor):
+        stop = min(filled + len(rows), count)  # rows written since the count are not in this run
+        rows = rows[: stop - filled]
+        ids[filled:stop] = [row[0] for row in rows]
+        matrix[filled:stop] = np.frombuffer(b"".join(row[1] for row in rows), dtype="<u4").reshape(len(rows), num_perm)
+        filled = stop
+    return ids[:filled], matrix[:filled]
+
+
+def sentence_hashes(db: sqlite3.Connection, params: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(doc ids, their sorted sentence hashes) for every document with at least one long sentence."""
+    ids: list[int] = []
+    hashes: list[np.ndarray] = []
+    cursor = db.execute("SELECT doc_id, sentence_hashes FROM dedup_signatures WHERE params_id = ? AND sentences > 0"
+                        " ORDER BY doc_id", (params,))
+    for rows in _rows_in_chunks(cursor):
+        ids.extend(row[0] for row in rows)
+        hashes.extend(np.frombuffer(row[1], dtype="<i8") for row in rows)
+    return np.array(ids, dtype=np.int64), hashes
 
 
 def save_fingerprints(db: sqlite3.Connection, fingerprints: list[Fingerprint], text_hashes: dict[int, str],
@@ -97,48 +133,19 @@ def save_fingerprints(db: sqlite3.Connection, fingerprints: list[Fingerprint], t
     now = utc_now()
     db.executemany(
         "INSERT OR REPLACE INTO dedup_signatures (doc_id, params_id, text_hash, norm_hash, norm_chars, shingles,"
-        " sentences, hashvalues, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " sentences, hashvalues, sentence_hashes, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(f.doc_id, params, text_hashes[f.doc_id], f.norm_hash, f.norm_chars, f.shingles, len(f.sentences),
-          f.signature.astype("<u4").tobytes(), now) for f in fingerprints],
+          f.signature.astype("<u4").tobytes(), f.sentences.astype("<i8").tobytes(), now) for f in fingerprints],
     )
-    ids = [f.doc_id for f in fingerprints]
-    for part in chunks(ids):
-        db.execute(f"DELETE FROM dedup_sentences WHERE doc_id IN ({','.join('?' * len(part))})", part)
-    db.executemany("INSERT OR IGNORE INTO dedup_sentences (hash, doc_id) VALUES (?, ?)",
-                   [(h, f.doc_id) for f in fingerprints for h in f.sentences])
 
 
 def forget(db: sqlite3.Connection, doc_ids: list[int]) -> None:
-    """Drop fingerprints of documents that are gone or taken down."""
+    """Drop fingerprints and reasons of documents that are gone or taken down."""
     for part in chunks(doc_ids):
         marks = ",".join("?" * len(part))
         db.execute(f"DELETE FROM dedup_signatures WHERE doc_id IN ({marks})", part)
-        db.execute(f"DELETE FROM dedup_sentences WHERE doc_id IN ({marks})", part)
-
-
-def sentence_pairs(db: sqlite3.Connection, doc_ids: list[int], max_docs: int, min_share: float,
-                   min_shared: int = 2) -> set[tuple[int, int]]:
-    """Pairs (one of ``doc_ids``, any other document) sharing at least ``min_shared`` long sentences and
-    ``min_share`` of the sentences of the one with fewer; sentences found in more than ``max_docs``
-    documents are boilerplate and not counted."""
-    pairs = set()
-    for part in chunks(doc_ids):
-        marks = ",".join("?" * len(part))
-        rows = db.execute(
-            f"""WITH mine AS (SELECT hash, doc_id FROM dedup_sentences WHERE doc_id IN ({marks})),
-                     specific AS (SELECT hash FROM dedup_sentences WHERE hash IN (SELECT hash FROM mine)
-                                  GROUP BY hash HAVING count(*) BETWEEN 2 AND ?),
-                     shared AS (SELECT a.doc_id AS x, b.doc_id AS y, count(*) AS n FROM mine a
-                                JOIN specific USING (hash)
-                                JOIN dedup_sentences b ON b.hash = a.hash AND b.doc_id != a.doc_id
-                                GROUP BY a.doc_id, b.doc_id HAVING count(*) >= ?)
-                SELECT x, y FROM shared
-                JOIN dedup_signatures sx ON sx.doc_id = x JOIN dedup_signatures sy ON sy.doc_id = y
-                WHERE n >= ? * min(sx.sentences, sy.sentences)""",
-            [*part, max_docs, min_shared, min_share],
-        )
-        pairs.update((x, y) if x < y else (y, x) for x, y in rows)
-    return pairs
+        db.execute(f"DELETE FROM dedup_member_reasons WHERE doc_id IN ({marks})", part)
+        db.execute(f"DELETE FROM dedup_links WHERE doc_a IN ({marks}) OR doc_b IN ({marks})", part + part)
 
 
 def memberships(db: sqlite3.Connection) -> dict[int, str]:
@@ -158,15 +165,17 @@ def cluster_created(db: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str
 
 
 def replace_clusters(db: sqlite3.Connection, doc_ids: list[int], old_cluster_ids: set[str],
-                     clusters: list[dict]) -> None:
-    """Swap the clusters of ``doc_ids`` for ``clusters`` (each: id, canonical, reason, members)."""
-    created = cluster_created(db, {c["id"] for c in clusters})
+                     clusters: list[ClusterRow]) -> None:
+    """Swap the clusters of ``doc_ids`` (with their reasons, containments and links) for ``clusters``."""
+    created = cluster_created(db, {c.id for c in clusters})
     now = utc_now()
     for part in chunks(doc_ids):
         marks = ",".join("?" * len(part))
         db.execute(f"DELETE FROM cluster_members WHERE doc_id IN ({marks})", part)
         db.execute(f"DELETE FROM containments WHERE container_doc_id IN ({marks}) OR contained_doc_id IN ({marks})",
                    part + part)
+        db.execute(f"DELETE FROM dedup_member_reasons WHERE doc_id IN ({marks})", part)
+        db.execute(f"DELETE FROM dedup_links WHERE doc_a IN ({marks}) OR doc_b IN ({marks})", part + part)
     for part in chunks(sorted(old_cluster_ids)):
         marks = ",".join("?" * len(part))
         db.execute(f"DELETE FROM clusters WHERE id IN ({marks})"
@@ -175,12 +184,21 @@ def replace_clusters(db: sqlite3.Connection, doc_ids: list[int], old_cluster_ids
         "INSERT INTO clusters (id, canonical_doc_id, canonical_reason, size, created_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET canonical_doc_id = excluded.canonical_doc_id,"
         " canonical_reason = excluded.canonical_reason, size = excluded.size, updated_at = excluded.updated_at",
-        [(c["id"], c["canonical"], c["reason"], len(c["members"]), created.get(c["id"], now), now) for c in clusters],
+        [(c.id, c.canonical, c.reason, len(c.members), created.get(c.id, now), now) for c in clusters],
     )
     db.executemany(
         "INSERT INTO cluster_members (doc_id, cluster_id, similarity, method) VALUES (?, ?, ?, ?)",
-        [(doc_id, c["id"], similarity, method) for c in clusters for doc_id, similarity, method in c["members"]],
+        [(doc_id, c.id, similarity, method) for c in clusters for doc_id, similarity, method in c.members],
     )
+    db.executemany("INSERT INTO dedup_member_reasons (doc_id, reason) VALUES (?, ?)",
+                   [(doc_id, c.reasons.get(doc_id, c.reason if doc_id == c.canonical else ""))
+                    for c in clusters for doc_id, _, _ in c.members])
+
+
+def save_links(db: sqlite3.Connection, rows: list[tuple[int, int, str, float, str]]) -> None:
+    """``(doc_a, doc_b, kind, similarity, reason)`` rows, doc_a < doc_b."""
+    db.executemany("INSERT OR REPLACE INTO dedup_links (doc_a, doc_b, kind, similarity, reason) VALUES (?, ?, ?, ?, ?)",
+                   rows)
 
 
 def save_containments(db: sqlite3.Connection, rows: list[tuple[int, int, float]]) -> None:

@@ -2,36 +2,44 @@
 
 Recipe (each stage commits its own work, so a killed run resumes where it stopped):
 
-1. Fingerprint new and changed documents (``text_hash`` differs from the one fingerprinted) and
-   persist their signatures; forget documents that are gone or taken down.
-2. Rebuild the in-memory ``MinHashLSH`` from the stored signatures (one per exact-duplicate group;
-   lean storage, see ``lsh_index.py``).
-3. The scope: changed documents, their exact-duplicate groups, and every member of the clusters
-   they belonged to; grown along LSH candidates (and their clusters) until closed. A first run's
-   scope is everything. Unrelated clusters are not touched, so their ids stay.
-4. Verify each candidate pair on exact shingle sets, one connected component at a time (memory
-   stays bounded by the largest component), cluster with the chain guard, flag containments.
-5. Replace the scope's clusters in one transaction.
+1. Fingerprint new and changed documents (``text_hash`` differs from the one fingerprinted):
+   ``fingerprint_batch`` mapped over batches by the executor; the driver writes each batch's
+   signatures and sentence-hash blobs. Forget documents that are gone or taken down.
+2. Candidates, in memory (``candidates.py``): LSH band buckets over one signature per
+   exact-duplicate group, and shared long sentences (containments, shortened copies).
+3. The scope: changed documents, their exact-duplicate groups, every member of the clusters they
+   belonged to and the documents editors' decisions name; grown along candidate pairs (and their
+   clusters) until closed. A first run's scope is everything. Unrelated clusters keep their ids.
+4. Verify each candidate pair on exact shingle sets (``judge.py``) and cluster (``clustering.py``):
+   ``verify_batch`` mapped by the executor over batches of connected components (memory stays
+   bounded by the largest one).
+5. Replace the scope's clusters, reasons, containments and links in one transaction.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import xxhash
-from datasketch import MinHashLSH
+from datasketch.lsh import _optimal_param
 
 from corpus.dedup import repository as repo
-from corpus.dedup.canonical import Candidate, CanonicalPolicy
-from corpus.dedup.clustering import Cluster, components, stable_ids, star_clusters
-from corpus.dedup.fingerprint import NORMALIZER, ShingleSets, fingerprint_batch, title_relation
-from corpus.dedup.lsh_index import StoredSketch, build_index
+from corpus.dedup.candidates import lsh_pairs, sentence_pairs
+from corpus.dedup.canonical import Candidate
+from corpus.dedup.clustering import Cluster, components, stable_ids
+from corpus.dedup.constraints import Constraints
+from corpus.dedup.executor import Executor, LocalExecutor
+from corpus.dedup.fingerprint import NORMALIZER, FingerprintSpec, band_keys, fingerprint_batch
+from corpus.dedup.judge import DocFacts
 from corpus.dedup.minhash import SignatureMaker
 from corpus.dedup.settings import DedupSettings
+from corpus.dedup.verify import Component, VerifyJob, VerifyResult, verify_batch
 from corpus.store import Store
 
 Progress = Callable[[str, int, int], None]
@@ -47,20 +55,26 @@ def new_cluster_id(url: str) -> str:
     return "c" + xxhash.xxh3_64_hexdigest(url.encode("utf-8"))[:16]
 
 
+def fingerprint_spec(settings: DedupSettings) -> FingerprintSpec:
+    """The per-document work's parameters; bands x rows as datasketch's ``MinHashLSH`` picks them."""
+    bands, rows = _optimal_param(settings.lsh_threshold, settings.num_perm, 0.5, 0.5)
+    return FingerprintSpec(settings.shingle_size, settings.num_perm, settings.seed, settings.sentence_min_chars,
+                           bands, rows)
+
+
 @dataclass
 class _Index:
-    """The live documents' fingerprints and the LSH over one representative per exact group."""
+    """One representative per exact-duplicate group, and the candidate pairs among representatives."""
 
-    lsh: MinHashLSH
-    signatures: dict[int, np.ndarray]
-    norm_chars: dict[int, int]
     rep_of: dict[int, int]
     groups: dict[int, list[int]]
-    build_seconds: float
+    pairs: np.ndarray            # (m, 2) int64, LSH and sentence candidates, low id first
+    stats: dict[str, int]
 
 
 def run_dedup(store: Store, threshold: float | None = None, settings: DedupSettings | None = None,
-              progress: Progress | None = None) -> dict:
+              progress: Progress | None = None, constraints: Constraints | None = None,
+              executor: Executor | None = None) -> dict:
     """Deduplicate the store's documents into ``clusters``/``cluster_members``/``containments``.
 
     Args:
@@ -68,18 +82,24 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
         threshold: decision threshold on verified Jaccard (overrides ``settings.threshold``).
         settings: dedup settings (defaults from ``corpus/dedup/settings.py``).
         progress: called as ``progress(stage, done, total)`` during long stages.
+        constraints: editors' decisions (apart, together, canonical), obeyed whatever the similarity.
+        executor: where fingerprinting runs (default: ``LocalExecutor`` with ``settings.workers``).
 
     Returns:
-        A summary dict: documents, fingerprinted, clusters, duplicates, cross_script_clusters,
-        containments, scope, candidate_pairs, verified_pairs, seconds per stage.
+        A summary dict: documents, fingerprinted, rebuilt_fingerprints, clusters, duplicates,
+        cross_script_clusters, containments, template_links, scope, candidate_pairs, verified_pairs,
+        crowded_buckets, frequent_sentences, seconds per stage.
 
     Example:
         >>> summary = run_dedup(Store.open("store.sqlite"), threshold=0.6)  # doctest: +SKIP
     """
     settings = (settings or DedupSettings()).with_threshold(threshold)
+    constraints = constraints or Constraints()
+    executor = executor or LocalExecutor(settings.workers or os.cpu_count() or 1)
     progress = progress or _quiet
     db = store.conn
     timings: dict[str, float] = {}
+    spec = fingerprint_spec(settings)
     maker = SignatureMaker(settings.shingle_size, settings.num_perm, settings.seed)
     params = {**maker.params(), "normalizer": NORMALIZER}
     with store.transaction():
@@ -91,39 +111,44 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
 
     clock = time.perf_counter()
     docs = repo.live_documents(db)
-    fingerprinted, gone = _fingerprint(store, docs, maker, params_id, settings, progress)
+    fingerprinted, gone, rebuilt = _fingerprint(store, docs, spec, params_id, settings, executor, progress)
     timings["fingerprint"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     stored = repo.stored_signatures(db)
-    index = _build_index(db, docs, stored, params_id, settings)
-    timings["index"] = time.perf_counter() - clock
+    index = _build_index(db, docs, stored, params_id, spec, settings)
+    timings["candidates"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     old_ids = repo.memberships(db)
     seeds = set(fingerprinted) | {doc for doc in docs if doc not in old_ids} | set(gone)
+    seeds |= {doc for doc in constraints.documents() if doc in docs}
     if settings_changed:
         seeds |= set(docs)
-    scope, pairs = _scope(index, seeds, old_ids, docs, settings.max_candidates, progress)
-    sentence_pairs = repo.sentence_pairs(db, sorted(scope), settings.sentence_max_docs, settings.sentence_min_share)
-    timings["candidates"] = time.perf_counter() - clock
+    scope, pairs = _scope(index, seeds, old_ids, docs, constraints)
+    timings["scope"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     candidates = {doc: Candidate(doc, docs[doc].outlet, docs[doc].published, stored[doc].norm_chars) for doc in scope}
-    judge = _Judge(settings, {doc: row.title for doc, row in docs.items()})
-    clusters, containments, verified = _verify_and_cluster(store, index, candidates, judge, pairs, sentence_pairs,
-                                                           settings, progress)
-    _write(store, docs, clusters, containments, old_ids, scope | set(gone))
+    facts = {doc: DocFacts(docs[doc].title, docs[doc].published) for doc in scope}
+    result = VerifyResult()
+    for part in executor.map(partial(verify_batch, settings, constraints),
+                             _verify_jobs(store, index, candidates, facts, pairs, progress)):
+        result.clusters += part.clusters
+        result.containments += part.containments
+        result.links += part.links
+        result.verified += part.verified
+    _write(store, docs, result.clusters, result.containments, result.links, old_ids, scope | set(gone))
     timings["verify_cluster"] = time.perf_counter() - clock
 
-    summary = _summary(db, docs, fingerprinted, gone, scope, pairs, verified, index, timings)
+    summary = _summary(db, docs, fingerprinted, gone, rebuilt, scope, pairs, result.verified, index, timings)
     with store.transaction():
         repo.finish_run(db, run_id, params_id, summary)
     return summary
 
 
 def _write(store: Store, docs: dict, clusters: list[Cluster], containments: list[tuple[int, int, float]],
-           old_ids: dict[int, str], replaced: set[int]) -> None:
+           links: list[tuple[int, int, str, float, str]], old_ids: dict[int, str], replaced: set[int]) -> None:
     """Replace the clusters of the ``replaced`` documents, keeping old ids where they still fit."""
     cluster_of = {doc: i for i, cluster in enumerate(clusters) for doc, _, _ in cluster.members}
     # Two copies of one story (a truncated and a wrapped one) can contain each other: not a flag.
@@ -135,39 +160,48 @@ def _write(store: Store, docs: dict, clusters: list[Cluster], containments: list
                      lambda doc: new_cluster_id(docs[doc].url))
     with store.transaction() as db:
         repo.replace_clusters(db, sorted(replaced), affected_old, [
-            {"id": cid, "canonical": c.canonical, "reason": c.reason, "members": c.members}
-            for cid, c in zip(ids, clusters)
+            repo.ClusterRow(cid, c.canonical, c.reason, c.members, c.reasons) for cid, c in zip(ids, clusters)
         ])
         repo.save_containments(db, containments)
+        repo.save_links(db, links)
 
 
 def _decisive(settings: dict) -> str:
     """The settings that change clusters, comparable across runs (JSON turns tuples into lists)."""
-    return json.dumps({key: value for key, value in settings.items() if key != "fingerprint_batch"},
+    return json.dumps({key: value for key, value in settings.items() if key not in ("fingerprint_batch", "workers")},
                       sort_keys=True, ensure_ascii=False)
 
 
-def _fingerprint(store: Store, docs: dict, maker: SignatureMaker, params_id: int, settings: DedupSettings,
-                 progress: Progress) -> tuple[list[int], list[int]]:
+def _text_batches(store: Store, dirty: list[int], size: int) -> Iterator[list[tuple[int, str]]]:
+    for batch in repo.chunks(dirty, size):
+        texts = repo.texts(store.conn, batch)
+        yield [(doc, texts[doc]) for doc in batch]
+
+
+def _fingerprint(store: Store, docs: dict, spec: FingerprintSpec, params_id: int, settings: DedupSettings,
+                 executor: Executor, progress: Progress) -> tuple[list[int], list[int], int]:
     stored = repo.stored_signatures(store.conn)
     gone = [doc for doc in stored if doc not in docs]
     dirty = [doc for doc, row in docs.items()
              if doc not in stored or stored[doc].params_id != params_id or stored[doc].text_hash != row.text_hash]
     progress("fingerprint", 0, len(dirty))
-    for done, batch in enumerate(repo.chunks(dirty, settings.fingerprint_batch)):
-        texts = repo.texts(store.conn, batch)
-        fingerprints = fingerprint_batch([(doc, texts[doc]) for doc in batch], maker, settings.sentence_min_chars)
+    done = rebuilt = 0
+    for fingerprints in executor.map(partial(fingerprint_batch, spec),
+                                     _text_batches(store, dirty, settings.fingerprint_batch)):
         with store.transaction() as db:
-            repo.save_fingerprints(db, fingerprints, {doc: docs[doc].text_hash for doc in batch}, params_id)
-        progress("fingerprint", min((done + 1) * settings.fingerprint_batch, len(dirty)), len(dirty))
+            repo.save_fingerprints(db, fingerprints, {f.doc_id: docs[f.doc_id].text_hash for f in fingerprints},
+                                   params_id)
+        done += len(fingerprints)
+        rebuilt += sum(f.rebuilt for f in fingerprints)
+        progress("fingerprint", done, len(dirty))
     if gone:
         with store.transaction() as db:
             repo.forget(db, gone)
-    return dirty, gone
+    return dirty, gone, rebuilt
 
 
-def _build_index(db, docs: dict, stored: dict, params_id: int, settings: DedupSettings) -> _Index:
-    clock = time.perf_counter()
+def _build_index(db, docs: dict, stored: dict, params_id: int, spec: FingerprintSpec,
+                 settings: DedupSettings) -> _Index:
     groups: dict[int, list[int]] = {}
     by_hash: dict[str, int] = {}
     for doc in sorted(docs):
@@ -177,153 +211,79 @@ def _build_index(db, docs: dict, stored: dict, params_id: int, settings: DedupSe
         groups.setdefault(rep, []).append(doc)
     rep_of = {doc: rep for rep, members in groups.items() for doc in members}
     ids, matrix = repo.signature_matrix(db, params_id, settings.num_perm)
-    signatures = {int(doc): matrix[i] for i, doc in enumerate(ids) if int(doc) in groups}
-    lsh = build_index(list(signatures), list(signatures.values()), settings.lsh_threshold, settings.num_perm)
-    norm_chars = {doc: row.norm_chars for doc, row in stored.items()}
-    return _Index(lsh, signatures, norm_chars, rep_of, groups, time.perf_counter() - clock)
+    is_rep = np.fromiter((int(doc) in groups for doc in ids), dtype=bool, count=len(ids))
+    ids, matrix = ids[is_rep], matrix[is_rep]
+    near, lsh_stats = lsh_pairs(ids, band_keys(matrix, spec.bands, spec.rows), settings.max_candidates,
+                                settings.crowded_neighbours)
+    del matrix
+    sentence_ids, hashes = repo.sentence_hashes(db, params_id)
+    keep = [i for i, doc in enumerate(sentence_ids) if int(doc) in groups]
+    inside, sentence_stats = sentence_pairs(sentence_ids[keep], [hashes[i] for i in keep], settings.sentence_max_docs,
+                                            settings.sentence_min_share)
+    pairs = np.unique(np.concatenate((near, inside)), axis=0) if len(inside) else near
+    stats = {"lsh_pairs": lsh_stats.pairs, "sentence_pairs": sentence_stats.pairs,
+             "crowded_buckets": lsh_stats.crowded_buckets, "frequent_sentences": sentence_stats.frequent_sentences}
+    return _Index(rep_of, groups, pairs, stats)
 
 
-def _candidates(index: _Index, rep: int, limit: int) -> list[int]:
-    """LSH candidates of ``rep``; past ``limit``, those with the highest estimated Jaccard."""
-    found = index.lsh.query(StoredSketch(index.signatures[rep]))
-    if len(found) <= limit:
-        return found
-    estimates = (np.stack([index.signatures[doc] for doc in found]) == index.signatures[rep]).mean(axis=1)
-    return [found[i] for i in np.argsort(-estimates, kind="stable")[:limit]]
-
-
-def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict, max_candidates: int,
-           progress: Progress) -> tuple[set[int], set[tuple[int, int]]]:
-    """Documents to re-cluster and the LSH candidate pairs among their representatives."""
+def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict,
+           constraints: Constraints) -> tuple[set[int], set[tuple[int, int]]]:
+    """Documents to re-cluster and the candidate pairs among their representatives."""
     members_of: dict[str, list[int]] = {}
     for doc, cid in old_ids.items():
         members_of.setdefault(cid, []).append(doc)
+    adjacency: dict[int, list[int]] = {}
+    for a, b in index.pairs.tolist():
+        adjacency.setdefault(a, []).append(b)
+        adjacency.setdefault(b, []).append(a)
+    together = constraints.together_of()
     scope: set[int] = set()
-    pending: list[int] = []
-
-    def add(first: int) -> None:
-        # A document brings its exact-duplicate group and its old cluster's members, transitively.
-        stack = [first]
-        while stack:
-            doc = stack.pop()
-            if doc not in docs or doc in scope:
-                continue
-            rep = index.rep_of[doc]
-            pending.append(rep)
-            for member in index.groups[rep]:
-                if member not in scope:
-                    scope.add(member)
-                    if member in old_ids:
-                        stack.extend(members_of[old_ids[member]])
-
-    for doc in sorted(seeds):
-        if doc in old_ids:
-            for member in members_of[old_ids[doc]]:
-                add(member)
-        add(doc)
-    pairs: set[tuple[int, int]] = set()
-    queried: set[int] = set()
-    while pending:
-        rep = pending.pop()
-        if rep in queried or rep not in index.signatures:
+    stack = sorted(seeds, reverse=True)
+    while stack:
+        doc = stack.pop()
+        if doc not in docs or doc in scope:
             continue
-        queried.add(rep)
-        for other in _candidates(index, rep, max_candidates):
-            if other != rep:
-                pairs.add((min(rep, other), max(rep, other)))
-                add(other)
-        if len(queried) % 5000 == 0:
-            progress("candidates", len(queried), len(queried) + len(pending))
+        # A document brings its exact-duplicate group, its old cluster, its candidates and its editors' group.
+        rep = index.rep_of[doc]
+        for member in index.groups[rep]:
+            scope.add(member)
+            if member in old_ids:
+                stack.extend(members_of[old_ids[member]])
+            stack.extend(together.get(member, ()))
+        stack.extend(adjacency.get(rep, ()))
+    pairs = {(a, b) for a, b in index.pairs.tolist() if a in scope}
+    for group in constraints.together:  # an editors' group is verified and clustered as one unit
+        reps = sorted({index.rep_of[doc] for doc in group if doc in scope})
+        pairs.update((reps[0], other) for other in reps[1:])
     return scope, pairs
 
 
-class _Judge:
-    """Decides on verified similarity whether two documents are copies of one story."""
-
-    def __init__(self, settings: DedupSettings, titles: dict[int, str | None]):
-        self.settings = settings
-        self.titles = titles
-
-    def same_story(self, a: int, b: int, jaccard: float, contained: float) -> bool:
-        """Jaccard decides; when one text lies inside the other, the headlines decide (see settings)."""
-        settings = self.settings
-        if contained >= settings.titled_containment:
-            relation = title_relation(self.titles.get(a), self.titles.get(b))
-            if relation == "same":
-                return jaccard >= settings.titled_threshold
-            if relation == "different":
-                return jaccard >= settings.retitled_threshold
-        return jaccard >= settings.threshold
-
-
-def _work_units(index: _Index, reps: set[int], pairs: set[tuple[int, int]], sentence_pairs: set[tuple[int, int]]
-                ) -> tuple[list[set[int]], dict[int, list[tuple[int, int]]]]:
-    """Connected components of representatives under all candidate pairs, and each one's pairs."""
-    containment_pairs = {(min(ra, rb), max(ra, rb)) for ra, rb in
-                         ((index.rep_of.get(a), index.rep_of.get(b)) for a, b in sentence_pairs)
-                         if ra is not None and rb is not None and ra != rb}
-    all_pairs = pairs | containment_pairs
-    parts = components(reps | {doc for pair in all_pairs for doc in pair}, all_pairs)
+def _verify_jobs(store: Store, index: _Index, candidates: dict[int, Candidate], facts: dict[int, DocFacts],
+                 pairs: set[tuple[int, int]], progress: Progress) -> Iterator[VerifyJob]:
+    """Connected components of the scope's representatives, batched to about VERIFY_BATCH_DOCS
+    representatives, each batch with the texts it verifies (read here, in the driver)."""
+    reps = {index.rep_of[doc] for doc in candidates}
+    parts = components(reps, pairs)
     part_of = {rep: i for i, part in enumerate(parts) for rep in part}
     pairs_of: dict[int, list[tuple[int, int]]] = {}
-    for pair in all_pairs:
+    for pair in sorted(pairs):
         pairs_of.setdefault(part_of[pair[0]], []).append(pair)
-    return parts, pairs_of
-
-
-def _verify_and_cluster(store: Store, index: _Index, candidates: dict[int, Candidate], judge: _Judge,
-                        pairs: set[tuple[int, int]], sentence_pairs: set[tuple[int, int]],
-                        settings: DedupSettings, progress: Progress):
-    """Verify every candidate pair on exact shingle sets, a batch of components at a time, and cluster."""
-    policy = CanonicalPolicy(settings)
-    reps = {index.rep_of[doc] for doc in candidates}
-    parts, pairs_of = _work_units(index, reps, pairs, sentence_pairs)
-    clusters: list[Cluster] = []
-    containments: list[tuple[int, int, float]] = []
-    verified = 0
-
-    def verify(batch: list[int]) -> None:
-        nonlocal verified
-        sets = ShingleSets(settings.shingle_size)
-        sets.load(repo.texts(store.conn, {doc for i in batch for pair in pairs_of.get(i, ()) for doc in pair}))
-        for i in batch:
-            similar: dict[int, dict[int, float]] = {}
-            for a, b in pairs_of.get(i, ()):
-                jaccard, contained = sets.similarity(a, b)
-                verified += 1
-                if judge.same_story(a, b, jaccard, contained):
-                    if a in reps and b in reps:
-                        similar.setdefault(a, {})[b] = jaccard
-                        similar.setdefault(b, {})[a] = jaccard
-                elif contained >= settings.containment:
-                    containments.extend(_containment_rows(index, a, b, contained))
-            groups = {rep: [doc for doc in index.groups[rep] if doc in candidates] for rep in parts[i] if rep in reps}
-            docs = {doc: candidates[doc] for members in groups.values() for doc in members}
-            if docs:
-                clusters.extend(star_clusters(docs, groups, similar, policy))
-
-    batch: list[int] = []
+    batch: list[Component] = []
     held = done = 0
     for i, part in enumerate(parts):
-        batch.append(i)
+        batch.append(Component({rep: [doc for doc in index.groups[rep] if doc in candidates] for rep in sorted(part)},
+                               pairs_of.get(i, [])))
         held += len(part)
-        if held >= VERIFY_BATCH_DOCS:
-            verify(batch)
-            batch, done, held = [], done + held, 0
+        if held >= VERIFY_BATCH_DOCS or i == len(parts) - 1:
+            verified = [rep for component in batch if len(component.groups) > 1 for rep in component.groups]
+            yield VerifyJob(batch, {doc: candidates[doc] for c in batch for docs in c.groups.values() for doc in docs},
+                            {rep: facts[rep] for rep in verified}, repo.texts(store.conn, verified))
+            done += held
             progress("verify", done, len(reps))
-    verify(batch)
-    progress("verify", len(reps), len(reps))
-    return clusters, containments, verified
+            batch, held = [], 0
 
 
-def _containment_rows(index: _Index, a: int, b: int, contained: float) -> list[tuple[int, int, float]]:
-    """Container = the longer text; one row per (container, contained) document of the two groups."""
-    longer, shorter = (a, b) if index.norm_chars[a] >= index.norm_chars[b] else (b, a)
-    return [(container, inside, round(contained, 4))
-            for container in index.groups[longer] for inside in index.groups[shorter]]
-
-
-def _summary(db, docs: dict, fingerprinted: list[int], gone: list[int], scope: set[int],
+def _summary(db, docs: dict, fingerprinted: list[int], gone: list[int], rebuilt: int, scope: set[int],
              pairs: set, verified: int, index: _Index, timings: dict) -> dict:
     clusters = db.execute("SELECT count(*) FROM clusters").fetchone()[0]
     duplicates = db.execute("SELECT count(*) FROM cluster_members WHERE method != 'canonical'").fetchone()[0]
@@ -332,9 +292,11 @@ def _summary(db, docs: dict, fingerprinted: list[int], gone: list[int], scope: s
            WHERE d.script IN ('zh-Hans', 'zh-Hant') GROUP BY m.cluster_id HAVING count(DISTINCT d.script) > 1)"""
     ).fetchone()[0]
     containments = db.execute("SELECT count(*) FROM containments").fetchone()[0]
+    template_links = db.execute("SELECT count(*) FROM dedup_links").fetchone()[0]
     return {
         "documents": len(docs),
         "fingerprinted": len(fingerprinted),
+        "rebuilt_fingerprints": rebuilt,
         "forgotten": len(gone),
         "scope": len(scope),
         "candidate_pairs": len(pairs),
@@ -343,6 +305,7 @@ def _summary(db, docs: dict, fingerprinted: list[int], gone: list[int], scope: s
         "duplicates": duplicates,
         "cross_script_clusters": cross_script,
         "containments": containments,
-        "index_build_seconds": round(index.build_seconds, 3),
+        "template_links": template_links,
+        **index.stats,
         "seconds": {stage: round(value, 3) for stage, value in timings.items()},
     }

@@ -27,9 +27,24 @@ DEDUP_RETITLED_THRESHOLD = 0.8
 # equal to the decision one misses close to half the pairs just above it). 0.4 gives datasketch's
 # 32 bands of 4 rows: a pair at Jaccard 0.6 is proposed with probability 0.988, at 0.7 > 0.9999.
 DEDUP_LSH_THRESHOLD = 0.4
-# Templated pages can put thousands of documents in one LSH bucket: a query keeps at most this
-# many candidates, those with the highest estimated Jaccard (bounded time and memory).
-DEDUP_MAX_CANDIDATES = 1000
+# Templated pages can put thousands of documents in one LSH bucket. A bucket holding more than
+# DEDUP_MAX_CANDIDATES documents is crowded: instead of every pair, each member is paired with its
+# DEDUP_CROWDED_NEIGHBOURS next members in signature order (documents that also agree on other
+# bands sit side by side), so candidates stay linear in the bucket's size. Counted in the summary.
+DEDUP_MAX_CANDIDATES = 100
+DEDUP_CROWDED_NEIGHBOURS = 8
+# When the shorter text lies inside the longer one (DEDUP_TITLED_CONTAINMENT), length decides
+# first: a longer text at most this many times as long (in shingles) is the same story (a reprint
+# that dropped a fifth to a third of the sentences and wrote its own headline: 1.25x-1.6x, Jaccard
+# 0.6-0.8); a page headlined like a newspaper page ("电子版", "第A01版") is a container whatever its
+# length, and a story inside a text twice its length or more is a containment.
+DEDUP_COPY_MAX_GROWTH = 1.7
+# Near-copies whose numbers differ on both sides are other editions of a template when masking the
+# numbers explains at least this share of what differs (a lightly edited copy: none of it).
+DEDUP_EDITION_SHARE = 0.5
+# A document joins a cluster through its best-matching member, unless its verified Jaccard with some
+# member is below this floor without a same-story verdict (no chains: A~B~C, A and C unrelated).
+DEDUP_MEMBER_FLOOR = 0.5
 # A document holding this share of a shorter one's shingles is flagged as containing it.
 DEDUP_CONTAINMENT = 0.8
 # Containment candidates: two documents sharing half the long sentences of the one with fewer
@@ -45,6 +60,8 @@ DEDUP_CANONICAL_DATE_GRANULARITY = "day"
 DEDUP_WIRE_AGENCIES = ("新华社", "新華社", "xinhua", "中新社", "中新網", "中新网", "chinanews", "wire")
 DEDUP_PRIORITY_OUTLETS: tuple[str, ...] = ()
 DEDUP_FINGERPRINT_BATCH = 500
+# Worker processes for fingerprinting and verification (0: one per CPU core).
+DEDUP_WORKERS = 0
 
 
 @dataclass(frozen=True)
@@ -65,6 +82,10 @@ class DedupSettings:
     retitled_threshold: float = DEDUP_RETITLED_THRESHOLD
     containment: float = DEDUP_CONTAINMENT
     max_candidates: int = DEDUP_MAX_CANDIDATES
+    crowded_neighbours: int = DEDUP_CROWDED_NEIGHBOURS
+    copy_max_growth: float = DEDUP_COPY_MAX_GROWTH
+    edition_share: float = DEDUP_EDITION_SHARE
+    member_floor: float = DEDUP_MEMBER_FLOOR
     sentence_min_chars: int = DEDUP_SENTENCE_MIN_CHARS
     sentence_max_docs: int = DEDUP_SENTENCE_MAX_DOCS
     sentence_min_share: float = DEDUP_SENTENCE_MIN_SHARE
@@ -72,6 +93,7 @@ class DedupSettings:
     wire_agencies: tuple[str, ...] = field(default=DEDUP_WIRE_AGENCIES)
     priority_outlets: tuple[str, ...] = field(default=DEDUP_PRIORITY_OUTLETS)
     fingerprint_batch: int = DEDUP_FINGERPRINT_BATCH
+    workers: int = DEDUP_WORKERS
 
     def __post_init__(self):
         if not 0.0 < self.threshold <= 1.0:
@@ -97,8 +119,16 @@ class DedupSettings:
         if self.canonical_date_granularity not in ("day", "second"):
             raise ValueError("DEDUP_CANONICAL_DATE_GRANULARITY must be 'day' or 'second', "
                              f"got {self.canonical_date_granularity!r}")
-        if self.max_candidates < 1:
-            raise ValueError(f"DEDUP_MAX_CANDIDATES must be positive, got {self.max_candidates}")
+        if self.max_candidates < 2 or self.crowded_neighbours < 1:
+            raise ValueError("DEDUP_MAX_CANDIDATES must be at least 2 and DEDUP_CROWDED_NEIGHBOURS positive, got "
+                             f"{self.max_candidates}, {self.crowded_neighbours}")
+        if self.copy_max_growth < 1.0:
+            raise ValueError(f"DEDUP_COPY_MAX_GROWTH must be at least 1 (a length ratio), got {self.copy_max_growth}")
+        if not 0.0 < self.edition_share <= 1.0 or not 0.0 <= self.member_floor <= 1.0:
+            raise ValueError("DEDUP_EDITION_SHARE must be in (0, 1] and DEDUP_MEMBER_FLOOR in [0, 1], got "
+                             f"{self.edition_share}, {self.member_floor}")
+        if self.workers < 0:
+            raise ValueError(f"DEDUP_WORKERS must be 0 (one per core) or a number of processes, got {self.workers}")
         if self.fingerprint_batch < 1 or self.sentence_max_docs < 2 or self.sentence_min_chars < 1:
             raise ValueError("DEDUP_FINGERPRINT_BATCH, DEDUP_SENTENCE_MAX_DOCS and DEDUP_SENTENCE_MIN_CHARS "
                              "must be positive (SENTENCE_MAX_DOCS at least 2)")

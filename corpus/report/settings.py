@@ -21,6 +21,10 @@ REPORT_SIMPLIFY_CONFIG = "hk2s"
 REPORT_STALE_TEMP_SECONDS = 3600
 # Rows listed in the containment and "changed since" tables of the page (all rows go to report.json).
 REPORT_TABLE_ROWS = 200
+# A published time without a UTC offset is read at this offset (China Standard Time) in "who copies whom".
+REPORT_NAIVE_UTC_OFFSET_HOURS = 8
+# Outlets drawn in the who-copies-whom matrix and weekly chart (all are in report.json and copies.csv).
+REPORT_MATRIX_OUTLETS = 12
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from corpus.release.catalog import list_releases
 from corpus.report.build import LATEST
 from corpus.report.collect import UNDEDUPLICATED_SQL
 from corpus.report.sections import extra_sections
+from corpus import runs
+from corpus.runlock import is_locked
 from corpus.store import Store
 from corpus.workspace import Workspace
 
@@ -38,14 +40,15 @@ UNEXTRACTED_SQL = f"SELECT count(*) FROM fetches f WHERE {PENDING_FETCHES_WHERE}
 
 def workspace_status(workspace: Workspace) -> dict:
     """Everything ``status`` prints, as plain data (the ``--json`` output)."""
+    workspace.check_home()
     status = {"workspace": str(workspace.home), "store": str(workspace.db_path),
-              "initialised": workspace.db_path.is_file(), "sites": [], "crawl_runs": [], "cycle_runs": [],
+              "initialised": workspace.db_path.exists(), "sites": [], "crawl_runs": [], "runs": [],
               "corpus": empty_corpus(), "releases": releases(workspace.releases_dir),
               "pending": {"fetched_not_extracted": 0, "documents_not_deduplicated": 0},
               "latest_report": latest_report(workspace.reports_dir), "alerts": []}
     if not status["initialised"]:
         return status
-    store = Store.open(workspace.db_path)
+    store = Store.open(workspace.require().db_path, readonly=True)
     try:
         db = store.conn
         db.execute("BEGIN")  # one consistent snapshot while other stages write
@@ -53,13 +56,14 @@ def workspace_status(workspace: Workspace) -> dict:
         status["sites"] = [{"name": row[0], "configured": bool(row[5]), "documents": row[1], "rejects": row[2],
                             "fetches": row[3], "last_fetched_at": row[4]} for row in db.execute(SITES_SQL)]
         status["crawl_runs"] = crawl_runs(db)
-        status["cycle_runs"] = [dict(row) for row in db.execute(
-            "SELECT id, started_at, finished_at, status, stage, error FROM cycle_runs ORDER BY id DESC LIMIT ?",
-            (RECENT_RUNS,))]
+        status["runs"] = recent_runs(db, is_locked(workspace.lock_path))
         status["corpus"] = corpus_counts(db)
         status["pending"] = {"fetched_not_extracted": db.execute(UNEXTRACTED_SQL).fetchone()[0],
                              "documents_not_deduplicated": db.execute(UNDEDUPLICATED_SQL).fetchone()[0]}
         status["alerts"] = [alert for section in extra_sections(db) for alert in section.alerts]
+        latest = status["runs"][0] if status["runs"] else None
+        if latest and latest["status"] == "degraded":
+            status["alerts"] += [alert for alert in latest["alerts"] if alert not in status["alerts"]]
     finally:
         store.close()
     return status
@@ -86,6 +90,19 @@ def corpus_counts(db: sqlite3.Connection) -> dict:
         "taken_down": db.execute("SELECT count(*) FROM takedowns").fetchone()[0],
         "last_dedup": db.execute("SELECT max(finished_at) FROM dedup_runs").fetchone()[0],
     }
+
+
+def recent_runs(db: sqlite3.Connection, locked: bool) -> list[dict]:
+    """The latest stage runs and cycles; one still 'running' while nobody holds the lock was killed."""
+    found = []
+    for record in runs.recent(db, RECENT_RUNS):
+        row = record.as_dict()
+        if record.status == "running" and not locked:
+            row["status"] = "killed"
+        summary = record.summary if isinstance(record.summary, dict) else {}
+        row["alerts"] = summary.get("alerts") or []
+        found.append(row)
+    return found
 
 
 def crawl_runs(db: sqlite3.Connection) -> list[dict]:
@@ -143,11 +160,13 @@ def status_lines(status: dict) -> list[str]:
                      f"{run['fetches']:>7,} fetches {run['errors']:>5,} errors  {', '.join(run['sites'])}")
     if not status["crawl_runs"]:
         lines.append("  none yet")
-    if status["cycle_runs"]:
-        lines += ["", "Scheduled runs (latest first)"]
-        for run in status["cycle_runs"]:
-            failed = f" at {run['stage']}: {run['error']}" if run["status"] == "failed" else ""
-            lines.append(f"  #{run['id']:<5} {run['started_at']} → {run['finished_at'] or '…'}  {run['status']}{failed}")
+    if status["runs"]:
+        lines += ["", "Runs (latest first; exit codes: finished 0, degraded 3, failed 1)"]
+        for run in status["runs"]:
+            failed = f": {run['error']}" if run["status"] == "failed" and run["error"] else ""
+            alerts = f" ({len(run['alerts'])} alert(s))" if run["alerts"] else ""
+            lines.append(f"  #{run['run_id']:<5} {run['stage']:<9} {run['started_at']} → {run['finished_at'] or '…'}  "
+                         f"{run['status']}{alerts}{failed}")
 
     c = status["corpus"]
     sources = ", ".join(f"{n:,} {source}" for source, n in c["documents_by_source"].items())

@@ -6,8 +6,15 @@ in-site links of every HTML page, bounded by depth and trap guards. A site YAML 
 and a date-template back-fill. What was fetched before comes from the store: an article already
 stored is not fetched again unless it is due for revisit, and then with a conditional GET.
 
-    scrapy crawl news -a start_url=http://127.0.0.1:8410/
-    scrapy crawl news -a site=crawler/sites/wire.yaml -a since=2024-05-01 -a until=2024-05-31
+It yields one ``PageItem`` per response (``scrapy crawl news -o pages.jsonl``); what to fetch again
+is decided by the frontier behind ``DUPEFILTER_CLASS`` (``crawler/dupefilter.py``), robots.txt by
+``crawler/robots.py``, where requests may go by ``crawler/origins.py``.
+
+    scrapy crawl news -a start_url=http://127.0.0.1:8410/ -o pages.jsonl
+    scrapy crawl news -a site=crawler/sites/wire.yaml -a since=2024-05-01 -a until=2024-05-31 -a max_pages=500
+
+Arguments (``-a NAME=VALUE``; lists comma-separated): start_url, sitemap, feed, site, allow_domain,
+since, until, revisit_after, max_pages. Any other name is refused.
 """
 
 from __future__ import annotations
@@ -19,16 +26,18 @@ from urllib.parse import urlsplit
 
 import scrapy
 from parsel import Selector
+from scrapy import signals
+from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.capture import KIND, PAGE, SITE, VIA
 from crawler.epaper import layout_of
-from crawler.discovery import gunzip_capped, html_feeds, html_links, parse_feed, parse_sitemap, robots_sitemaps
-from crawler.fetchlog import DISCOVERY_KINDS, is_settled
+from crawler.discovery import html_feeds, html_links, parse_feed, parse_sitemap
+from crawler.frontier import Frontier
+from crawler.items import PageItem
+from crawler.meta import ALWAYS, FETCH, HOPS, KIND, PAGE, REVISIT, SITE, VIA
+from crawler.origins import OriginPolicy, origin, url_problem
 from crawler.sites import SiteConfig, SiteConfigError, adhoc_site, load_site, parse_day, parse_duration
 from crawler.storage import CrawlStorage
 from crawler.urls import TrapGuard, absolute, guess_kind, looks_like_file
-
-HOPS = "newscorpus_hops"
 
 
 class NewsSpider(scrapy.Spider):
@@ -37,8 +46,13 @@ class NewsSpider(scrapy.Spider):
     def __init__(self, sites: list[SiteConfig] | None = None, start_url: str | None = None,
                  sitemap: str | None = None, feed: str | None = None, site: str | None = None,
                  allow_domain: str | None = None, since: str | dt.date | None = None,
-                 until: str | dt.date | None = None, revisit_after: str | float | None = None, **kwargs):
-        super().__init__(**kwargs)
+                 until: str | dt.date | None = None, revisit_after: str | float | None = None,
+                 max_pages: str | int | None = None, **unknown):
+        if unknown:
+            raise SiteConfigError(f"unknown spider argument(s) {', '.join(sorted(unknown))}; known: allow_domain, "
+                                  f"feed, max_pages, revisit_after, since, site, sitemap, start_url, until")
+        super().__init__()
+        self.max_pages = _positive(max_pages, "max_pages")
         configs = list(sites or []) + [load_site(path) for path in _split(site)]
         if start_url or sitemap or feed:
             configs.append(adhoc_site(_split(start_url), _split(sitemap), _split(feed), _split(allow_domain)))
@@ -57,15 +71,13 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = sorted({d for config in configs for d in config.allowed_domains})
         self._backfill_patterns = {name: _template_regex(c.backfill.template) for name, c in self.sites.items()
                                    if c.backfill and c.backfill.numbered}
-        self.enqueued: set[str] = set()
+        self.origins = OriginPolicy.for_sites(configs)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.depth_limit = settings.getint("NEWSCORPUS_DEPTH_LIMIT")
-        spider.max_failures = settings.getint("NEWSCORPUS_MAX_FAILURES")
-        spider.sitemap_max = settings.getint("NEWSCORPUS_SITEMAP_MAX_SIZE")
         spider.default_revisit = parse_duration(settings.get("NEWSCORPUS_REVISIT_AFTER"), "NEWSCORPUS_REVISIT_AFTER")
         max_days = settings.getint("NEWSCORPUS_BACKFILL_MAX_DAYS")
         if len(spider.days) > max_days:
@@ -73,22 +85,23 @@ class NewsSpider(scrapy.Spider):
                                   f"(NEWSCORPUS_BACKFILL_MAX_DAYS)")
         spider.traps = TrapGuard(settings.getint("NEWSCORPUS_MAX_QUERY_VARIANTS"),
                                  settings.getint("NEWSCORPUS_MAX_PER_PATTERN"))
+        if spider.max_pages is not None:
+            settings.set("CLOSESPIDER_PAGECOUNT", spider.max_pages, priority="spider")
         _apply_politeness(settings, spider.sites.values())
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         return spider
 
     # start -------------------------------------------------------------------------------------
     async def start(self):
         storage = self.crawler.get_extension(CrawlStorage)
         storage.open(self.sites)
-        self.log = storage.log
-        self.known = self.log.known(list(self.sites))
+        self.frontier: Frontier = storage.frontier
         self.now = dt.datetime.now(dt.timezone.utc)
         for request in self._initial_requests():
             if request is not None:
                 yield request
 
     def _initial_requests(self):
-        hosts = set()
         for site in self.sites.values():
             for day in self.days:
                 if site.backfill:
@@ -98,29 +111,35 @@ class NewsSpider(scrapy.Spider):
             for url in site.feeds:
                 yield self._consider(url, site, "feed", "start", 0, always=True)
             for url in site.start_urls:
-                parts = urlsplit(url)
-                if (parts.scheme, parts.netloc) not in hosts:
-                    hosts.add((parts.scheme, parts.netloc))
-                    yield self._consider(f"{parts.scheme}://{parts.netloc}/robots.txt", site, "robots", "start", 0,
-                                         always=True)
                 yield self._consider(url, site, None, "start", 0, always=True)
-        # Pages found before but not stored yet (a killed crawl), failures worth another try, revisits due.
-        for url, known in self.known.items():
-            site = self.sites.get(known.site)
-            if site is not None and known.kind not in DISCOVERY_KINDS:
-                yield self._consider(url, site, known.kind, "store", 0)
+        # Pages found before but not stored yet (a killed crawl), failures worth another try, revisits due;
+        # each at the depth it was found at, so a resumed crawl stops where a clean one does.
+        for url, visit in self.frontier.backlog():
+            site = self.sites.get(visit.site)
+            if site is not None:
+                yield self._consider(url, site, visit.kind, "store", visit.hops)
+
+    def robots_parsed(self, robotparser, request) -> None:
+        """The robots middleware read an origin's robots.txt: schedule its ``Sitemap:`` lines."""
+        site = self.sites.get(request.meta.get(SITE)) or self._site_for(request.url, None)
+        if site is None:
+            return
+        for url in robotparser.sitemaps:
+            sitemap = self._consider(url, site, "sitemap", "robots", 0, always=True)
+            if sitemap is not None:
+                self.crawler.engine.crawl(sitemap)
 
     # parsing -----------------------------------------------------------------------------------
     def parse(self, response):
+        fetch = response.meta.get(FETCH)
+        if fetch is not None:
+            yield PageItem.of(fetch)
         page = response.meta.get(PAGE)
         if page is None:
             return
         site = self.sites[response.meta[SITE]]
         hops = response.meta.get(HOPS, 0)
-        if page.route == "robots":
-            for url in robots_sitemaps(page.text or ""):
-                yield self._consider(url, site, "sitemap", "robots", 0, always=True)
-        elif page.route == "sitemap":
+        if page.route == "sitemap":
             yield from self._from_sitemap(page.body, site)
         elif page.route == "feed":
             for entry in parse_feed(page.body):
@@ -129,11 +148,6 @@ class NewsSpider(scrapy.Spider):
             yield from self._from_html(response.url, page, site, hops)
 
     def _from_sitemap(self, body: bytes, site: SiteConfig):
-        try:
-            body = gunzip_capped(body, self.sitemap_max)
-        except ValueError:
-            self.crawler.stats.inc_value("newscorpus/dropped/sitemap-too-big")
-            return
         children, entries = parse_sitemap(body)
         for url in children:
             yield self._consider(url, site, "sitemap", "sitemap", 0, always=True)
@@ -154,7 +168,7 @@ class NewsSpider(scrapy.Spider):
                     yield self._consider(feed, site, "feed", "listing", 0, always=True)
         for href in html_links(selector):
             link = absolute(url, href)
-            if link and link not in self.enqueued:
+            if link and not self.frontier.claimed(link):
                 yield self._consider(link, site, None, "listing", hops + 1)
         pattern = self._backfill_patterns.get(site.name)
         match = pattern.fullmatch(url) if pattern and self.days else None
@@ -163,65 +177,63 @@ class NewsSpider(scrapy.Spider):
             yield self._backfill_walk(site, day, int(match["n"]) + 1)
 
     def failed(self, failure):
-        """Failures are recorded by the capture middleware; this only keeps them out of the log."""
+        """Failures are recorded by the capture middleware; an answer that was not 2xx is still an item."""
         self.crawler.stats.inc_value("newscorpus/failed_requests")
+        if failure.check(HttpError):
+            fetch = failure.value.response.meta.get(FETCH)
+            if fetch is not None:
+                yield PageItem.of(fetch)
 
     # deciding what to fetch --------------------------------------------------------------------
     def _consider(self, url: str, parent: SiteConfig, kind: str | None, via: str, hops: int,
                   hints: dict | None = None, always: bool = False) -> scrapy.Request | None:
-        """A request for ``url`` if it is in a site, not a trap, and not already stored; else None."""
+        """A request for ``url`` if it may be fetched: a valid http(s) URL in a site's origins, not a
+        file, within the depth limit, not a trap; else None, with the reason counted.
+
+        Whether it was already fetched (in this crawl or before) is the dupefilter's decision.
+        """
         stats = self.crawler.stats
-        if url in self.enqueued:
+        if self.frontier.claimed(url):
             if hints:
-                self.log.discovered(url, parent.name, kind or "other", via, hints)
+                self.frontier.discovered(url, parent.name, kind or "other", via, hops, hints)
+            return None
+        problem = url_problem(url)
+        if problem:
+            stats.inc_value(f"newscorpus/dropped/{problem}")
             return None
         parts = urlsplit(url)
         site = self._site_for(url, parent, parts)
-        if site is None:
+        if site is None or not self.origins.port_allowed(origin(url)):
             stats.inc_value("newscorpus/dropped/offsite")
             return None
-        if looks_like_file(parts.path):
+        kind = kind or guess_kind(url, parts.path)
+        if kind != "sitemap" and looks_like_file(parts.path):
             stats.inc_value("newscorpus/dropped/not-a-page")
             return None
-        kind = kind or guess_kind(url, parts.path)
-        known = self.known.get(url)
-        if via == "listing":
+        visit = self.frontier.visit(url)
+        if via in ("listing", "store"):
             limit = self.depth_limit if site.depth_limit is None else site.depth_limit
             if hops > limit:
                 stats.inc_value("newscorpus/dropped/depth")
                 return None
-            reason = self.traps.refuse(url, kind == "article" or (known is not None and known.kind == "article"))
+            reason = self.traps.refuse(url, kind == "article" or (visit is not None and visit.kind == "article"))
             if reason:
                 stats.inc_value(f"newscorpus/dropped/{reason}")
                 return None
-        if known is None or hints:
-            self.log.discovered(url, site.name, kind if kind in ("article", "sitemap", "feed") else "other", via, hints)
-        headers = None
-        if known is not None and not always and known.kind not in DISCOVERY_KINDS and kind not in DISCOVERY_KINDS:
-            if is_settled(known.last_status):
-                if not self._due(site, known):
-                    self.enqueued.add(url)
-                    stats.inc_value("newscorpus/skipped/stored")
-                    return None
-                headers = _conditional(known)
-                stats.inc_value("newscorpus/revisits")
-            elif known.failures >= self.max_failures:
-                self.enqueued.add(url)
-                stats.inc_value("newscorpus/skipped/failing")
-                return None
-        self.enqueued.add(url)
-        meta = {SITE: site.name, KIND: kind, VIA: via, HOPS: hops}
+        meta = {SITE: site.name, KIND: kind, VIA: via, HOPS: hops, REVISIT: self._revisit(site)}
+        if always:
+            meta[ALWAYS] = True
         if site.politeness.autothrottle is False:
             meta["autothrottle_dont_adjust_delay"] = True
-        return scrapy.Request(url, callback=self.parse, errback=self.failed, headers=headers, meta=meta,
-                              dont_filter=True)
-
-    def claim(self, url: str) -> bool:
-        """Mark a redirect target as requested; False if it already was (the redirect is not followed)."""
-        if url in self.enqueued:
-            return False
-        self.enqueued.add(url)
-        return True
+        try:
+            request = scrapy.Request(url, callback=self.parse, errback=self.failed, meta=meta)
+        except Exception:  # ValueError, UnicodeError (bad IDNA): whatever Scrapy refuses
+            stats.inc_value("newscorpus/dropped/bad-url")
+            return None
+        if visit is None or hints:
+            self.frontier.discovered(url, site.name, kind if kind in ("article", "sitemap", "feed") else "other", via,
+                                     hops, hints)
+        return request
 
     def _site_for(self, url: str, parent: SiteConfig | None, parts=None) -> SiteConfig | None:
         parts = parts or urlsplit(url)
@@ -233,21 +245,18 @@ class NewsSpider(scrapy.Spider):
                 return site
         return None
 
-    def _due(self, site: SiteConfig, known) -> bool:
-        revisit = self.default_revisit if site.revisit_after == "default" else site.revisit_after
-        if revisit is None or known.last_fetched_at is None:
-            return False
-        return dt.datetime.fromisoformat(known.last_fetched_at) + dt.timedelta(seconds=revisit) <= self.now
+    def _revisit(self, site: SiteConfig) -> float | None:
+        return self.default_revisit if site.revisit_after == "default" else site.revisit_after
 
     def _backfill_walk(self, site: SiteConfig, day: dt.date, n: int) -> scrapy.Request | None:
         """The next e-paper page of ``day`` not yet stored, walking past stored ones."""
         backfill = site.backfill
         while n <= backfill.n_max:
             url = backfill.urls_for(day, n)
-            known = self.known.get(url)
-            if known is None or not is_settled(known.last_status) or self._due(site, known):
+            visit = self.frontier.visit(url)
+            if visit is None or not visit.settled or visit.due(self._revisit(site), self.now):
                 return self._consider(url, site, "article", "backfill", 0)
-            if known.last_status != 200 or not backfill.numbered:
+            if visit.last_status != 200 or not backfill.numbered:
                 return None
             n += 1
         return None
@@ -283,13 +292,16 @@ def _template_regex(template: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-def _conditional(known) -> dict[str, str]:
-    headers = {}
-    if known.etag:
-        headers["If-None-Match"] = known.etag
-    if known.last_modified:
-        headers["If-Modified-Since"] = known.last_modified
-    return headers
+def _positive(value, name: str) -> int | None:
+    if value is None:
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        raise SiteConfigError(f"spider argument {name} must be a whole number >= 1 (got {value!r})")
+    return number
 
 
 def _apply_politeness(settings, sites) -> None:

@@ -1,0 +1,107 @@
+"""Candidate pairs from in-memory inverted indexes: LSH band buckets and long-sentence postings.
+
+Both are the same computation on numpy arrays: sort (key, document) postings by key, cut the runs
+of equal keys, and pair the documents of each run. No SQL, no Python loop per document.
+
+- LSH: one posting per (document, band); a run is a bucket. A bucket with more than ``max_bucket``
+  documents is crowded (templates, boilerplate): its members are ordered by their next bands' keys
+  and each is paired with its ``neighbours`` next ones, so the pairs stay linear in its size.
+- Sentences: one posting per (document, long sentence). A sentence held by more than ``max_docs``
+  documents is boilerplate or a template line: skipped and counted. Two documents are a containment
+  candidate when they share at least two sentences and ``min_share`` of the sentences of the one
+  with fewer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class CandidateStats:
+    pairs: int
+    crowded_buckets: int = 0
+    frequent_sentences: int = 0
+
+
+def _runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and lengths of the runs of equal values in sorted ``keys``."""
+    if not len(keys):
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    return starts, np.diff(np.concatenate((starts, [len(keys)])))
+
+
+def _pairs_within(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray, reach: int | None = None) -> np.ndarray:
+    """``(m, 2)`` pairs of ``values`` in the same run (every pair, or each with its ``reach`` next ones);
+    the runs are ``values[start:start + length]``."""
+    if not len(starts):
+        return np.empty((0, 2), dtype=values.dtype)
+    position = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths - starts, lengths)
+    end = np.repeat(starts + lengths, lengths)
+    out = []
+    offset = 1
+    while len(position) and (reach is None or offset <= reach):
+        alive = end - position > offset
+        position, end = position[alive], end[alive]
+        out.append(np.stack((values[position], values[position + offset]), axis=1))
+        offset += 1
+    return np.concatenate(out) if out else np.empty((0, 2), dtype=values.dtype)
+
+
+def _ordered(pairs: np.ndarray) -> np.ndarray:
+    """Distinct pairs with the lower id first."""
+    if not len(pairs):
+        return pairs
+    pairs = np.sort(pairs, axis=1)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    return np.unique(pairs, axis=0)
+
+
+def lsh_pairs(ids: np.ndarray, keys: np.ndarray, max_bucket: int, neighbours: int) -> tuple[np.ndarray, CandidateStats]:
+    """Candidate pairs of ``ids`` (int64, n) whose ``keys`` (uint64, n x bands) agree on a band."""
+    found = []
+    crowded = 0
+    bands = keys.shape[1] if keys.ndim == 2 else 0
+    for band in range(bands):
+        order = np.argsort(keys[:, band], kind="stable")
+        starts, lengths = _runs(keys[order, band])
+        shared = lengths > 1
+        small = shared & (lengths <= max_bucket)
+        found.append(_pairs_within(ids[order], starts[small], lengths[small]))
+        big = shared & (lengths > max_bucket)
+        crowded += int(big.sum())
+        for start, length in zip(starts[big], lengths[big]):
+            members = order[start:start + length]
+            # Documents agreeing on the next bands too sit next to each other.
+            follow = [keys[members, (band + step) % bands] for step in (2, 1)]
+            members = members[np.lexsort(follow)]
+            found.append(_pairs_within(ids[members], np.array([0]), np.array([length]), neighbours))
+    pairs = _ordered(np.concatenate(found)) if found else np.empty((0, 2), dtype=np.int64)
+    return pairs, CandidateStats(len(pairs), crowded_buckets=crowded)
+
+
+def sentence_pairs(ids: np.ndarray, hashes: list[np.ndarray], max_docs: int, min_share: float,
+                   min_shared: int = 2) -> tuple[np.ndarray, CandidateStats]:
+    """Pairs of ``ids`` sharing at least ``min_shared`` long sentences and ``min_share`` of the
+    sentences of the one with fewer; ``hashes[i]`` are ``ids[i]``'s distinct sentence hashes."""
+    counts = np.fromiter(map(len, hashes), dtype=np.int64, count=len(hashes))
+    if not counts.sum():
+        return np.empty((0, 2), dtype=np.int64), CandidateStats(0)
+    postings = np.concatenate(hashes)
+    owner = np.repeat(np.arange(len(ids), dtype=np.int64), counts)
+    order = np.argsort(postings, kind="stable")
+    starts, lengths = _runs(postings[order])
+    frequent = int((lengths > max_docs).sum())
+    keep = (lengths > 1) & (lengths <= max_docs)
+    pairs = _pairs_within(owner[order], starts[keep], lengths[keep])
+    if not len(pairs):
+        return pairs, CandidateStats(0, frequent_sentences=frequent)
+    pairs = np.sort(pairs, axis=1)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    unique, shared = np.unique(pairs, axis=0, return_counts=True)
+    fewer = np.minimum(counts[unique[:, 0]], counts[unique[:, 1]])
+    chosen = unique[(shared >= min_shared) & (shared >= min_share * fewer)]
+    return _ordered(ids[chosen]), CandidateStats(len(chosen), frequent_sentences=frequent)

@@ -1,0 +1,129 @@
+"""The crawl frontier: which URLs this crawl has claimed, and what earlier crawls learned of each.
+
+Everything the request policy needs to remember lives behind the small ``Frontier`` interface, so
+the spider holds no seen-URL state and another store can take its place (a shared frontier for
+several crawl processes implements the same six methods). ``StoreFrontier`` is the SQLite one: it
+reads the ``urls`` table of the crawled sites once when the crawl opens and writes through
+``FetchLog`` (fetch rows and URL state, batched in transactions).
+
+Scrapy reaches it through ``FrontierDupeFilter`` (``crawler/dupefilter.py``); the class is named by
+the ``NEWSCORPUS_FRONTIER`` setting and built with ``cls.from_crawler(crawler, log)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from crawler.fetchlog import Fetch, FetchLog
+
+# Kinds that are re-read on every crawl: they are how new articles are found.
+DISCOVERY_KINDS = ("listing", "sitemap", "feed")
+
+
+def is_settled(status: int | None) -> bool:
+    """A response that says what the URL is: success, not-modified, a final redirect or a client error.
+
+    Server errors, timeouts and throttling (408, 429) are not: the URL is tried again next crawl.
+    """
+    return status is not None and status < 500 and status not in (408, 429)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What earlier crawls learned of a URL: enough to skip it, revisit it or give up on it."""
+
+    site: str
+    kind: str
+    hops: int                   # link hops from a start page, sitemap or feed when it was found
+    last_status: int | None
+    last_fetched_at: str | None
+    failures: int               # crawls in a row whose fetch failed
+    etag: str | None
+    last_modified: str | None
+
+    @property
+    def settled(self) -> bool:
+        """The last answer said what the URL is (see ``fetchlog.is_settled``)."""
+        return is_settled(self.last_status)
+
+    def due(self, revisit_after: float | None, now: dt.datetime) -> bool:
+        """Is a settled page old enough to be checked again?"""
+        if revisit_after is None or self.last_fetched_at is None:
+            return False
+        return dt.datetime.fromisoformat(self.last_fetched_at) + dt.timedelta(seconds=revisit_after) <= now
+
+    def validators(self) -> dict[str, str]:
+        """Conditional-GET headers for a revisit (``If-None-Match``, ``If-Modified-Since``)."""
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
+class Frontier(Protocol):
+    """The crawl's memory of URLs. One instance per crawl process; ``open`` before any other call."""
+
+    def open(self, sites: Sequence[str]) -> None:
+        """Start a crawl of these sites (by name): nothing is claimed yet."""
+
+    def claim(self, url: str) -> bool:
+        """Claim ``url`` for this crawl: True the first time, False ever after (shared: atomic)."""
+
+    def claimed(self, url: str) -> bool:
+        """Has ``url`` been claimed in this crawl? (a cheap check before building a request)"""
+
+    def visit(self, url: str) -> Visit | None:
+        """What earlier crawls learned of ``url``; None for a URL never seen."""
+
+    def backlog(self) -> Iterable[tuple[str, Visit]]:
+        """Pages found before that may need fetching: never settled, failing, or maybe due."""
+
+    def discovered(self, url: str, site: str, kind: str, via: str, hops: int, hints: dict | None = None) -> None:
+        """Remember a URL found by ``via`` (sitemap, feed, listing ...) at ``hops`` link hops."""
+
+    def fetched(self, fetch: Fetch) -> None:
+        """Record an exchange's outcome: the fetch row, and the URL's state when ``fetch.final``."""
+
+
+class StoreFrontier:
+    """The frontier in the workspace's SQLite store (the ``urls`` table)."""
+
+    def __init__(self, log: FetchLog):
+        self.log = log
+        self._visits: dict[str, Visit] = {}
+        self._claimed: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, log: FetchLog) -> StoreFrontier:
+        return cls(log)
+
+    def open(self, sites: Sequence[str]) -> None:
+        self._visits = self.log.visits(list(sites))
+        self._claimed = set()
+
+    def claim(self, url: str) -> bool:
+        if url in self._claimed:
+            return False
+        self._claimed.add(url)
+        return True
+
+    def claimed(self, url: str) -> bool:
+        return url in self._claimed
+
+    def visit(self, url: str) -> Visit | None:
+        return self._visits.get(url)
+
+    def backlog(self) -> Iterable[tuple[str, Visit]]:
+        return [(url, visit) for url, visit in self._visits.items() if visit.kind not in DISCOVERY_KINDS]
+
+    def discovered(self, url: str, site: str, kind: str, via: str, hops: int, hints: dict | None = None) -> None:
+        self.log.discovered(url, site, kind, via, hops, hints)
+
+    def fetched(self, fetch: Fetch) -> None:
+        self.log.fetched(fetch)
