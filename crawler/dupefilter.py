@@ -3,8 +3,8 @@ a stored page again only when it is due (then with a conditional GET), never a U
 
 State lives in the frontier (``crawler/frontier.py``), so Scrapy's own scheduler, this filter and a
 shared frontier for several processes fit together the way scrapy-redis does it. Requests with
-``dont_filter`` bypass it (Scrapy's rule); redirect targets were already claimed by the capture
-middleware, which must know whether a redirect hop is followed before Scrapy follows it.
+``dont_filter`` bypass it (Scrapy's rule); a redirect target was already claimed by the capture
+middleware (``meta[CLAIMED]``), which must know whether a hop is followed before Scrapy follows it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import datetime as dt
 from scrapy.dupefilters import BaseDupeFilter
 
 from crawler.frontier import DISCOVERY_KINDS, Frontier
-from crawler.meta import ALWAYS, FILTERED, KIND, REVISIT
+from crawler.meta import ALWAYS, CLAIMED, FILTERED, KIND, REVISIT
 from crawler.storage import CrawlStorage
 
 
@@ -52,9 +52,9 @@ class FrontierDupeFilter(BaseDupeFilter):
         A revisit gets the stored validators as conditional-GET headers.
         """
         meta = request.meta
-        if meta.get("redirect_urls"):
-            return None
         url = request.url
+        if meta.get(CLAIMED) == url:
+            return None
         if not self.frontier.claim(url):
             return "claimed"
         visit = self.frontier.visit(url)

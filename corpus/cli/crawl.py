@@ -42,14 +42,20 @@ def crawl_lines(summary: dict) -> list[str]:
 
 @click.command()
 @crawl_options
+@click.option("--frontier", metavar="REDIS_URL",
+              help="Share the request queue, claimed URLs, revisit state and per-host politeness with every crawl "
+                   "given the same Redis (redis://HOST:PORT/DB; the [scale] extra). Same as "
+                   "--set NEWSCORPUS_FRONTIER_REDIS=URL.")
 @click.pass_context
-def crawl(ctx, overrides, as_json, **options):
+def crawl(ctx, overrides, as_json, frontier, **options):
     """Crawl news sites: discover articles, keep every response in WARC, record fetches in the store.
 
     With only --start-url the spider finds articles itself (robots.txt sitemaps, news sitemaps,
     RSS/Atom feeds, listing pages). A second crawl fetches only new articles and those due for
     revisit (conditional GET); a killed crawl resumes where it stopped. Exits 3 when no server
     answered or most fetches failed (the site is down), 75 when another run holds the workspace.
+    With --frontier, crawl processes on this machine (in one workspace or several) and on others
+    share one frontier in Redis: start as many as you like, each URL is fetched once.
 
     \b
     Example:
@@ -58,9 +64,13 @@ def crawl(ctx, overrides, as_json, **options):
         newscorpus crawl --site crawler/sites/hk.yaml --since 2025-11-01 --until 2025-11-07
         newscorpus crawl --site crawler/sites/wire.yaml --base-url http://127.0.0.1:8411/
         newscorpus crawl --start-url http://127.0.0.1:8410/ --set DOWNLOAD_DELAY=0.5 --json | jq .status
+        newscorpus crawl --start-url http://127.0.0.1:8410/ --frontier redis://127.0.0.1:6379/0 &
+        newscorpus crawl --start-url http://127.0.0.1:8410/ --frontier redis://127.0.0.1:6379/0
     """
     from corpus.cycle import CRAWL, crawl_job
 
+    if frontier:
+        overrides = (*overrides, f"NEWSCORPUS_FRONTIER_REDIS={frontier}")
     settings = effective_settings(ctx, overrides)
     crawl_job(options, settings.changed("crawler"))  # check the sites and options before any work
     run_stage_command(ctx, CRAWL, options, settings, as_json, render=crawl_lines)
