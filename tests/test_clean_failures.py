@@ -18,12 +18,20 @@ from click.testing import CliRunner
 from corpus.cli import main
 
 # Commands that make a workspace when it does not exist (the others refuse).
-CREATING = {"crawl", "run", "ingest", "init", "demo"}
+CREATING = {"crawl", "run", "ingest", "init", "demo", "decisions import", "import-warc"}
 # Commands that only read: they work on a read-only workspace.
-READING = {"status", "export documents", "export clusters", "releases", "config"}
+READING = {"status", "export documents", "export clusters", "releases", "config", "decisions list",
+           "decisions export"}
+# Commands that describe any folder, a workspace or not.
+DESCRIBING = {"status", "config", "decisions list", "decisions export"}
 
 
 def commands(tmp: Path) -> dict[str, list[str]]:
+    decisions = tmp / "decisions.jsonl"
+    decisions.write_text('{"action": "split", "urls": ["https://news.example.cn/1.html", "https://x.cn/2"]}\n',
+                         encoding="utf-8")
+    warc = tmp / "none.warc.gz"
+    warc.write_bytes(b"not a warc")
     good = tmp / "good.jsonl"
     good.write_text('{"url": "https://news.example.cn/1.html", "text": "' + "这是一篇足够长的新闻报道。" * 10 + '"}\n',
                     encoding="utf-8")
@@ -45,6 +53,11 @@ def commands(tmp: Path) -> dict[str, list[str]]:
         "verify": ["verify", "v1"],
         "diff": ["diff", "v1", "v2"],
         "config": ["config"],
+        "review": ["review", "--port", "0"],
+        "decisions list": ["decisions", "list"],
+        "decisions export": ["decisions", "export"],
+        "decisions import": ["decisions", "import", str(decisions)],
+        "import-warc": ["import-warc", str(warc)],
     }
 
 
@@ -87,7 +100,7 @@ def test_a_mistyped_home_is_refused_not_created(tmp_path):
         if name in CREATING:
             continue
         result = invoke(home, args)
-        if name in ("status", "config"):  # they describe any folder
+        if name in DESCRIBING:
             assert result.exit_code == 0, (name, result.output)
         else:
             assert result.exit_code == 1, (name, result.output)
@@ -103,7 +116,7 @@ def test_a_home_that_cannot_be_created(tmp_path, locked_down):
         result = invoke(parent / "ws", args)
         if name in CREATING:
             assert result.exit_code == 1 and "cannot create the workspace folder" in result.stderr, name
-        elif name not in ("status", "config"):
+        elif name not in DESCRIBING:
             assert result.exit_code == 1 and "no workspace at" in result.stderr, name
 
 

@@ -37,7 +37,7 @@ def list_(ctx: click.Context) -> None:
     from corpus.decisions import decision_statuses, list_decisions
     from corpus.report.status import printable
 
-    ws = workspace(ctx)
+    ws = workspace(ctx).check_home()
     if not ws.db_path.exists():
         click.echo("No decisions yet (no store here).")
         return
@@ -71,7 +71,7 @@ def export(ctx: click.Context) -> None:
     from corpus.decisions import list_decisions
     from corpus.decisions.jsonl import write_decisions
 
-    ws = workspace(ctx)
+    ws = workspace(ctx).check_home()
     if not ws.db_path.exists():
         return
     with ws.open_store(readonly=True) as store:

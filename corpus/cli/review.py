@@ -34,9 +34,8 @@ def review(ctx: click.Context, host: str | None, port: int | None, editor: str |
     if not is_loopback(host):
         click.echo(f"Warning: listening on {host}: anyone who can reach this address can read the report "
                    "(writes still need the page's token).", err=True)
-    ws = workspace(ctx)
-    if not ws.db_path.exists():
-        raise click.ClickException(f"no store at {ws.db_path}; crawl or ingest and dedup first, or pass --home")
+    ws = workspace(ctx).require()
+    ws.open_store().close()  # a broken or read-only store fails here, not in the first request
     try:
         server = ReviewServer(ws.ensure(), host, port, editor)
     except OSError as error:
