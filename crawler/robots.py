@@ -84,18 +84,28 @@ class RobotsMiddleware:
         crawler.signals.connect(middleware.bytes_received, signal=signals.bytes_received)
         return middleware
 
-    async def process_request(self, request) -> None:
+    def process_request(self, request):
+        """None (allowed) once the origin's rules are known; until then a coroutine that waits for them."""
         if request.meta.get("dont_obey_robotstxt"):
-            return
-        rules = await self.rules_for(request)
+            return None
+        parts = urlparse_cached(request)
+        key = f"{parts.scheme}://{parts.netloc}"
+        rules = self._rules.get(key)
+        if rules is None:
+            return self._check_when_known(key, request)
+        self._check(rules, request)
+        return None
+
+    async def _check_when_known(self, key: str, request) -> None:
+        self._check(await self.rules_for(key, request), request)
+
+    def _check(self, rules: RobotsRules, request) -> None:
         if not rules.allowed(request.url, self.user_agent):
             self.crawler.stats.inc_value("robotstxt/forbidden")
             raise IgnoreRequest(f"Forbidden by robots.txt ({rules.reason})")
 
-    async def rules_for(self, request) -> RobotsRules:
-        """The rules of the request's origin; the first caller downloads them, the others wait."""
-        parts = urlparse_cached(request)
-        key = f"{parts.scheme}://{parts.netloc}"
+    async def rules_for(self, key: str, request) -> RobotsRules:
+        """The rules of origin ``key``; the first caller downloads them, the others wait."""
         rules = self._rules.get(key)
         if rules is not None:
             return rules
