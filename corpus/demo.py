@@ -39,21 +39,21 @@ def free_port(port: int) -> int:
 @contextmanager
 def demo_site_process(port: int, scale: int) -> Iterator[str]:
     """Serve the demo site from a child process (so extraction workers never fork a server thread)."""
-    process = subprocess.Popen([sys.executable, "-m", "crawler.demosite", "--port", str(port), "--scale", str(scale)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        url = process.stdout.readline().strip()
-        if not url.startswith("http://"):
-            process.wait(timeout=DEMO_START_TIMEOUT)
-            raise DemoError(f"the demo site did not start on port {port}: "
-                            f"{process.stderr.read().strip()[-500:] or 'no message'} (try --port 0)")
-        yield url
-    finally:
-        process.terminate()
+    with subprocess.Popen([sys.executable, "-m", "crawler.demosite", "--port", str(port), "--scale", str(scale)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            url = process.stdout.readline().strip()
+            if not url.startswith("http://"):
+                process.wait(timeout=DEMO_START_TIMEOUT)
+                raise DemoError(f"the demo site did not start on port {port}: "
+                                f"{process.stderr.read().strip()[-500:] or 'no message'} (try --port 0)")
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def demo_site_configs(url: str) -> list[dict]:

@@ -141,11 +141,12 @@ def _lines(handle: TextIO) -> Iterator[tuple[int, str | None]]:
 
 
 def open_input(path: str) -> TextIO:
-    """The file, or stdin for ``-``, as UTF-8 text (undecodable bytes become U+FFFD and count as garble)."""
+    """The file, or stdin for ``-``, as UTF-8 text split at "\n" only (a stray "\r" inside a line stays
+    there); undecodable bytes become U+FFFD and count as garble."""
     if path == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline="\n")
     try:
-        return open(path, encoding="utf-8", errors="replace")
+        return open(path, encoding="utf-8", errors="replace", newline="\n")
     except OSError as error:
         raise IngestError(f"cannot read {path}: {error.strerror or error}") from None
 

@@ -1,7 +1,8 @@
 """A workspace lock so that two writing stages never overlap (a cron ``run`` and a manual ``dedup``).
 
 An ``flock`` on ``<home>/run.lock``: the kernel releases it when the holder exits or is killed,
-so a SIGKILLed run never leaves a stale lock behind.
+so a SIGKILLed run never leaves a stale lock behind. Crawl workers sharing a frontier take it in
+shared mode: they run side by side and every other writer still waits its turn.
 """
 
 from __future__ import annotations
@@ -24,14 +25,16 @@ _held: dict[str, int] = {}
 
 
 class RunLock:
-    """Hold the workspace's run lock for the duration of a ``with`` block (re-entrant in one process).
+    """Hold the workspace's run lock for the duration of a ``with`` block (re-entrant in one process);
+    ``shared``: together with other shared holders, never with an exclusive one.
 
     Raises:
         WorkspaceBusy: another process holds it; the message names its pid.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, shared: bool = False):
         self.path = path
+        self.shared = shared
         self._key = os.path.abspath(path)
         self._fd: int | None = None
         self._nested = False
@@ -42,14 +45,16 @@ class RunLock:
             return self
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, (fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.read(fd, 64).decode(errors="replace").strip() or "unknown"
+            holder = os.read(fd, 64).decode(errors="replace").strip()
             os.close(fd)
-            raise WorkspaceBusy(f"another newscorpus run (pid {holder}) is using this workspace ({self.path}); "
+            who = f"pid {holder}" if holder else "crawl workers sharing a frontier"
+            raise WorkspaceBusy(f"another newscorpus run ({who}) is using this workspace ({self.path}); "
                                 "try again when it has finished") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
+        if not self.shared:  # shared holders leave the file empty: the message above names them
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
         self._fd = fd
         _held[self._key] = fd
         return self
@@ -60,7 +65,8 @@ class RunLock:
             return
         if self._fd is not None:
             del _held[self._key]
-            os.ftruncate(self._fd, 0)
+            if not self.shared:
+                os.ftruncate(self._fd, 0)
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None

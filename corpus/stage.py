@@ -51,6 +51,9 @@ class Stage:
         components: the settings components it reads (crawler, cleaners, dedup, release, report, health).
         writes: takes the workspace lock and records a run (False: reads only, no record).
         creates_workspace: may create a missing workspace (crawl, ingest, init); others refuse.
+        shares_lock: given the settings, may this run share the workspace with others of its kind
+            (crawl workers on one shared frontier)? Then the lock is taken shared: they run side by
+            side, every other writer is still excluded, and no running row is taken for killed.
 
     A stage turns its own user-facing errors into ``NewscorpusError`` (``corpus.errors.user_errors``);
     anything else is a defect, reported with its traceback in the logs.
@@ -61,6 +64,7 @@ class Stage:
     components: tuple[str, ...] = ()
     writes: bool = True
     creates_workspace: bool = False
+    shares_lock: Callable[[EffectiveSettings], bool] | None = None
 
 
 @dataclass
@@ -106,18 +110,19 @@ def run_stage(stage: Stage, workspace: Workspace, settings: EffectiveSettings, o
         with workspace.open_store(readonly=True) as store:
             summary = execute(stage, StageContext(workspace, store, **context), None)
         return RunRecord(id=0, stage=stage.name, status="finished", started_at="", pid=0, host="", summary=summary)
-    with RunLock(workspace.lock_path), workspace.open_store() as store:
-        record = begin(store, stage.name, settings, context["options"], components=stage.components)
+    shared = bool(stage.shares_lock and stage.shares_lock(settings))
+    with RunLock(workspace.lock_path, shared=shared), workspace.open_store() as store:
+        record = begin(store, stage.name, settings, context["options"], components=stage.components, alone=not shared)
         execute(stage, StageContext(workspace, store, record=record, **context), record)
         return record
 
 
 def begin(store: Store, name: str, settings: EffectiveSettings, options: dict, *, components=(),
-          parent_id: int | None = None) -> RunRecord:
-    """Record a run as started (the caller holds the workspace lock: rows still 'running' were killed)."""
+          parent_id: int | None = None, alone: bool = True) -> RunRecord:
+    """Record a run as started (``alone``: the caller holds the lock alone, rows still 'running' were killed)."""
     recorded = {key: value for component in components for key, value in settings.changed(component).items()}
     with store.transaction() as db:
-        if parent_id is None:
+        if parent_id is None and alone:
             runs.mark_killed(db)
         return runs.start(db, name, settings=recorded, options=options, parent_id=parent_id)
 

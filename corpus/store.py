@@ -56,20 +56,19 @@ class Store:
             WorkspaceError: the file is not a SQLite store, is a folder, or cannot be written (when writing).
         """
         try:
-            if readonly:
-                conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=timeout,
-                                       isolation_level=None, check_same_thread=False)
-            else:
-                conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
+            conn = _connect_readonly(path, timeout) if readonly else \
+                sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
+        except sqlite3.DatabaseError as error:
+            raise store_error(path, error) from None
+        try:
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
-            if readonly:
-                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            else:
+            if not readonly:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.execute("PRAGMA foreign_keys=ON")
         except sqlite3.DatabaseError as error:
+            conn.close()
             raise store_error(path, error) from None
         store = cls(conn, str(path))
         if not readonly:
@@ -123,6 +122,28 @@ class Store:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _connect_readonly(path: str | Path, timeout: float) -> sqlite3.Connection:
+    """A read-only connection; in a folder we cannot write, where SQLite cannot make the WAL index,
+    the store is read as immutable (nobody can be writing it through a folder nobody may write)."""
+    uri = Path(path).resolve().as_uri()
+    try:
+        return _connect_checked(f"{uri}?mode=ro", timeout)
+    except sqlite3.OperationalError as error:
+        if "unable to open" not in str(error):
+            raise
+    return _connect_checked(f"{uri}?immutable=1", timeout)
+
+
+def _connect_checked(uri: str, timeout: float) -> sqlite3.Connection:
+    conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
 
 
 def store_error(path: str | Path, error: sqlite3.DatabaseError) -> WorkspaceError:

@@ -8,6 +8,7 @@ workspace.
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,14 +64,27 @@ class Workspace:
         """Whether this folder holds a store (a workspace some stage created)."""
         return self.db_path.exists()
 
+    def check_home(self) -> "Workspace":
+        """Self, unless ``home`` is a file or lies under one (a workspace can never be made there).
+
+        Raises:
+            WorkspaceError: naming the file in the way.
+        """
+        for path in (self.home, *self.home.parents):
+            if path.exists():
+                if not path.is_dir():
+                    where = "is a file" if path == self.home else f"is under the file {path}"
+                    raise WorkspaceError(f"--home {self.home} {where}, not a workspace folder")
+                return self
+        return self
+
     def require(self) -> "Workspace":
         """Self, if the workspace exists and its store is a file.
 
         Raises:
             WorkspaceError: no workspace here (the message says which commands create one).
         """
-        if self.home.exists() and not self.home.is_dir():
-            raise WorkspaceError(f"--home {self.home} is a file, not a workspace folder")
+        self.check_home()
         if not self.db_path.exists():
             raise WorkspaceError(f"no workspace at {self.home} (run crawl, ingest or init first, or check --home)")
         if self.db_path.is_dir():
@@ -84,6 +98,7 @@ class Workspace:
         Raises:
             WorkspaceError: the folders cannot be created (a file in the way, no permission).
         """
+        self.check_home()
         for path in (self.home, self.warc_dir, self.releases_dir, self.reports_dir, self.logs_dir):
             try:
                 path.mkdir(parents=True, exist_ok=True)
@@ -92,8 +107,11 @@ class Workspace:
             except OSError as error:
                 raise WorkspaceError(f"cannot create the workspace folder {path}: {error.strerror or error}; "
                                      "pass a --home you can write to") from None
-        if not os.access(self.home, os.W_OK | os.X_OK):
-            raise WorkspaceError(f"cannot write to the workspace {self.home}; pass a --home you can write to")
+        try:  # a real write: permissions, read-only mounts and immutable folders all show here
+            tempfile.TemporaryFile(dir=self.home).close()
+        except OSError as error:
+            raise WorkspaceError(f"cannot write to the workspace {self.home} ({error.strerror}); this command "
+                                 "writes, while status, export, releases, verify and diff only read") from None
         return self
 
     def open_store(self, readonly: bool = False) -> Store:

@@ -21,6 +21,7 @@ from scrapy.settings import default_settings as scrapy_defaults
 
 import crawler.settings as our_defaults
 from corpus.workspace import Workspace
+from crawler.redis_frontier import frontier_settings
 from crawler.sites import SiteConfig, SiteConfigError
 from crawler.spiders.news import NewsSpider
 from crawler.storage import FINISHED_REASONS
@@ -38,7 +39,8 @@ def crawl_settings(workspace: Workspace, max_pages: int | None = None, verbose: 
     """``crawler.settings`` with the workspace, the page cap, the log level and ``--set`` values.
 
     Raises:
-        SiteConfigError: an override names a setting neither Scrapy nor newscorpus knows.
+        SiteConfigError: an override names a setting neither Scrapy nor newscorpus knows, or the shared
+            frontier (``NEWSCORPUS_FRONTIER_REDIS``) cannot be used.
     """
     settings = Settings()
     settings.setmodule(our_defaults, priority="project")
@@ -53,6 +55,7 @@ def crawl_settings(workspace: Workspace, max_pages: int | None = None, verbose: 
             raise SiteConfigError(f"unknown setting {name!r}; see crawler/settings.py for NEWSCORPUS_* and "
                                   f"Scrapy's settings reference for the others")
         settings.set(name, value, priority="cmdline")
+    frontier_settings(settings)
     return settings
 
 
@@ -122,6 +125,11 @@ def summary(stats: dict) -> list[str]:
                           if key.startswith("newscorpus/unreadable/")})
     if unreadable:
         lines.append("  pages recorded, not parsed: " + unreadable)
+    if "newscorpus/frontier/epoch" in stats:
+        lines.append(f"  shared frontier: round {stats['newscorpus/frontier/epoch']} as worker "
+                     f"{stats.get('newscorpus/frontier/worker')}; requests taken back from dead workers: "
+                     f"{stats.get('newscorpus/frontier/requeued_dead', 0)}, left to the others at the end: "
+                     f"{stats.get('newscorpus/frontier/requeued_on_close', 0)}")
     return lines
 
 

@@ -74,7 +74,7 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 NEWSCORPUS_HOME = None                   # workspace folder; None = $NEWSCORPUS_HOME or ./newscorpus-data
 NEWSCORPUS_WARC_MAX_SIZE = 1024 ** 3     # rotate WARC files at this many bytes
 NEWSCORPUS_WARC_GZIP_LEVEL = 6           # 9 costs ~2.5x the CPU for ~3% smaller files
-NEWSCORPUS_WARC_PREFIX = "newscorpus"    # WARC names: <prefix>-<run>-<utc stamp>-<seq>.warc.gz
+NEWSCORPUS_WARC_PREFIX = "newscorpus"    # WARC names: <prefix>-r<run>-<utc stamp>-<host>-<pid>-<seq>.warc.gz
 NEWSCORPUS_STORE_BATCH = 200             # commit fetch rows every N fetches ...
 NEWSCORPUS_STORE_INTERVAL = 1.0          # ... or every so many seconds, whichever comes first
 NEWSCORPUS_REVISIT_AFTER = "7d"          # articles are re-checked (conditional GET) after this; "never" = not
@@ -91,3 +91,9 @@ NEWSCORPUS_PRIVATE_ADDRESSES = "configured"  # loopback/private/link-local hosts
 NEWSCORPUS_FRONTIER = "crawler.frontier.StoreFrontier"  # seen-URL and revisit state (crawler/frontier.py)
 NEWSCORPUS_PROGRESS = "auto"             # auto (on a TTY) | on | off
 NEWSCORPUS_PROGRESS_INTERVAL = 0.5       # seconds between progress-line updates
+
+# Shared frontier on Redis (crawl --frontier; the [scale] extra; crawler/redis_frontier/) ---
+NEWSCORPUS_FRONTIER_REDIS = ""          # redis://HOST:PORT/DB: share the frontier with other crawls; "" = this one alone
+NEWSCORPUS_FRONTIER_PREFIX = "newscorpus"  # Redis key prefix: workers with the same prefix and DB share a frontier
+NEWSCORPUS_FRONTIER_HEARTBEAT = 2.0      # seconds between a worker's heartbeats
+NEWSCORPUS_FRONTIER_LEASE = 15.0         # a worker silent this long is dead: its in-flight requests are requeued

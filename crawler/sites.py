@@ -7,6 +7,8 @@ key and what to write instead (datasketch's habit: say what to do next).
 Keys (only ``name`` and one source of URLs are required):
 
 - ``name``: the outlet name documents carry; ``start_urls``, ``sitemaps``, ``feeds``: where to begin.
+- ``base_url``: what relative URLs in the file are relative to, so one file serves a site moved to
+  another host or port (``newscorpus crawl --base-url`` overrides it).
 - ``allowed_domains`` (default: the hosts of those URLs), ``allowed_paths``: path prefixes, for
   outlets that share a host. Links outside are not followed.
 - ``article_patterns`` / ``listing_patterns``: regexes searched in a URL, trusted before any guess.
@@ -36,7 +38,7 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import yaml
 
@@ -109,12 +111,12 @@ class SiteConfig:
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
 
-_KEYS = {"name", "start_urls", "sitemaps", "feeds", "allowed_domains", "allowed_paths", "article_patterns",
+_KEYS = {"name", "base_url", "start_urls", "sitemaps", "feeds", "allowed_domains", "allowed_paths", "article_patterns",
          "listing_patterns", "encoding", "depth_limit", "politeness", "revisit_after", "backfill"}
 
 
-def load_site(path: str | Path) -> SiteConfig:
-    """Read and validate one site YAML file.
+def load_site(path: str | Path, base_url: str | None = None) -> SiteConfig:
+    """Read and validate one site YAML file (``base_url`` replaces the file's own).
 
     Raises:
         SiteConfigError: unreadable file, unknown key, wrong type, bad URL, regex or template.
@@ -126,6 +128,8 @@ def load_site(path: str | Path) -> SiteConfig:
         raise SiteConfigError(f"{path}: cannot read the site file ({error.strerror})") from None
     except yaml.YAMLError as error:
         raise SiteConfigError(f"{path}: not valid YAML: {error}") from None
+    if base_url is not None and isinstance(data, dict):
+        data["base_url"] = base_url
     return site_from_dict(data, source=str(path))
 
 
@@ -140,6 +144,8 @@ def site_from_dict(data: object, source: str = "<site>") -> SiteConfig:
     name = data.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
         raise SiteConfigError(f"{where}: `name` must be a short identifier like `hk-daily` (got {name!r})")
+    if data.get("base_url") is not None:
+        data = _resolved(data, where)
     urls = {key: _url_list(data, key, where) for key in ("start_urls", "sitemaps", "feeds")}
     if not any(urls.values()) and "backfill" not in data:
         raise SiteConfigError(f"{where}: give at least one of `start_urls`, `sitemaps`, `feeds` or `backfill`")
@@ -166,6 +172,19 @@ def site_from_dict(data: object, source: str = "<site>") -> SiteConfig:
         backfill=backfill,
         source=source,
     )
+
+
+def _resolved(data: dict, where: str) -> dict:
+    """The mapping with its relative URLs made absolute against ``base_url``."""
+    base = data["base_url"]
+    if not isinstance(base, str):
+        raise SiteConfigError(f"{where}: `base_url` must be a URL such as http://127.0.0.1:8410/ (got {base!r})")
+    _check_url(base, f"{where}: `base_url`")
+    resolved = {key: value for key, value in data.items() if key != "base_url"}
+    for key in ("start_urls", "sitemaps", "feeds"):
+        if isinstance(data.get(key), list):
+            resolved[key] = [urljoin(base, url) if isinstance(url, str) else url for url in data[key]]
+    return resolved
 
 
 def site_from_json(config: dict) -> SiteConfig:
@@ -210,7 +229,10 @@ def parse_day(value: str, what: str) -> dt.date:
 
 
 def _check_url(url: object, where: str) -> None:
-    parts = urlsplit(url) if isinstance(url, str) else None
+    try:
+        parts = urlsplit(url) if isinstance(url, str) else None
+    except ValueError:  # "http://[::1": not a URL at all
+        parts = None
     if not parts or parts.scheme not in ("http", "https") or not parts.hostname:
         raise SiteConfigError(f"{where}: {url!r} is not an absolute http(s) URL")
 

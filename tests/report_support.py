@@ -15,9 +15,13 @@ import sqlite3
 import subprocess
 import tempfile
 import time
+from pathlib import Path
+
+import opencc
 
 from corpus.store import utc_now
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -97,6 +101,34 @@ def fill_store(db: sqlite3.Connection, undeduplicated: bool = True) -> dict:
     return ids
 
 
+def browser_articles() -> list[dict]:
+    """Documents to ingest: one story in three copies (one Traditional), a hostile pair, a lone wire story."""
+    texts = json.loads((FIXTURES / "report" / "articles.json").read_text("utf-8"))
+    to_hk = opencc.OpenCC("s2hk")
+    story = texts["chongqing"]
+    paragraphs = story.split("\n")
+    # The wire's copy: the second paragraph moved to the end, two phrases reworded.
+    edited = [paragraphs[0], *paragraphs[2:], paragraphs[1]]
+    edited[2] = edited[2].replace("28年来", "二十八年来")
+    edited[7] = edited[7].replace("密集亮相", "纷纷亮相")
+    return [
+        {"url": "https://morning.example/a/1", "source": "morning", "title": "香港成西洽会首个主宾城",
+         "published": "2025-06-01T08:00:00+08:00", "text": story},
+        {"url": "https://hk.example/n/1", "source": "hk", "title": to_hk.convert("香港成西洽会首个主宾城"),
+         "published": "2025-06-02T08:00:00+08:00", "text": to_hk.convert(story)},
+        {"url": "https://agg.example/r/1", "source": "agg", "title": "香港成西洽会首个主宾城（转载）",
+         "published": "2025-06-03T08:00:00+08:00", "text": story + "\n本文转载自重庆晨报，版权归原作者所有。"},
+        {"url": "https://wire.example/w/2", "source": "wire", "title": "香港成为西洽会首个主宾城",
+         "published": "2025-06-04T08:00:00+08:00", "text": "\n".join(edited)},
+        {"url": "https://evil.example/x", "source": "<b>evil</b>", "title": HOSTILE_TITLE,
+         "published": "2025-05-20T08:00:00+08:00", "text": HOSTILE_TEXT + "\n" + texts["hk_a"]},
+        {"url": "https://hk.example/n/2", "source": "hk", "title": "港聞",
+         "published": "2025-05-21T08:00:00+08:00", "text": HOSTILE_TEXT + "\n" + texts["hk_a"]},
+        {"url": "https://wire.example/w/1", "source": "wire", "title": "天氣",
+         "published": "2025-06-05T08:00:00+08:00", "text": texts["hk_b"]},
+    ]
+
+
 class Chromium:
     """A headless Chromium tab driven over the DevTools pipe; use as a context manager."""
 
@@ -130,7 +162,7 @@ class Chromium:
     def send(self, method: str, **params) -> dict:
         self._next_id += 1
         message = {"id": self._next_id, "method": method, "params": params}
-        if self.session and not method.startswith("Target."):
+        if self.session and not method.startswith(("Target.", "Browser.")):
             message["sessionId"] = self.session
         os.write(self._to_browser, json.dumps(message).encode() + b"\0")
         while True:
@@ -184,6 +216,26 @@ class Chromium:
     def type(self, selector: str, text: str) -> None:
         self.click(selector)
         self.send("Input.insertText", text=text)
+
+    def key(self, key: str) -> None:
+        """Press and release one printable key (``n``, ``p``) as a keyboard would."""
+        for kind in ("keyDown", "keyUp"):
+            self.send("Input.dispatchKeyEvent", type=kind, key=key, text=key if kind == "keyDown" else "",
+                      code=f"Key{key.upper()}", windowsVirtualKeyCode=ord(key.upper()))
+
+    def viewport(self, width: int, height: int = 900) -> None:
+        self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
+                  mobile=width < 600)
+
+    def screenshot(self, path) -> None:
+        import base64
+
+        data = self.send("Page.captureScreenshot", format="png", captureBeyondViewport=False)["data"]
+        with open(path, "wb") as handle:
+            handle.write(base64.b64decode(data))
+
+    def allow_downloads(self, folder) -> None:
+        self.send("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(folder))
 
     def close(self) -> None:
         self.process.terminate()

@@ -18,7 +18,9 @@ INGEST_FIELDS = ("url", "text", "title", "published", "source")
 
 @pytest.fixture(scope="module")
 def rows():
-    return labelled_rows()
+    # Stories set in short lines are turned away by ingest's genre rules (they read as link lists
+    # there); dedup's handling of them is tested in test_dedup_hard.py.
+    return [row for row in labelled_rows() if row.get("cls") != "short-lines"]
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import shlex
 
 import pyarrow.parquet as pq
 from warcio.archiveiterator import ArchiveIterator
@@ -13,6 +14,7 @@ from warcio.warcwriter import WARCWriter
 
 from conftest import run_cli
 from corpus.store import utc_now
+from corpus.workspace import Workspace
 from crawler.demosite import DemoSite
 from release_support import data_table, put_document, real_texts, set_clusters
 
@@ -102,10 +104,13 @@ def test_purge_blanks_the_record_in_place_and_keeps_every_offset(workspace):
 
 
 def test_takedown_needs_a_reason(workspace):
+    put_document(workspace, GONE, real_texts()[0])
     result = run_cli("takedown", GONE, "--reason", "  ", home=workspace, check=False)
     assert result.returncode != 0 and "give a reason" in result.stderr
+    with workspace.open_store() as store:
+        assert store.execute("SELECT count(*) FROM takedowns").fetchone()[0] == 0
     listed = run_cli("releases", "--format", "json", home=workspace).stdout
-    assert json.loads("[" + ",".join(listed.splitlines()) + "]") == []
+    assert json.loads(listed) == []
 
 
 def test_purge_on_a_real_crawl_keeps_every_other_record_readable(workspace):
@@ -133,3 +138,62 @@ def test_purge_on_a_real_crawl_keeps_every_other_record_readable(workspace):
     run_cli("release", "--version", "v1", home=workspace)
     released = pq.read_table(workspace.releases_dir / "v1" / "clusters.parquet")["url"].to_pylist()
     assert gone not in released and len(released) > 5
+
+
+def test_a_takedown_names_the_copies_that_keep_the_story_and_cluster_takes_it_all_down(tmp_path):
+    """A wire story with two aggregator copies: its canonical page goes, the copies keep it, --cluster ends it."""
+    texts = real_texts()
+    wire, agg, portal, other = ("https://wire.example.cn/2025/7.html", "https://agg.example.com/r/7.html",
+                                "https://portal.example.com/n/7.html", "https://wire.example.cn/2025/8.html")
+    pages = [(wire, texts[7], "wire", "2025-05-07T08:00:00+08:00"),
+             (agg, texts[7] + "\n相关新闻：更多报道请看专题页面", "agg", "2025-05-07T09:00:00+08:00"),
+             (portal, texts[7] + "\n（来源：通讯社）", "portal", "2025-05-07T10:00:00+08:00"),
+             (other, texts[8], "wire", "2025-05-08T08:00:00+08:00")]
+    feed = tmp_path / "pages.jsonl"
+    feed.write_text("".join(json.dumps({"url": u, "text": t, "source": s, "published": p}, ensure_ascii=False) + "\n"
+                            for u, t, s, p in pages), "utf-8")
+    home = tmp_path / "ws"
+    run_cli("ingest", str(feed), home=home)
+    run_cli("dedup", home=home)
+    run_cli("release", "--version", "v1", home=home)
+    story = {row["url"]: row["id"] for row in data_table(home / "releases" / "v1").to_pylist()}[wire]
+
+    result = run_cli("takedown", wire, "--reason", "publisher request, 1 May", home=home)
+    lines = result.stdout.splitlines()
+    assert f"The story stays in the corpus: 2 other page(s) of story {story} carry it:" in result.stdout
+    assert sorted(line.split() for line in lines if line.startswith("    ")) == [["agg", agg], ["portal", portal]]
+    offered = next(line for line in lines if "To take the whole story down:" in line).split(": ", 1)[1]
+    assert shlex.split(offered) == ["newscorpus", "--home", str(home), "takedown", "--cluster", story,
+                                    "--reason", "publisher request, 1 May"]
+
+    run_cli("dedup", home=home)  # the canonical page leaves the cluster; the story id stays
+    run_cli("release", "--version", "v2", home=home)
+    kept = {row["id"]: row["url"] for row in data_table(home / "releases" / "v2").to_pylist()}
+    assert kept[story] in (agg, portal)  # the story is still released, through a copy
+
+    result = run_cli(*shlex.split(offered)[1:])
+    assert f"Recorded takedown of story {story}: its 2 page(s) are left out of the next release." in result.stdout
+    assert "still in published release(s): v1, v2" in result.stdout
+    run_cli("release", "--version", "v3", home=home)
+    assert sorted(row["url"] for row in data_table(home / "releases" / "v3").to_pylist()) == [other]
+    changes = [json.loads(line) for line in
+               run_cli("diff", "v2", "v3", "--format", "jsonl", home=home).stdout.splitlines()]
+    assert sorted((c["change"], c["url"]) for c in changes) == [("taken_down", agg), ("taken_down", portal)]
+    with Workspace(home).open_store() as store:
+        tombstones = dict(store.execute("SELECT url, cluster_id FROM takedowns").fetchall())
+    assert tombstones == {wire: None, agg: story, portal: story}
+
+
+def test_cluster_takedown_by_url_and_usage_errors(workspace):
+    texts = real_texts()
+    put_document(workspace, GONE, texts[0])
+    put_document(workspace, KEPT, texts[1])
+    set_clusters(workspace, {"s-0": [GONE], "s-1": [KEPT]})
+    assert "story s-0: its 1 page(s)" in run_cli("takedown", "--cluster", GONE, "--reason", "r", home=workspace).stdout
+    for args, code in [(["--reason", "r"], 2), ([KEPT, "--cluster", "s-1", "--reason", "r"], 2),
+                       (["--cluster", "https://nowhere.example/", "--reason", "r"], 1)]:
+        result = run_cli("takedown", *args, home=workspace, check=False)
+        assert result.returncode == code and "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines()[-1].startswith("Error: ")
+    with workspace.open_store() as store:
+        assert [row[0] for row in store.execute("SELECT url FROM takedowns")] == [GONE]

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from conftest import run_cli
-from report_support import HOSTILE_TEXT, HOSTILE_TITLE, add_cluster, add_document, fill_store
+from report_support import HOSTILE_TEXT, HOSTILE_TITLE, STORY_HK, STORY_WIRE, add_cluster, add_document, fill_store
 
 
 def filled(workspace, **options) -> dict:
@@ -100,15 +100,27 @@ def test_html_is_self_contained_and_escapes_scraped_text(workspace):
     assert 'rel="noopener noreferrer"' in page
 
 
-def test_csv_defuses_titles_a_spreadsheet_would_run(workspace):
+def test_every_csv_defuses_text_a_spreadsheet_would_run(workspace):
+    """Titles, outlets and URLs: the report's clusters.csv, `export clusters` and `export documents`."""
+    formula = '=HYPERLINK("http://evil","x")'
     store = workspace.open_store()
     with store.transaction() as db:
-        doc = add_document(db, "https://x.example/1", "x", "正文", title="=HYPERLINK(\"http://evil\")")
-        add_cluster(db, "c1", [(doc, 1.0, "canonical")])
+        doc = add_document(db, "https://x.example/1", formula, "正文", title="+cmd|' /C calc'!A0")
+        other = add_document(db, "https://x.example/2", "@SUM(1+1)", "正文", title="-2+3")
+        add_cluster(db, "c1", [(doc, 1.0, "canonical"), (other, 0.9, "near")])
     store.close()
     with open(make_report(workspace) / "clusters.csv", encoding="utf-8", newline="") as handle:
-        [row] = list(csv.DictReader(handle))
-    assert row["title"] == "'=HYPERLINK(\"http://evil\")"
+        report_rows = list(csv.DictReader(handle))
+    exported = list(csv.DictReader(run_cli("export", "clusters", "--format", "csv", home=workspace).stdout.splitlines()))
+    documents = list(csv.DictReader(run_cli("export", "documents", "--format", "csv", home=workspace).stdout.splitlines()))
+    assert len(report_rows) == len(exported) == len(documents) == 2
+    outlets = {"'" + formula, "'@SUM(1+1)"}
+    assert {row["outlet"] for row in report_rows} == {row["outlet"] for row in exported} == outlets
+    assert {row["outlet"] for row in documents} == outlets
+    assert {row["title"] for row in report_rows} == {row["title"] for row in documents} == {"'+cmd|' /C calc'!A0", "'-2+3"}
+    for rows in (report_rows, exported, documents):
+        cells = [cell for row in rows for cell in row.values() if cell]
+        assert not [cell for cell in cells if cell[0] in "=+-@\t\r"], rows
 
 
 def test_default_folder_latest_page_and_no_overwrite(workspace):
@@ -116,13 +128,15 @@ def test_default_folder_latest_page_and_no_overwrite(workspace):
     first = run_cli("report", home=workspace).stdout
     second = run_cli("report", home=workspace).stdout
     folders = sorted(p for p in workspace.reports_dir.iterdir() if p.is_dir())
+    assert {p.name for p in workspace.reports_dir.iterdir() if p.is_file()} == {"latest.html", "index.html"}
     assert len(folders) == 2 and not any(p.name.startswith(".") for p in folders)
     assert str(folders[0]) in first + second and str(folders[1]) in first + second
     newest = max(folders, key=lambda p: (p / "report.json").stat().st_mtime_ns)
     latest = (workspace.reports_dir / "latest.html").read_text("utf-8")
     assert f'href="{newest.name}/clusters.csv"' in latest
     for folder in folders:
-        assert {p.name for p in folder.iterdir()} == {"report.html", "clusters.csv", "report.json"}
+        assert {p.name for p in folder.iterdir()} == {"report.html", "clusters.csv", "report.json", "copies.csv",
+                                                      "copies_weekly.csv", "summary.json"}
 
     taken = workspace.home / "taken"
     taken.mkdir()
@@ -133,6 +147,7 @@ def test_default_folder_latest_page_and_no_overwrite(workspace):
 
 
 def test_empty_workspace_gives_a_report_that_says_so(workspace):
+    run_cli("init", home=workspace)
     out = make_report(workspace)
     page = (out / "report.html").read_text("utf-8")
     assert "No clusters yet" in page
@@ -176,6 +191,7 @@ def test_csv_matches_export_clusters(workspace):
 
 
 def test_old_leftovers_of_a_killed_report_are_cleared(workspace):
+    run_cli("init", home=workspace)
     stale = workspace.reports_dir / ".tmp-20250101T000000Z-abc"
     stale.mkdir(parents=True)
     (stale / "report.html").write_text("half")
@@ -203,3 +219,45 @@ def test_embedded_texts_are_capped_and_say_so(workspace):
     # The Traditional text carries its Simplified form for the one-script comparison.
     assert text(ids["hk"], "s") == "香港特区政府今日公布新一轮防疫措施，市民须于室"[:20]
     assert "s" not in data["texts"][str(ids["morning"])]
+
+
+def test_what_changed_since_the_previous_report_and_the_index_of_reports(workspace, tmp_path):
+    filled(workspace, undeduplicated=False)
+    run_cli("report", home=workspace)
+    store = workspace.open_store()
+    with store.transaction() as db:
+        grown = add_document(db, "https://hk.example/news/2.htm", "hk", STORY_HK + "。", title="防疫措施公布")
+        new_outlet = add_document(db, "https://morning.example/a/9", "morning", STORY_WIRE, title="长江生态保护")
+        first = add_document(db, "https://wire.example/w/20", "wire", "两江新区发布新规。", title="<i>新规</i>")
+        second = add_document(db, "https://agg.example/r/20", "agg", "两江新区发布新规。", title="新规")
+        db.execute("INSERT INTO cluster_members VALUES (?, 'c-covid', 0.97, 'near')", (grown,))
+        db.execute("INSERT INTO cluster_members VALUES (?, 'c-river', 0.99, 'exact')", (new_outlet,))
+        add_cluster(db, "c-rules", [(first, 1.0, "canonical"), (second, 1.0, "exact")])
+    store.close()
+    decision = tmp_path / "d.jsonl"
+    decision.write_text(json.dumps({"action": "split", "urls": ["https://agg.example/r/10", "https://wire.example/w/9"],
+                                    "editor": "<b>ed</b>"}) + "\n", "utf-8")
+    run_cli("decisions", "import", str(decision), home=workspace)
+    run_cli("report", home=workspace)
+
+    folders = sorted(p for p in workspace.reports_dir.iterdir() if p.is_dir())
+    newest = max(folders, key=lambda p: json.loads((p / "summary.json").read_text("utf-8"))["generated_at"] + p.name)
+    report = json.loads((newest / "report.json").read_text("utf-8"))
+    previous = report["previous"]
+    assert previous["folder"] in {p.name for p in folders} - {newest.name}
+    assert previous["counts"] == {"new": 1, "grown": 1, "new outlet": 1, "decision": 1}
+    assert {(c["change"], c["cluster_id"]) for c in previous["changes"]} == {
+        ("new", "c-rules"), ("grown", "c-covid"), ("new outlet", "c-river"), ("decision", None)}
+    assert [c["detail"] for c in previous["changes"] if c["change"] == "new outlet"] == ["now also carried by morning"]
+    page = (newest / "report.html").read_text("utf-8")
+    assert "What changed since the previous report" in page and 'href="#cluster=c-rules"' in page
+    assert "&lt;i&gt;新规&lt;/i&gt;" in page and "<i>新规</i>" not in page and "<b>ed</b>" not in page
+    data = json.loads(page.split('id="report-data">', 1)[1].split("</script>", 1)[0])
+    assert {c["id"]: c["p"] for c in data["clusters"] if c["p"]} == {"c-rules": "new", "c-covid": "grown",
+                                                                     "c-river": "new outlet"}
+    assert json.loads((folders[0] / "report.json").read_text("utf-8"))["previous"] is None
+
+    index = (workspace.reports_dir / "index.html").read_text("utf-8")
+    for folder in folders:
+        assert f'href="{folder.name}/report.html"' in index and f'href="{folder.name}/clusters.csv"' in index
+    assert index.index(newest.name) < index.index(previous["folder"])  # newest first

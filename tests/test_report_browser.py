@@ -10,40 +10,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import opencc
 import pytest
 
-from conftest import FIXTURES, run_cli
-from report_support import CHROMIUM, HOSTILE_TEXT, HOSTILE_TITLE, Chromium
+from conftest import run_cli
+from report_support import CHROMIUM, HOSTILE_TITLE, Chromium, browser_articles
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (CI installs Debian's chromium)")
-
-
-def articles() -> list[dict]:
-    texts = json.loads((FIXTURES / "report" / "articles.json").read_text("utf-8"))
-    to_hk = opencc.OpenCC("s2hk")
-    story = texts["chongqing"]
-    return [
-        {"url": "https://morning.example/a/1", "source": "morning", "title": "香港成西洽会首个主宾城",
-         "published": "2025-06-01T08:00:00+08:00", "text": story},
-        {"url": "https://hk.example/n/1", "source": "hk", "title": to_hk.convert("香港成西洽会首个主宾城"),
-         "published": "2025-06-02T08:00:00+08:00", "text": to_hk.convert(story)},
-        {"url": "https://agg.example/r/1", "source": "agg", "title": "香港成西洽会首个主宾城（转载）",
-         "published": "2025-06-03T08:00:00+08:00", "text": story + "\n本文转载自重庆晨报，版权归原作者所有。"},
-        {"url": "https://evil.example/x", "source": "<b>evil</b>", "title": HOSTILE_TITLE,
-         "published": "2025-05-20T08:00:00+08:00", "text": HOSTILE_TEXT + "\n" + texts["hk_a"]},
-        {"url": "https://hk.example/n/2", "source": "hk", "title": "港聞",
-         "published": "2025-05-21T08:00:00+08:00", "text": HOSTILE_TEXT + "\n" + texts["hk_a"]},
-        {"url": "https://wire.example/w/1", "source": "wire", "title": "天氣",
-         "published": "2025-06-05T08:00:00+08:00", "text": texts["hk_b"]},
-    ]
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> dict:
     home = tmp_path_factory.mktemp("browser") / "ws"
     planted = home.parent / "articles.jsonl"
-    planted.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles()), "utf-8")
+    planted.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in browser_articles()), "utf-8")
     run_cli("ingest", str(planted), home=home)
     run_cli("dedup", home=home)
     run_cli("report", "--out", str(home / "report"), home=home)
@@ -95,15 +74,75 @@ def test_clusters_render_and_filters_narrow_them(browser, report):
 def test_the_diff_is_shown_and_the_script_toggle_compares_in_one_script(browser, report):
     story = card(report["story"])
     open_cluster(browser, report["story"])
-    assert browser.evaluate(f"document.querySelectorAll('{story} table.members tr').length") == 1 + 3
-    sides = browser.evaluate(f"[...document.querySelectorAll('{story} .diff .side')].map(s => s.textContent)")
-    assert len(sides) == 2 and "西洽会" in sides[0] and "西洽會" in sides[1]
+    assert browser.evaluate(f"document.querySelectorAll('{story} table.members tr').length") == 1 + 4
     marked = f"document.querySelectorAll('{story} .diff ins, {story} .diff del').length"
+    # Cross-script members are compared in one script by default: the Traditional copy differs little.
+    assert browser.evaluate(f"document.querySelector('{story} .diff-caption').textContent").endswith(
+        "(compared as Simplified)")
+    in_one_script = browser.evaluate(marked)
+    sides = browser.evaluate(f"[...document.querySelectorAll('{story} .diff .side')].map(s => s.textContent)")
+    assert len(sides) == 2 and "西洽会" in sides[0] and "西洽会" in sides[1]
+    browser.click("#f-simplified")   # the original, on demand
+    browser.wait_for(f"!document.querySelector('{story} .diff-caption').textContent.includes('Simplified')")
+    sides = browser.evaluate(f"[...document.querySelectorAll('{story} .diff .side')].map(s => s.textContent)")
+    assert "西洽会" in sides[0] and "西洽會" in sides[1]
     across_scripts = browser.evaluate(marked)
-    assert across_scripts > 10  # the Traditional copy differs from its Simplified original character by character
-    browser.click("#f-simplified")
-    browser.wait_for(f"document.querySelector('{story} .diff-caption').textContent.includes('Simplified')")
-    assert browser.evaluate(marked) < across_scripts / 5
+    assert across_scripts > 10 and across_scripts > 5 * in_one_script
+
+
+def diff_of(browser, cluster_id: str, url: str) -> None:
+    """Show the diff of member ``url`` of an open cluster."""
+    rows = browser.evaluate(f"[...document.querySelectorAll('{card(cluster_id)} table.members tr')]"
+                            ".map(r => (r.querySelector('a.url') || {}).href || '')")
+    browser.click(f"{card(cluster_id)} table.members tr:nth-child({rows.index(url) + 1}) .show-diff")
+    browser.wait_for(f"document.querySelector('{card(cluster_id)} tr.selected a.url').href === {json.dumps(url)}")
+
+
+def test_moves_are_moves_and_the_change_buttons_and_keys_step_through_changes(browser, report):
+    story = card(report["story"])
+    open_cluster(browser, report["story"])
+    diff_of(browser, report["story"], "https://wire.example/w/2")
+    moved = browser.evaluate(f"[...document.querySelectorAll('{story} mark.moved')].map(m => [m.title, m.textContent])")
+    assert [title for title, _ in moved] == ["paragraph moved from here", "paragraph moved here"]
+    assert moved[0][1] == moved[1][1] and moved[0][1].startswith("其实，香港之所以受邀")
+    assert not browser.evaluate(f"[...document.querySelectorAll('{story} .diff del, {story} .diff ins')]"
+                                ".some(n => n.textContent.includes('其实'))")
+    assert browser.evaluate(f"document.querySelector('{story} .change-count').textContent").startswith("3 changes")
+    caption = browser.evaluate(f"document.querySelector('{story} .diff-caption').textContent")
+    assert 95 < float(caption.split(": ")[1].split("%")[0]) < 100  # a move keeps its characters in common
+
+    current = f"[...document.querySelectorAll('{story} .current')].map(n => n.dataset.hunk + ':' + n.textContent)"
+    right = f"document.querySelector('{story} .diff .side:last-child')"
+    browser.click(f"{story} .next-change")
+    first = browser.evaluate(current)
+    browser.click(f"{story} .next-change")
+    second = browser.evaluate(current)
+    assert first and second and first != second
+    assert {item.split(":")[0] for item in first} == {"0"} and {item.split(":")[0] for item in second} == {"1"}
+    browser.click(f"{story} .next-change")
+    at_last = browser.evaluate(f"{right}.scrollTop")
+    assert at_last > 0  # the last change (the moved paragraph's new place) is far down: the pane scrolled to it
+    assert browser.evaluate(f"document.querySelector('{story} .change-count').textContent").startswith("change 3 of 3")
+    browser.click(f"{story} .prev-change")
+    assert browser.evaluate(current) == second
+    browser.evaluate("document.activeElement.blur()")
+    browser.key("n")
+    assert browser.evaluate(f"document.querySelector('{story} .change-count').textContent").startswith("change 3 of 3")
+    browser.key("p")
+    browser.key("p")
+    assert browser.evaluate(current) == first
+    # The panes scroll together.
+    left = f"document.querySelector('{story} .diff .side:first-child')"
+    settle = "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
+    browser.evaluate(settle)   # scroll events of the jumps are delivered before the next frame
+    browser.evaluate(f"{left}.scrollTop = 60")
+    browser.wait_for(f"{right}.scrollTop > 0 && {right}.scrollTop < 200")
+    browser.evaluate(settle)
+    browser.evaluate(f"{left}.scrollTop = 0")
+    browser.wait_for(f"{right}.scrollTop === 0")
+    browser.evaluate(settle)
+    browser.evaluate(f"{left}.scrollTop = {left}.scrollHeight")
+    browser.wait_for(f"{right}.scrollTop > 0 && Math.abs({right}.scrollTop + {right}.clientHeight - {right}.scrollHeight) <= 2")
 
 
 def test_hostile_text_executes_nothing_and_stays_visible(browser, report):
@@ -155,3 +194,31 @@ def test_a_link_opens_its_cluster(report):
         browser.wait_for(f"document.querySelector('{card(report['evil'])} .diff')")
         assert shown_clusters(browser) == [report["evil"]]
         assert browser.evaluate("window.__pwned === undefined && !document.body.hasAttribute('data-pwned')")
+
+
+@pytest.mark.parametrize("width", [1400, 400, 360])
+def test_the_page_fits_the_screen_from_desktop_to_phone(report, width, tmp_path):
+    with Chromium() as browser:
+        browser.viewport(width)
+        browser.open(report["page"])
+        browser.wait_for("document.querySelectorAll('.cluster').length > 0")
+        # On a phone scrollbars overlay the page; on a desktop the vertical one takes its width.
+        fits = ("document.documentElement.scrollWidth === window.innerWidth" if width <= 600 else
+                "document.documentElement.scrollWidth === document.documentElement.clientWidth")
+        assert browser.evaluate("window.innerWidth") == width
+        assert browser.evaluate(fits), browser.evaluate("document.documentElement.scrollWidth")
+        open_cluster(browser, report["story"])
+        browser.screenshot(tmp_path / f"report-{width}.png")
+        assert browser.evaluate(fits), browser.evaluate("document.documentElement.scrollWidth")
+        assert (tmp_path / f"report-{width}.png").stat().st_size > 10_000
+        story = card(report["story"])
+        rows = browser.evaluate(f"[...document.querySelectorAll('{story} table.members tr')].slice(1)"
+                                ".map(r => r.getBoundingClientRect().height)")
+        assert rows and max(rows) < 200, rows   # a member row stays readable: title and URL on screen
+        folded = browser.evaluate("!document.getElementById('filter-box').open")
+        assert folded == (width <= 600)
+        if folded:
+            assert browser.evaluate("document.getElementById('filter-box').getBoundingClientRect().height") < 60
+            browser.click("#filter-box summary")
+            browser.wait_for("document.getElementById('filter-box').open")
+            assert browser.evaluate(fits)

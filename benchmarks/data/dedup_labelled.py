@@ -15,8 +15,15 @@ included) copied in from another; seeds 001 and 004 (same topic and figures, dif
 natural THUCNews pairs checked by eye (see ``NATURAL``). Multi-story "e-paper pages" hold
 several stories: they are flagged containments, never duplicates (``contains`` lists them).
 
-Every row: url, text, title, published, source (outlet), script, story, variant, and for pages
-``contains``. Pairs of rows with the same ``story`` are duplicates; all other pairs are not.
+Hard classes (``HARD_CLASSES``, issue 13), from digit-dense THUCNews stories reserved for them:
+daily editions of a number-dense report (figures and dates changed, other days: other stories),
+templated documents (two brochures of one school), same-day revisions (one story), re-titled
+reprints dropping a fifth of the sentences, OCR-noisy Traditional reprints stored first on the
+same day as the original and a clean copy, and stories set in short lines.
+
+Every row: url, text, title, published, source (outlet), script, story, variant, cls (its class,
+"base" for the rest), for templated rows ``template``, and for pages ``contains``. Pairs of rows
+with the same ``story`` are duplicates; all other pairs are not.
 """
 
 from __future__ import annotations
@@ -235,10 +242,156 @@ def _seed_story_extracts(bases: list[dict], start: datetime) -> list[dict]:
     return rows
 
 
+# Hard classes (issue 13) ----------------------------------------------------------------------------
+# Built from THUCNews lines reserved for them (never used as ordinary stories). Every row carries
+# ``cls`` (its class; "base" for the rest) and, for templated rows, ``template`` (rows sharing it are
+# one template's different stories: they must stay apart).
+
+HARD_CLASSES = ("edition", "template", "revision", "retitled", "noisy", "short-lines")
+_YEAR = re.compile(r"(?:19|20)\d\d(?=年)")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# Look-alike characters OCR confuses (and a few frequent substitutions of any kind).
+_OCR = dict(zip("己已未末日曰人入土士千干天夫大太王玉白自田由甲申旦目刀力儿几八入万方",
+                "已己末未曰日入人士土干千夫天太大玉王自白由田申甲目旦力刀几儿入八方万"))
+
+
+def _digit_dense(bases: list[dict]) -> list[dict]:
+    """THUCNews stories with at least 15 figures, 400-2,500 characters: daily-report material."""
+    return [b for b in bases if b.get("line") and 400 <= len(b["text"]) <= 2500
+            and len(_NUMBER.findall(b["text"])) >= 15]
+
+
+def v_new_figures(text: str, rng: random.Random, share: float, shift_days: int = 0) -> str:
+    """Another day's figures: each number (years aside) changed with probability ``share``; dates in
+    the text moved by ``shift_days``."""
+    def figure(match: re.Match) -> str:
+        value = match.group(0)
+        if _YEAR.fullmatch(value) or rng.random() >= share:
+            return value
+        if "." in value:
+            return f"{float(value) * rng.uniform(0.7, 1.3):.{len(value.split('.')[1])}f}"
+        number = int(value)
+        return str(max(0, number + rng.choice([-1, 1]) * max(1, round(number * rng.uniform(0.05, 0.3)))))
+
+    def day(match: re.Match) -> str:
+        month, date = int(match.group(1)), int(match.group(2))
+        moved = datetime(2024, month, min(date, 28)) + timedelta(days=shift_days)
+        return f"{moved.month}月{moved.day}日"
+
+    text = re.sub(r"(\d{1,2})月(\d{1,2})日", day, text) if shift_days else text
+    parts = re.split(r"(\d{1,2}月\d{1,2}日)", text)  # dates already moved stay as they are
+    return "".join(part if i % 2 else _NUMBER.sub(figure, part) for i, part in enumerate(parts))
+
+
+def v_ocr_noise(text: str, rng: random.Random, rate: float) -> str:
+    """OCR debris: look-alike characters swapped, a few ideographs misread as others, stray marks."""
+    out = []
+    for char in text:
+        roll = rng.random()
+        if roll < rate and "\u4e00" <= char <= "\u9fff":
+            out.append(_OCR.get(char) or chr(0x4E00 + rng.randrange(0x51A5)))
+        elif roll < rate * 1.1:
+            out.append(char + rng.choice("·丶'"))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def v_drop_sentences(text: str, rng: random.Random, share: float = 0.2) -> str:
+    """A regional reprint: about ``share`` of the sentences (never the lead) dropped, here and there."""
+    parts = sentences(text)
+    if len(parts) < 6:
+        return text
+    dropped = set(rng.sample(range(1, len(parts)), k=max(1, round(len(parts) * share))))
+    return "".join(part for i, part in enumerate(parts) if i not in dropped)
+
+
+def v_short_lines(text: str, punctuated: bool) -> str:
+    """The story set as short lines (a notice, verse, a list of items): one clause per line."""
+    clauses = [c for c in re.split(r"(?<=[，。；！？、])", text.replace("\n", "")) if c.strip()]
+    lines = []
+    for clause in clauses:
+        while len(clause) > 24:
+            lines.append(clause[:24])
+            clause = clause[24:]
+        lines.append(clause)
+    if not punctuated:
+        lines = [re.sub(r"[，。；！？、：“”]", "", line) for line in lines]
+    return "\n".join(line for line in lines if line)
+
+
+def _hard(cls: str, row: dict, template: str | None = None) -> dict:
+    row = {**row, "cls": cls}
+    if template:
+        row["template"] = template
+    return row
+
+
+def hard_rows(bases: list[dict], rng: random.Random, start: datetime) -> list[dict]:
+    """Rows of the hard classes, about equal numbers of each, from ``bases`` (reserved, digit-dense)."""
+    rows: list[dict] = []
+    per = max(1, len(bases) // len(HARD_CLASSES))
+    for i, base in enumerate(bases):
+        cls = HARD_CLASSES[min(i // per, len(HARD_CLASSES) - 1)]
+        day = start + timedelta(days=i % 50, hours=i % 5)
+        story, title, text = base["id"], base["title"], paragraphs(base["text"], rng)
+        wire, paper, hk = "新华社", rng.choice(["重庆晨报", "新浪新闻"]), rng.choice(OUTLETS["zh-Hant"])
+        if cls == "edition":
+            # Daily editions of one report: figures and dates change, published on consecutive days;
+            # each edition has its own same-day reprint.
+            for k in range(3):
+                edition = text if k == 0 else v_new_figures(text, rng, rng.choice([0.3, 0.6, 0.9]), shift_days=k)
+                published = day + timedelta(days=k)
+                rows.append(_hard(cls, _row(f"{story}-ed{k}", "edition", edition, title, paper, "zh-Hans", published),
+                                  story))
+                rows.append(_hard(cls, _row(f"{story}-ed{k}", "edition-reprint", v_dateline(edition, rng, published),
+                                            title, wire, "zh-Hans", published + timedelta(hours=2)), story))
+        elif cls == "template":
+            # Two documents of one template (two brochures of one school, two schedules): other
+            # figures, a few other names, published on other days.
+            other = v_new_figures(text, rng, 1.0)
+            names = rng.sample("华明东南北海新光启华文德", 3)
+            other = re.sub(r"[市区县校院]", lambda m: names[rng.randrange(3)] + m.group(0), other, count=4)
+            rows.append(_hard(cls, _row(f"{story}-a", "template-a", text, title, paper, "zh-Hans", day), story))
+            rows.append(_hard(cls, _row(f"{story}-b", "template-b", other, title, paper, "zh-Hans",
+                                        day + timedelta(days=rng.randint(3, 40))), story))
+        elif cls == "revision":
+            # One story revised the same day with updated figures: one story, the latest preferred.
+            rows.append(_hard(cls, _row(story, "first-version", text, title, paper, "zh-Hans", day)))
+            rows.append(_hard(cls, _row(story, "revised", v_new_figures(text, rng, 0.3), title, paper, "zh-Hans",
+                                        day + timedelta(hours=3))))
+        elif cls == "retitled":
+            # A regional reprint dropping a fifth of the sentences under its own headline.
+            rows.append(_hard(cls, _row(story, "original", text, title, wire, "zh-Hans", day)))
+            shortened = paragraphs(v_drop_sentences(base["text"], rng, 0.28), rng)
+            rows.append(_hard(cls, _row(story, "retitled-reprint", shortened, "本地关注：" + title[::-1][:12], paper,
+                                        "zh-Hans", day + timedelta(days=1))))
+        elif cls == "noisy":
+            # Same day: an OCR-noisy Traditional reprint stored first, then the original and a clean copy.
+            noisy = v_ocr_noise(v_script(text, "s2hk"), rng, 0.045)
+            rows.append(_hard(cls, _row(story, "ocr-noisy-hk", noisy, title, hk, "zh-Hant", day)))
+            rows.append(_hard(cls, _row(story, "original", text, title, paper, "zh-Hans", day + timedelta(hours=1))))
+            rows.append(_hard(cls, _row(story, "clean-copy", v_light_edit(v_dateline(text, rng, day), rng), title,
+                                        paper, "zh-Hans", day + timedelta(hours=2))))
+        else:
+            # A story in short lines, with and without punctuation, and a Hong Kong reprint.
+            punctuated = i % 2 == 0
+            lines = v_short_lines(base["text"], punctuated)
+            rows.append(_hard(cls, _row(story, "short-lines", lines, title, paper, "zh-Hans", day)))
+            rows.append(_hard(cls, _row(story, "short-lines-hk", v_script(lines, "s2hk"), title, hk, "zh-Hant",
+                                        day + timedelta(hours=5))))
+    return rows
+
+
 def build(size: str = "large", seed: int = 20240525) -> list[dict]:
     """The labelled rows: ``"small"`` (about 150 documents) or ``"large"`` (about 3,000)."""
     rng = random.Random(seed)
     bases = [b for b in load_bases() if b.get("line") not in NATURAL_EXCLUDED and len(b["text"]) >= 150]
+    natural_lines = {line for group in NATURAL_SAME_STORY + NATURAL_DIFFERENT for line in group}
+    # Every fourth digit-dense story is reserved for the hard classes (not an ordinary story too).
+    reserved = _digit_dense([b for b in bases if b.get("line") not in natural_lines])[::4]
+    reserved_ids = {b["id"] for b in reserved}
+    bases = [b for b in bases if b["id"] not in reserved_ids]
     natural = {line for group in NATURAL_SAME_STORY + NATURAL_DIFFERENT for line in group}
     by_line = {b["line"]: b for b in bases if "line" in b}
     for group in NATURAL_SAME_STORY:  # one story id for a natural near-duplicate group
@@ -271,7 +424,9 @@ def build(size: str = "large", seed: int = 20240525) -> list[dict]:
     page_pool = [b for b in same_category if 300 <= len(b["text"]) <= 1500]
     for i in range(max(2, len(pool) // 40)):
         rows.append(_page(rng.sample(page_pool, 3), rng, i, start + timedelta(days=i)))
-    return rows
+    rows = [{**row, "cls": "base"} for row in rows]
+    hard = reserved if size == "large" else reserved[: 3 * len(HARD_CLASSES)]
+    return rows + hard_rows(hard, random.Random(seed + 1), start)
 
 
 def main() -> None:

@@ -12,6 +12,9 @@ def crawl_options(command):
     options = [
         click.option("--site", "site_files", multiple=True, type=click.Path(dir_okay=False),
                      help="Site YAML file (repeatable); see crawler/sites/*.yaml."),
+        click.option("--base-url", metavar="URL",
+                     help="Resolve the site files' relative URLs against this URL (their `base_url`), e.g. the "
+                          "demo site on another port."),
         click.option("--start-url", multiple=True, metavar="URL", help="Crawl from this page (repeatable)."),
         click.option("--sitemap", multiple=True, metavar="URL", help="Read this sitemap or sitemap index (repeatable)."),
         click.option("--feed", multiple=True, metavar="URL", help="Read this RSS/Atom feed (repeatable)."),
@@ -39,24 +42,35 @@ def crawl_lines(summary: dict) -> list[str]:
 
 @click.command()
 @crawl_options
+@click.option("--frontier", metavar="REDIS_URL",
+              help="Share the request queue, claimed URLs, revisit state and per-host politeness with every crawl "
+                   "given the same Redis (redis://HOST:PORT/DB; the [scale] extra). Same as "
+                   "--set NEWSCORPUS_FRONTIER_REDIS=URL.")
 @click.pass_context
-def crawl(ctx, overrides, as_json, **options):
+def crawl(ctx, overrides, as_json, frontier, **options):
     """Crawl news sites: discover articles, keep every response in WARC, record fetches in the store.
 
     With only --start-url the spider finds articles itself (robots.txt sitemaps, news sitemaps,
     RSS/Atom feeds, listing pages). A second crawl fetches only new articles and those due for
     revisit (conditional GET); a killed crawl resumes where it stopped. Exits 3 when no server
     answered or most fetches failed (the site is down), 75 when another run holds the workspace.
+    With --frontier, crawl processes on this machine (in one workspace or several) and on others
+    share one frontier in Redis: start as many as you like, each URL is fetched once.
 
     \b
     Example:
         newscorpus demo-site --port 8410 &
         newscorpus crawl --start-url http://127.0.0.1:8410/
         newscorpus crawl --site crawler/sites/hk.yaml --since 2025-11-01 --until 2025-11-07
+        newscorpus crawl --site crawler/sites/wire.yaml --base-url http://127.0.0.1:8411/
         newscorpus crawl --start-url http://127.0.0.1:8410/ --set DOWNLOAD_DELAY=0.5 --json | jq .status
+        newscorpus crawl --start-url http://127.0.0.1:8410/ --frontier redis://127.0.0.1:6379/0 &
+        newscorpus crawl --start-url http://127.0.0.1:8410/ --frontier redis://127.0.0.1:6379/0
     """
     from corpus.cycle import CRAWL, crawl_job
 
+    if frontier:
+        overrides = (*overrides, f"NEWSCORPUS_FRONTIER_REDIS={frontier}")
     settings = effective_settings(ctx, overrides)
     crawl_job(options, settings.changed("crawler"))  # check the sites and options before any work
     run_stage_command(ctx, CRAWL, options, settings, as_json, render=crawl_lines)

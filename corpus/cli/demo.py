@@ -34,6 +34,7 @@ def demo(ctx, port, scale, workers):
 
     given = ctx.find_root().params.get("home")
     ws = workspace(ctx) if given else Workspace.resolve(DEMO_HOME)
+    ws.open_store().close()  # before the site starts: a workspace that cannot be used fails at once
     click.echo(f"newscorpus demo: workspace {ws.home}")
     chosen = free_port(port)
     if chosen != port:

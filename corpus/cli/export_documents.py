@@ -24,6 +24,7 @@ def documents(ctx: click.Context, fmt: str, outlet: str | None, bom: bool) -> No
         newscorpus export documents > documents.jsonl
         newscorpus export documents --format csv --outlet wire --bom > wire.csv
     """
+    from corpus.csvcells import defuse_dict
     from corpus.documents import DOCUMENT_FIELDS, iter_documents
 
     stdout = click.get_text_stream("stdout", encoding="utf-8")
@@ -35,6 +36,6 @@ def documents(ctx: click.Context, fmt: str, outlet: str | None, bom: bool) -> No
             writer.writeheader()
         for document in iter_documents(store.conn, outlet):
             if writer:
-                writer.writerow({**document, "extra": json.dumps(document["extra"], ensure_ascii=False)})
+                writer.writerow(defuse_dict({**document, "extra": json.dumps(document["extra"], ensure_ascii=False)}))
             else:
                 stdout.write(json.dumps(document, ensure_ascii=False) + "\n")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from corpus.cli.common import json_option, run_stage_command, settings_option
+from corpus.cli.common import json_option, run_stage_command, settings_option, workspace
 
 
 def report_lines(s: dict) -> list[str]:
@@ -42,7 +42,13 @@ def report(ctx: click.Context, out: Path | None, since: str | None, overrides, a
         newscorpus report
         newscorpus report --since 2025.06.01 --out /tmp/june-report
     """
+    from corpus.release.catalog import folder_in_releases
     from corpus.stages import REPORT
 
+    releases_dir = workspace(ctx).releases_dir
+    if out is not None and (inside := folder_in_releases(out, releases_dir)) is not None:
+        where = "the releases folder" if inside == "." else f"release {inside}"
+        raise click.BadParameter(f"{out} lies inside {where} ({releases_dir}), which holds immutable "
+                                 "releases only: choose a folder outside it", param_hint="'--out'")
     run_stage_command(ctx, REPORT, {"out": str(out) if out else None, "since": since}, overrides, as_json,
                       render=report_lines)

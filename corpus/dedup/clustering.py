@@ -5,7 +5,7 @@ into one giant cluster. Here the best document by the canonical policy (which pr
 so a noisy copy never anchors a story) opens a cluster and grows it best-first: a document joins
 through the member it matches best (its evidence: a ``same`` link), but only if it is not clearly
 different from any member (verified Jaccard below ``DEDUP_MEMBER_FLOOR`` without a ``same`` link,
-or an ``edition``/``containment`` verdict). So A~B~C with A and C unrelated never puts A and C
+or another edition of a template). So A~B~C with A and C unrelated never puts A and C
 together, while a clean copy that a noisy one would not reach still joins through the original.
 Editors' decisions (``Constraints``) win over all of this.
 """
@@ -132,7 +132,7 @@ def _compatible(rep: int, member_reps: list[int], link: Callable[[int, int], Lin
     inside = link(canonical, rep).contained >= cover
     for member in member_reps[:MEMBER_CHECKS]:
         verdict = link(member, rep)
-        if verdict.kind in ("edition", "containment"):
+        if verdict.kind == "edition":
             return False
         if not verdict.same and verdict.jaccard < floor and not (inside and link(canonical, member).contained >= cover):
             return False

@@ -10,8 +10,9 @@ Recipe (each stage commits its own work, so a killed run resumes where it stoppe
 3. The scope: changed documents, their exact-duplicate groups, every member of the clusters they
    belonged to and the documents editors' decisions name; grown along candidate pairs (and their
    clusters) until closed. A first run's scope is everything. Unrelated clusters keep their ids.
-4. Verify each candidate pair on exact shingle sets (``judge.py``), one connected component at a
-   time (memory stays bounded by the largest one), and cluster (``clustering.py``).
+4. Verify each candidate pair on exact shingle sets (``judge.py``) and cluster (``clustering.py``):
+   ``verify_batch`` mapped by the executor over batches of connected components (memory stays
+   bounded by the largest one).
 5. Replace the scope's clusters, reasons, containments and links in one transaction.
 """
 
@@ -30,14 +31,16 @@ from datasketch.lsh import _optimal_param
 
 from corpus.dedup import repository as repo
 from corpus.dedup.candidates import lsh_pairs, sentence_pairs
-from corpus.dedup.canonical import Candidate, CanonicalPolicy, stray_share
-from corpus.dedup.clustering import Cluster, cluster_component, components, stable_ids
+from corpus.dedup.canonical import Candidate
+from corpus.dedup.clustering import Cluster, components, stable_ids
 from corpus.dedup.constraints import Constraints
-from corpus.dedup.executor import Executor, LocalExecutor
 from corpus.dedup.fingerprint import NORMALIZER, FingerprintSpec, band_keys, fingerprint_batch
-from corpus.dedup.judge import DocFacts, Evidence, Judge, Link
+from corpus.dedup.judge import DocFacts
 from corpus.dedup.minhash import SignatureMaker
+from corpus.dedup.normalize import prepare
 from corpus.dedup.settings import DedupSettings
+from corpus.dedup.verify import Component, VerifyJob, VerifyResult, verify_batch
+from corpus.executors import Executor, LocalExecutor
 from corpus.store import Store
 
 Progress = Callable[[str, int, int], None]
@@ -62,11 +65,13 @@ def fingerprint_spec(settings: DedupSettings) -> FingerprintSpec:
 
 @dataclass
 class _Index:
-    """One representative per exact-duplicate group, and the candidate pairs among representatives."""
+    """One representative per exact-duplicate group, their LSH candidate pairs and sentence hashes."""
 
     rep_of: dict[int, int]
     groups: dict[int, list[int]]
-    pairs: np.ndarray            # (m, 2) int64, LSH and sentence candidates, low id first
+    pairs: np.ndarray                # (m, 2) int64 LSH candidates, low id first
+    sentence_ids: np.ndarray         # representatives with long sentences...
+    sentences: list[np.ndarray]      # ...and their sorted sentence hashes
     stats: dict[str, int]
 
 
@@ -123,18 +128,23 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
     seeds |= {doc for doc in constraints.documents() if doc in docs}
     if settings_changed:
         seeds |= set(docs)
-    scope, pairs = _scope(index, seeds, old_ids, docs, constraints)
+    scope, pairs = _scope(index, seeds, old_ids, docs, constraints, settings)
     timings["scope"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     candidates = {doc: Candidate(doc, docs[doc].outlet, docs[doc].published, stored[doc].norm_chars) for doc in scope}
     facts = {doc: DocFacts(docs[doc].title, docs[doc].published) for doc in scope}
-    clusters, containments, links, verified = _verify_and_cluster(store, index, candidates, facts, pairs, settings,
-                                                                  constraints, progress)
-    _write(store, docs, clusters, containments, links, old_ids, scope | set(gone))
+    result = VerifyResult()
+    for part in executor.map(partial(verify_batch, settings, constraints),
+                             _verify_jobs(store, index, candidates, facts, pairs, progress)):
+        result.clusters += part.clusters
+        result.containments += part.containments
+        result.links += part.links
+        result.verified += part.verified
+    _write(store, docs, result.clusters, result.containments, result.links, old_ids, scope | set(gone))
     timings["verify_cluster"] = time.perf_counter() - clock
 
-    summary = _summary(db, docs, fingerprinted, gone, rebuilt, scope, pairs, verified, index, timings)
+    summary = _summary(db, docs, fingerprinted, gone, rebuilt, scope, pairs, result.verified, index, timings)
     with store.transaction():
         repo.finish_run(db, run_id, params_id, summary)
     return summary
@@ -178,6 +188,9 @@ def _fingerprint(store: Store, docs: dict, spec: FingerprintSpec, params_id: int
     dirty = [doc for doc, row in docs.items()
              if doc not in stored or stored[doc].params_id != params_id or stored[doc].text_hash != row.text_hash]
     progress("fingerprint", 0, len(dirty))
+    if dirty:
+        prepare()
+        spec.maker.signatures(["预热编译"])  # numba's compiled loop, loaded once before workers fork
     done = rebuilt = 0
     for fingerprints in executor.map(partial(fingerprint_batch, spec),
                                      _text_batches(store, dirty, settings.fingerprint_batch)):
@@ -206,22 +219,22 @@ def _build_index(db, docs: dict, stored: dict, params_id: int, spec: Fingerprint
     ids, matrix = repo.signature_matrix(db, params_id, settings.num_perm)
     is_rep = np.fromiter((int(doc) in groups for doc in ids), dtype=bool, count=len(ids))
     ids, matrix = ids[is_rep], matrix[is_rep]
-    near, lsh_stats = lsh_pairs(ids, band_keys(matrix, spec.bands, spec.rows), settings.max_candidates,
-                                settings.crowded_neighbours)
+    pairs, lsh_stats = lsh_pairs(ids, band_keys(matrix, spec.bands, spec.rows), settings.max_candidates,
+                                 settings.crowded_neighbours)
     del matrix
     sentence_ids, hashes = repo.sentence_hashes(db, params_id)
-    keep = [i for i, doc in enumerate(sentence_ids) if int(doc) in groups]
-    inside, sentence_stats = sentence_pairs(sentence_ids[keep], [hashes[i] for i in keep], settings.sentence_max_docs,
-                                            settings.sentence_min_share)
-    pairs = np.unique(np.concatenate((near, inside)), axis=0) if len(inside) else near
-    stats = {"lsh_pairs": lsh_stats.pairs, "sentence_pairs": sentence_stats.pairs,
-             "crowded_buckets": lsh_stats.crowded_buckets, "frequent_sentences": sentence_stats.frequent_sentences}
-    return _Index(rep_of, groups, pairs, stats)
+    keep = [i for i, doc in enumerate(sentence_ids.tolist()) if doc in groups]
+    stats = {"lsh_pairs": lsh_stats.pairs, "crowded_buckets": lsh_stats.crowded_buckets}
+    return _Index(rep_of, groups, pairs, sentence_ids[keep], [hashes[i] for i in keep], stats)
 
 
-def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict,
-           constraints: Constraints) -> tuple[set[int], set[tuple[int, int]]]:
-    """Documents to re-cluster and the candidate pairs among their representatives."""
+def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict, constraints: Constraints,
+           settings: DedupSettings) -> tuple[set[int], set[tuple[int, int]]]:
+    """Documents to re-cluster and the candidate pairs among their representatives.
+
+    Grown from the seeds along old clusters, editors' groups and LSH pairs; then along sentence
+    pairs, computed only over the sentences the scope holds (on an incremental run a small share of
+    all postings), until nothing new joins."""
     members_of: dict[str, list[int]] = {}
     for doc, cid in old_ids.items():
         members_of.setdefault(cid, []).append(doc)
@@ -231,94 +244,69 @@ def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict,
         adjacency.setdefault(b, []).append(a)
     together = constraints.together_of()
     scope: set[int] = set()
-    stack = sorted(seeds, reverse=True)
-    while stack:
-        doc = stack.pop()
-        if doc not in docs or doc in scope:
-            continue
-        # A document brings its exact-duplicate group, its old cluster, its candidates and its editors' group.
-        rep = index.rep_of[doc]
-        for member in index.groups[rep]:
-            scope.add(member)
-            if member in old_ids:
-                stack.extend(members_of[old_ids[member]])
-            stack.extend(together.get(member, ()))
-        stack.extend(adjacency.get(rep, ()))
+
+    def grow(stack: list[int]) -> None:
+        while stack:
+            doc = stack.pop()
+            if doc not in docs or doc in scope:
+                continue
+            # A document brings its exact-duplicate group, its old cluster, its candidates and its editors' group.
+            rep = index.rep_of[doc]
+            for member in index.groups[rep]:
+                scope.add(member)
+                if member in old_ids:
+                    stack.extend(members_of[old_ids[member]])
+                stack.extend(together.get(member, ()))
+            stack.extend(adjacency.get(rep, ()))
+
+    grow(sorted(seeds, reverse=True))
+    inside = np.empty((0, 2), dtype=np.int64)
+    frequent = 0
+    while True:
+        whole = len(scope) == len(docs)
+        reps = np.fromiter((doc in scope for doc in index.sentence_ids.tolist()), dtype=bool,
+                           count=len(index.sentence_ids))
+        only = None if whole else np.unique(np.concatenate(
+            [index.sentences[i] for i in np.flatnonzero(reps)] or [np.empty(0, dtype=np.int64)]))
+        inside, sentence_stats = sentence_pairs(index.sentence_ids, index.sentences, settings.sentence_max_docs,
+                                                settings.sentence_min_share, only=only)
+        frequent = sentence_stats.frequent_sentences
+        before = len(scope)
+        grow([doc for a, b in inside.tolist() if a in scope or b in scope for doc in (a, b) if doc not in scope])
+        if whole or len(scope) == before:
+            break
+    index.stats.update(sentence_pairs=len(inside), frequent_sentences=frequent)
     pairs = {(a, b) for a, b in index.pairs.tolist() if a in scope}
+    pairs.update((a, b) for a, b in inside.tolist() if a in scope)
     for group in constraints.together:  # an editors' group is verified and clustered as one unit
         reps = sorted({index.rep_of[doc] for doc in group if doc in scope})
         pairs.update((reps[0], other) for other in reps[1:])
     return scope, pairs
 
 
-def _verify_and_cluster(store: Store, index: _Index, candidates: dict[int, Candidate], facts: dict[int, DocFacts],
-                        pairs: set[tuple[int, int]], settings: DedupSettings, constraints: Constraints,
-                        progress: Progress):
-    """Verify every candidate pair on exact shingle sets, a batch of components at a time, and cluster."""
-    policy = CanonicalPolicy(settings)
+def _verify_jobs(store: Store, index: _Index, candidates: dict[int, Candidate], facts: dict[int, DocFacts],
+                 pairs: set[tuple[int, int]], progress: Progress) -> Iterator[VerifyJob]:
+    """Connected components of the scope's representatives, batched to about VERIFY_BATCH_DOCS
+    representatives, each batch with the texts it verifies (read here, in the driver)."""
     reps = {index.rep_of[doc] for doc in candidates}
     parts = components(reps, pairs)
     part_of = {rep: i for i, part in enumerate(parts) for rep in part}
     pairs_of: dict[int, list[tuple[int, int]]] = {}
-    for pair in pairs:
+    for pair in sorted(pairs):
         pairs_of.setdefault(part_of[pair[0]], []).append(pair)
-    clusters: list[Cluster] = []
-    containments: list[tuple[int, int, float]] = []
-    links: list[tuple[int, int, str, float, str]] = []
-    verified = 0
-
-    def verify(batch: list[int]) -> None:
-        nonlocal verified
-        evidence = Evidence(settings.shingle_size)
-        texts = repo.texts(store.conn, {rep for i in batch if len(parts[i]) > 1 for rep in parts[i]})
-        evidence.load(texts)
-        judge = Judge(settings, facts, evidence)
-        for i in batch:
-            groups = {rep: [doc for doc in index.groups[rep] if doc in candidates] for rep in parts[i]}
-            docs = {doc: candidates[doc] for members in groups.values() for doc in members}
-            if len(parts[i]) == 1:
-                clusters.extend(cluster_component(docs, groups, {}, judge.link, policy, settings.member_floor,
-                                                  settings.titled_containment,
-                                                  constraints))
-                continue
-            docs = {doc: _with_stray(candidate, texts.get(doc)) for doc, candidate in docs.items()}
-            found: dict[tuple[int, int], Link] = {}
-            for a, b in pairs_of.get(i, ()):
-                found[(a, b)] = judge.link(a, b)
-                verified += 1
-            clusters.extend(cluster_component(docs, groups, found, judge.link, policy, settings.member_floor,
-                                                  settings.titled_containment,
-                                              constraints))
-            for (a, b), link in found.items():
-                if link.kind == "edition":
-                    links.append((a, b, "same-template", round(link.jaccard, 6), link.reason))
-                elif not link.same and link.contained >= settings.containment:
-                    containments.extend(_containment_rows(index, evidence, a, b, link.contained))
-
-    batch: list[int] = []
+    batch: list[Component] = []
     held = done = 0
     for i, part in enumerate(parts):
-        batch.append(i)
+        batch.append(Component({rep: [doc for doc in index.groups[rep] if doc in candidates] for rep in sorted(part)},
+                               pairs_of.get(i, [])))
         held += len(part)
-        if held >= VERIFY_BATCH_DOCS:
-            verify(batch)
-            batch, done, held = [], done + held, 0
+        if held >= VERIFY_BATCH_DOCS or i == len(parts) - 1:
+            verified = [rep for component in batch if len(component.groups) > 1 for rep in component.groups]
+            yield VerifyJob(batch, {doc: candidates[doc] for c in batch for docs in c.groups.values() for doc in docs},
+                            {rep: facts[rep] for rep in verified}, repo.texts(store.conn, verified))
+            done += held
             progress("verify", done, len(reps))
-    verify(batch)
-    progress("verify", len(reps), len(reps))
-    return clusters, containments, links, verified
-
-
-def _with_stray(candidate: Candidate, text: str | None) -> Candidate:
-    return Candidate(candidate.doc_id, candidate.outlet, candidate.published, candidate.norm_chars,
-                     stray=stray_share(text or ""))
-
-
-def _containment_rows(index: _Index, evidence: Evidence, a: int, b: int, contained: float) -> list[tuple[int, int, float]]:
-    """Container = the text with more shingles; one row per (container, contained) document of the two groups."""
-    container, inner = (a, b) if evidence.size(a) >= evidence.size(b) else (b, a)
-    return [(outer_doc, inner_doc, round(contained, 4))
-            for outer_doc in index.groups[container] for inner_doc in index.groups[inner]]
+            batch, held = [], 0
 
 
 def _summary(db, docs: dict, fingerprinted: list[int], gone: list[int], rebuilt: int, scope: set[int],

@@ -12,14 +12,19 @@ import os
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import pyarrow as pa
 
 from corpus import __version__
+from corpus.decisions import list_decisions
+from corpus.decisions.repository import decisions_summary
+from corpus.filemodes import file_mode, folder_mode
 from corpus.release.card import render_card
-from corpus.release.catalog import MANIFEST, TEMP_PREFIX, default_version, list_releases, validate_version
+from corpus.release.catalog import (MANIFEST, RELEASE_FORMAT, TEMP_PREFIX, BrokenRelease, ReleaseInfo, default_version,
+                                    list_releases, validate_version)
 from corpus.release.changes import CLUSTERS_FILE, compute_changes, count_changes, read_members, render_changes_markdown
 from corpus.release.configuration import dedup_configuration
 from corpus.release.counts import ReleaseCounts
@@ -63,14 +68,14 @@ def make_release(workspace: Workspace, version: str | None = None, notes: str | 
             remove_stale_builds(releases_dir)
             version = version or default_version(releases_dir)
             target = releases_dir / version
-            if target.exists():
+            if target.exists() or target.is_symlink():
                 raise ReleaseError(f"release {version} already exists at {target}; releases are never "
                                    "overwritten: choose another --version (or omit it for a date stamp)")
-            existing = list_releases(releases_dir)
-            parent = existing[-1] if existing else None
+            lineage = _lineage(list_releases(releases_dir))
             build = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{version}-", dir=releases_dir))
+            build.chmod(folder_mode())
             try:
-                _build(workspace, build, version, parent, notes, settings, progress)
+                _build(workspace, build, version, lineage, notes, settings, progress)
                 _fsync_tree(build)
                 os.rename(build, target)
                 _fsync_dir(releases_dir)
@@ -91,7 +96,29 @@ def remove_stale_builds(releases_dir: Path) -> list[str]:
     return removed
 
 
-def _build(workspace, build, version, parent, notes, settings, progress) -> None:
+@dataclass(frozen=True)
+class Lineage:
+    """Where a new release sits: the release its changes are counted against, and any skipped on the way."""
+
+    parent: ReleaseInfo | None
+    parent_members: list[dict]
+    skipped: list[BrokenRelease]
+    sequence: int
+
+
+def _lineage(existing: list[ReleaseInfo]) -> Lineage:
+    """The newest release whose pages can be read; newer ones that cannot are skipped, and named."""
+    skipped = []
+    sequence = existing[-1].sequence + 1 if existing else 1
+    for info in reversed(existing):
+        try:
+            return Lineage(info, read_members(info.path), skipped, sequence)
+        except ReleaseError as error:
+            skipped.append(BrokenRelease(info.version, str(error)))
+    return Lineage(None, [], skipped, sequence)
+
+
+def _build(workspace, build, version, lineage: Lineage, notes, settings, progress) -> None:
     pause = (lambda: time.sleep(settings.pause_seconds)) if settings.pause_seconds else (lambda: None)
     store = workspace.open_store()
     try:
@@ -103,6 +130,7 @@ def _build(workspace, build, version, parent, notes, settings, progress) -> None
             counts, members = _write_stories(db, build, taken_down, settings, progress, pause)
             containments = list(iter_containments(db, {member["url"] for member in members}))
             dedup = dedup_configuration(db)
+            decisions = decisions_summary(list_decisions(db))
         finally:
             db.execute("COMMIT")
     finally:
@@ -111,19 +139,23 @@ def _build(workspace, build, version, parent, notes, settings, progress) -> None
     write_table(members, CLUSTERS_SCHEMA, build / CLUSTERS_FILE, settings)
     write_table(containments, CONTAINMENTS_SCHEMA, build / "containments.parquet", settings)
     pause()
-    changes = compute_changes(read_members(parent.path) if parent else [], members, taken_down)
+    parent = lineage.parent.version if lineage.parent else None
+    changes = compute_changes(lineage.parent_members, members, taken_down)
     write_table(changes, CHANGES_SCHEMA, build / "changes.parquet", settings)
-    (build / "CHANGES.md").write_text(render_changes_markdown(version, parent and parent.version, changes), "utf-8")
+    (build / "CHANGES.md").write_text(render_changes_markdown(version, parent, changes, lineage.skipped), "utf-8")
     manifest = {
         "version": version,
-        "parent": parent.version if parent else None,
-        "sequence": parent.sequence + 1 if parent else 1,
+        "format": RELEASE_FORMAT,
+        "parent": parent,
+        "parent_skipped": {broken.name: broken.reason for broken in lineage.skipped},
+        "sequence": lineage.sequence,
         "created": utc_now(),
         "notes": notes,
         "newscorpus_version": __version__,
         "configuration": configuration,
         "counts": counts.as_dict(),
         "changes": count_changes(changes),
+        "decisions": decisions,
     }
     (build / "README.md").write_text(render_card(manifest), "utf-8")
     manifest["files"] = describe_files(build)
@@ -164,7 +196,7 @@ def _fsync_tree(root: Path) -> None:
     for path in sorted(root.rglob("*"), reverse=True):
         if path.is_file():
             fsync_file(path)
-            path.chmod(0o444)  # release files are read-only: they are never modified
+            path.chmod(file_mode(read_only=True))  # never modified; readable as far as the umask allows
         else:
             _fsync_dir(path)
     _fsync_dir(root)

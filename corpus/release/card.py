@@ -7,6 +7,7 @@ text comes from, how it was processed and deduplicated, and what it cannot promi
 from __future__ import annotations
 
 import json
+import re
 
 import yaml
 
@@ -15,17 +16,27 @@ from corpus.release.tables import CHANGE_KINDS
 SIZE_CATEGORIES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
                    (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M")]
 
+MAX_CELL_CHARS = 200
+MAX_NOTES_CHARS = 2_000
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_INLINE = re.compile(r"[&<>\\`*_\[\]|~$]")
+_ORDERED_ITEM = re.compile(r"^(\d{1,9})([.)])")
+_BLOCK_STARTS = set("#=+-")
+
 FIELDS = [
     ("id", "story id: the dedup cluster id, kept from one release to the next while the story exists"),
     ("url", "the canonical page of the story"),
     ("outlet", "the outlet that published the canonical page"),
     ("title", "headline, as extracted"),
     ("text", "body text, paragraphs separated by a newline, in the page's original script"),
-    ("published", "publication date, ISO 8601 with the source's UTC offset (null when not found)"),
+    ("published", "publication time, a UTC timestamp (null when not found)"),
+    ("published_offset_minutes", "the UTC offset the source stated, in minutes (480 = UTC+8), so that `published` plus "
+                                 "it is the source's local time; null when it stated none (the time was read as UTC+8)"),
     ("lang", "detected language"),
     ("script", "zh-Hans, zh-Hant or mixed"),
-    ("provenance", "every other page (url, outlet, published, script, similarity, method) that carried the story"),
-    ("fetched_at", "when the canonical page was fetched (null for ingested documents)"),
+    ("provenance", "every other page (url, outlet, published, published_offset_minutes, script, similarity, method) "
+                   "that carried the story"),
+    ("fetched_at", "when the canonical page was fetched, a UTC timestamp (null for ingested documents)"),
     ("cleaner_version", "version of the cleaners that extracted the text"),
 ]
 
@@ -56,7 +67,7 @@ def render_card(manifest: dict) -> str:
     parts = ["---", yaml.safe_dump(header, allow_unicode=True, sort_keys=False).strip(), "---", ""]
     parts += [f"# newscorpus {manifest['version']}", ""]
     if manifest.get("notes"):
-        parts += [_plain(manifest["notes"]), ""]
+        parts += [markdown_text(manifest["notes"], limit=MAX_NOTES_CHARS), ""]
     parts += _summary(manifest) + _usage() + _sources(counts) + _languages(counts) + _fields()
     parts += _processing(manifest) + _limits() + _licence()
     return "\n".join(parts) + "\n"
@@ -73,8 +84,10 @@ def _summary(manifest: dict) -> list[str]:
         f"- Created: {manifest['created']} by newscorpus {manifest['newscorpus_version']}",
         f"- Previous release: {parent or 'none (first release)'}" + (f"; changes: {changes} (see CHANGES.md)"
                                                                       if parent else ""),
-        f"- Time span: {span['earliest'] or 'unknown'} to {span['latest'] or 'unknown'} "
+        f"- Time span: {markdown_text(span['earliest'] or 'unknown')} to {markdown_text(span['latest'] or 'unknown')} "
         f"({span['dated']:,} of {counts['documents']:,} stories dated)",
+        f"- Release format {manifest['format']}: dates are timestamps in UTC, with the source's UTC offset in a "
+        "column of its own (format 1 kept them as ISO 8601 strings)",
         "- Checksums of every file: manifest.json (`newscorpus verify VERSION` recomputes them)",
         "",
     ]
@@ -98,7 +111,7 @@ def _usage() -> list[str]:
 
 def _sources(counts: dict) -> list[str]:
     lines = ["## Sources", "", "| outlet | stories | pages (with duplicates) |", "|---|---:|---:|"]
-    lines += [f"| {_cell(outlet)} | {counts['by_outlet'].get(outlet, 0):,} | {n:,} |"
+    lines += [f"| {markdown_text(outlet)} | {counts['by_outlet'].get(outlet, 0):,} | {n:,} |"
               for outlet, n in counts["pages_by_outlet"].items()]
     sources = ", ".join(f"{n:,} {'crawled' if source == 'crawl' else source + 'ed'}"
                         for source, n in counts["pages_by_source"].items())
@@ -107,9 +120,9 @@ def _sources(counts: dict) -> list[str]:
 
 def _languages(counts: dict) -> list[str]:
     lines = ["## Languages and scripts", "", "| language | stories |", "|---|---:|"]
-    lines += [f"| {_cell(lang)} | {n:,} |" for lang, n in counts["by_lang"].items()]
+    lines += [f"| {markdown_text(lang)} | {n:,} |" for lang, n in counts["by_lang"].items()]
     lines += ["", "| script | stories |", "|---|---:|"]
-    lines += [f"| {_cell(script)} | {n:,} |" for script, n in counts["by_script"].items()]
+    lines += [f"| {markdown_text(script)} | {n:,} |" for script, n in counts["by_script"].items()]
     return lines + ["", "Texts keep the script they were published in; nothing is converted."]
 
 
@@ -136,7 +149,7 @@ def _processing(manifest: dict) -> list[str]:
         "1. Collect: pages crawled (robots.txt, per-host delays; raw responses kept as WARC) or ingested "
         "from JSON Lines, as counted under Sources.",
         "2. Extract and clean: trafilatura plus newscorpus rules; cleaner versions: "
-        + (", ".join(f"`{_cell(v)}` ({n:,} pages)" for v, n in versions.items()) or "none") + ".",
+        + (", ".join(f"{markdown_text(v)} ({n:,} pages)" for v, n in versions.items()) or "none") + ".",
         "3. Deduplicate: MinHash-LSH on a Simplified-script, punctuation-free copy of each text, so that "
         "Simplified and Traditional copies of one story meet; candidate pairs are verified before merging.",
     ]
@@ -182,9 +195,17 @@ def _licence() -> list[str]:
     ]
 
 
-def _cell(value: object) -> str:
-    return " ".join(str(value).replace("|", "\\|").split())
+def markdown_text(value: object, limit: int = MAX_CELL_CHARS) -> str:
+    """A scraped value as inert Markdown on one line: rendered, it shows exactly these characters.
 
-
-def _plain(text: str) -> str:
-    return "\n".join(line.rstrip() for line in str(text).splitlines())
+    Markdown renderers pass raw HTML through, so ``<``, ``>`` and ``&`` become entities; the
+    characters that make emphasis, code, links, maths or table cells are backslash-escaped, and so
+    is a start that would make a heading, a list or a setext underline. Line breaks, which could
+    end a table row or a paragraph, become spaces; control characters become U+FFFD.
+    """
+    flat = " ".join("".join(c if c.isprintable() or c.isspace() else "\ufffd" for c in str(value)).split())
+    if len(flat) > limit:
+        flat = flat[:limit - 1] + "…"
+    escaped = _INLINE.sub(lambda m: _ENTITIES.get(m[0]) or "\\" + m[0], flat)
+    escaped = _ORDERED_ITEM.sub(r"\1\\\2", escaped, count=1)
+    return "\\" + escaped if escaped[:1] in _BLOCK_STARTS else escaped

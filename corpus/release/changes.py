@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from corpus.release.catalog import load_release
+from corpus.release.catalog import BrokenRelease, load_release
 from corpus.release.errors import ReleaseError
 from corpus.release.snapshot import taken_down_urls
 from corpus.release.tables import CHANGE_KINDS
@@ -74,13 +74,17 @@ def count_changes(changes: list[dict]) -> dict[str, int]:
     return counts
 
 
-def render_changes_markdown(version: str, parent: str | None, changes: list[dict]) -> str:
+def render_changes_markdown(version: str, parent: str | None, changes: list[dict],
+                            skipped: list[BrokenRelease]) -> str:
     """The human ``CHANGES.md``: counts, then the changes of each kind (the first few hundred)."""
     lines = [f"# Changes in {version}", ""]
     if parent is None:
         lines += ["First release: every story is new.", ""]
     else:
         lines += [f"Compared with the previous release, {parent}.", ""]
+    for broken in skipped:
+        lines += [f"Release `{broken.name}` was skipped: its pages cannot be read (`newscorpus verify {broken.name}`).",
+                  ""]
     counts = count_changes(changes)
     lines += ["| change | stories |", "|---|---:|"]
     lines += [f"| {kind.replace('_', ' ')} | {counts[kind]:,} |" for kind in CHANGE_KINDS]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timezone
 
+from corpus.release.dates import parse_moment
 from corpus.release.snapshot import Story
 
 
@@ -50,16 +50,10 @@ class ReleaseCounts:
 
 
 def time_span(published: list[str]) -> dict:
-    """Earliest and latest publication date, compared as instants (unparseable dates skipped)."""
-    instants = []
-    for value in published:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            continue
-        instants.append((moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc), value))
+    """Earliest and latest publication date, compared as instants (what is not a date is skipped)."""
+    instants = sorted((moment.utc, value) for value in published if (moment := parse_moment(value)))
     return {
-        "earliest": min(instants)[1] if instants else None,
-        "latest": max(instants)[1] if instants else None,
+        "earliest": instants[0][1] if instants else None,
+        "latest": instants[-1][1] if instants else None,
         "dated": len(instants),
     }

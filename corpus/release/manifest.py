@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from corpus.release.catalog import MANIFEST, load_release
+from corpus.release.catalog import MANIFEST, load_release, shown
 
 CHUNK = 1 << 20
 
@@ -46,28 +48,55 @@ def write_json(path: Path, data: dict) -> None:
 @dataclass(frozen=True)
 class Problem:
     file: str
-    issue: str  # missing | extra | checksum | size | unreadable
+    issue: str  # missing, extra, symlink, size or sha256 mismatch, unsafe path
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.issue}"
+        return f"{shown(self.file)}: {self.issue}"
 
 
 def verify_release(releases_dir: Path, version: str) -> tuple[int, list[Problem]]:
-    """Recompute every checksum of release ``version``; return (files checked, problems found)."""
+    """Recompute every checksum of release ``version``; return (files checked, problems found).
+
+    A release holds regular files and folders only: a symlink (even to an identical copy), a FIFO
+    or a device is a problem, and is never followed or opened.
+    """
     info = load_release(releases_dir, version)
-    listed = info.manifest.get("files", {})
-    problems = []
-    present = {p.relative_to(info.path).as_posix() for p in info.path.rglob("*") if p.is_file()} - {MANIFEST}
+    listed = info.manifest["files"]
+    entries = _entries(info.path)
+    problems = [Problem(name, f"{kind} (a release holds regular files only)")
+                for name, kind in sorted(entries.items()) if kind != "file"]
+    present = {name for name, kind in entries.items() if kind == "file"} - {MANIFEST}
     for name in sorted(present - set(listed)):
         problems.append(Problem(name, "extra (not in manifest.json)"))
     for name, expected in sorted(listed.items()):
         path = info.path / name
         if name.startswith("/") or ".." in Path(name).parts:
             problems.append(Problem(name, "unsafe path in manifest.json"))
+        elif name in entries and entries[name] != "file":
+            continue  # already named above
         elif name not in present:
             problems.append(Problem(name, "missing"))
-        elif path.stat().st_size != expected.get("bytes"):
-            problems.append(Problem(name, f"size {path.stat().st_size} != {expected.get('bytes')} in manifest"))
-        elif sha256_file(path) != expected.get("sha256"):
+        elif path.stat().st_size != expected["bytes"]:
+            problems.append(Problem(name, f"size {path.stat().st_size} != {expected['bytes']} in manifest"))
+        elif sha256_file(path) != expected["sha256"]:
             problems.append(Problem(name, "sha256 mismatch"))
     return len(listed), problems
+
+
+def _entries(root: Path) -> dict[str, str]:
+    """``{relative path: file | symlink | special file}`` for everything under ``root``, links not followed."""
+    entries = {}
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        for name in dirs + files:
+            path = Path(folder) / name
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                kind = "symlink"
+            elif stat.S_ISREG(mode):
+                kind = "file"
+            elif stat.S_ISDIR(mode):
+                continue
+            else:
+                kind = "special file"
+            entries[path.relative_to(root).as_posix()] = kind
+    return entries

@@ -12,13 +12,18 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from corpus.release.dates import parse_moment
 from corpus.release.settings import ReleaseSettings
 from corpus.release.snapshot import Member, Story
+
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+OFFSET = pa.int16()  # the source's UTC offset in minutes (see corpus.release.dates)
 
 PROVENANCE_TYPE = pa.struct([
     ("url", pa.string()),
     ("outlet", pa.string()),
-    ("published", pa.string()),
+    ("published", TIMESTAMP),
+    ("published_offset_minutes", OFFSET),
     ("script", pa.string()),
     ("similarity", pa.float64()),
     ("method", pa.string()),
@@ -30,11 +35,12 @@ DOCUMENTS_SCHEMA = pa.schema([
     ("outlet", pa.string()),
     ("title", pa.string()),
     ("text", pa.string()),
-    ("published", pa.string()),  # ISO 8601 with the source's UTC offset, as the cleaners found it
+    ("published", TIMESTAMP),
+    ("published_offset_minutes", OFFSET),
     ("lang", pa.string()),
     ("script", pa.string()),
     ("provenance", pa.list_(PROVENANCE_TYPE)),  # every other page that carried the story
-    ("fetched_at", pa.string()),
+    ("fetched_at", TIMESTAMP),
     ("cleaner_version", pa.string()),
 ])
 
@@ -42,7 +48,8 @@ CLUSTERS_SCHEMA = pa.schema([
     ("cluster_id", pa.string()),  # = `id` in data/*.parquet
     ("url", pa.string()),
     ("outlet", pa.string()),
-    ("published", pa.string()),
+    ("published", TIMESTAMP),
+    ("published_offset_minutes", OFFSET),
     ("script", pa.string()),
     ("is_canonical", pa.bool_()),
     ("similarity", pa.float64()),
@@ -74,18 +81,19 @@ DICTIONARY_COLUMNS = ["outlet", "lang", "script", "cleaner_version", "method", "
 
 def document_row(story: Story) -> dict:
     doc = story.canonical
+    fetched = parse_moment(doc.fetched_at)
     return {
         "id": story.id, "url": doc.url, "outlet": doc.outlet, "title": doc.title, "text": doc.text,
-        "published": doc.published, "lang": doc.lang, "script": doc.script,
+        **_published(doc), "lang": doc.lang, "script": doc.script,
         "provenance": [_provenance(member) for member in story.duplicates],
-        "fetched_at": doc.fetched_at, "cleaner_version": doc.cleaner_version,
+        "fetched_at": fetched and fetched.utc, "cleaner_version": doc.cleaner_version,
     }
 
 
 def cluster_rows(story: Story) -> list[dict]:
     return [
         {
-            "cluster_id": story.id, "url": member.url, "outlet": member.outlet, "published": member.published,
+            "cluster_id": story.id, "url": member.url, "outlet": member.outlet, **_published(member),
             "script": member.script, "is_canonical": member is story.canonical, "similarity": member.similarity,
             "method": member.method, "canonical_reason": story.canonical_reason,
             "text_sha256": member.text_sha256, "chars": len(member.text),
@@ -102,8 +110,13 @@ def row_bytes(story: Story) -> int:
 
 
 def _provenance(member: Member) -> dict:
-    return {"url": member.url, "outlet": member.outlet, "published": member.published, "script": member.script,
+    return {"url": member.url, "outlet": member.outlet, **_published(member), "script": member.script,
             "similarity": member.similarity, "method": member.method}
+
+
+def _published(member: Member) -> dict:
+    moment = parse_moment(member.published)
+    return {"published": moment and moment.utc, "published_offset_minutes": moment and moment.offset_minutes}
 
 
 def write_table(rows: list[dict], schema: pa.Schema, path: Path, settings: ReleaseSettings) -> int:

@@ -22,6 +22,13 @@ from corpus.workspace import Workspace
 MAX_REASON = 2_000
 
 
+@dataclass(frozen=True)
+class Page:
+    outlet: str | None
+    url: str
+    canonical: bool
+
+
 @dataclass
 class Takedown:
     url: str
@@ -29,33 +36,42 @@ class Takedown:
     in_releases: list[str] = field(default_factory=list)  # published releases that contain it
     records_blanked: int = 0
     already_recorded: bool = False
+    story: str | None = None  # the dedup cluster the page belongs to, if any
+    remaining: list[Page] = field(default_factory=list)  # the story's other pages, which keep it in the corpus
+
+
+@dataclass
+class StoryTakedown:
+    story: str
+    pages: list[Page]
+    in_releases: list[str] = field(default_factory=list)
+    records_blanked: int = 0
 
 
 def record_takedown(workspace: Workspace, url: str, reason: str, purge: bool = False) -> Takedown:
     """Record a tombstone for ``url``; with ``purge``, blank its WARC records and stored text.
 
+    The result names the story (dedup cluster) the page belongs to and the story's other pages that
+    are not taken down: the next release keeps the story through them (``record_story_takedown``
+    takes it down whole).
+
     Raises:
         ReleaseError: empty URL or reason, a run in progress during a purge, or a WARC record
             that does not match the store.
     """
-    url, reason = url.strip(), " ".join(reason.split())
+    url, reason = url.strip(), _checked_reason(reason)
     if not url:
         raise ReleaseError("give the URL to take down")
-    if not reason:
-        raise ReleaseError("give a reason (--reason), e.g. 'request from the publisher, 2025-06-01'")
-    if len(reason) > MAX_REASON:
-        raise ReleaseError(f"the reason is longer than {MAX_REASON} characters; summarise it")
     store = workspace.open_store()
     try:
         with store.transaction() as db:
-            already = db.execute("SELECT 1 FROM takedowns WHERE url = ?", (url,)).fetchone() is not None
-            db.execute(
-                """INSERT INTO takedowns (url, reason, created_at, purge) VALUES (?, ?, ?, ?)
-                   ON CONFLICT (url) DO UPDATE SET reason = excluded.reason, purge = max(purge, excluded.purge)""",
-                (url, reason, utc_now(), int(purge)),
-            )
+            already = _tombstone(db, url, reason, purge, story=None)
+            story = _story_of(db, url)
+            remaining = [page for page in _pages(db, story) if page.url != url
+                         and not _taken_down(db, page.url)] if story else []
         documents = store.execute("SELECT count(*) FROM documents WHERE url = ?", (url,)).fetchone()[0]
-        result = Takedown(url, documents, releases_containing(workspace, url), already_recorded=already)
+        result = Takedown(url, documents, releases_containing(workspace, {url}), already_recorded=already,
+                          story=story, remaining=remaining)
         if purge:
             result.records_blanked = _purge(workspace, store, url)
     finally:
@@ -63,12 +79,80 @@ def record_takedown(workspace: Workspace, url: str, reason: str, purge: bool = F
     return result
 
 
-def releases_containing(workspace: Workspace, url: str) -> list[str]:
-    """Versions of the published releases that carry ``url`` (as canonical page or duplicate)."""
+def record_story_takedown(workspace: Workspace, url_or_id: str, reason: str, purge: bool = False) -> StoryTakedown:
+    """Take a whole story down: a tombstone for every page of the dedup cluster ``url_or_id`` names.
+
+    ``url_or_id`` is a cluster id (the ``id`` of a released story) or the URL of any of its pages.
+
+    Raises:
+        ReleaseError: as ``record_takedown``, or no cluster matches.
+    """
+    key, reason = url_or_id.strip(), _checked_reason(reason)
+    store = workspace.open_store()
+    try:
+        with store.transaction() as db:
+            story = key if _pages(db, key) else _story_of(db, key)
+            if story is None:
+                raise ReleaseError(f"no story has the id or a page with the URL {key!r}: give a story id (the `id` "
+                                   "column of a release) or the URL of one of its pages as stored "
+                                   "(`newscorpus export documents` lists them)")
+            pages = _pages(db, story)
+            for page in pages:
+                _tombstone(db, page.url, reason, purge, story=story)
+        result = StoryTakedown(story, pages, releases_containing(workspace, {page.url for page in pages}))
+        if purge:
+            result.records_blanked = sum(_purge(workspace, store, page.url) for page in pages)
+    finally:
+        store.close()
+    return result
+
+
+def _checked_reason(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ReleaseError("give a reason (--reason), e.g. 'request from the publisher, 2025-06-01'")
+    if len(reason) > MAX_REASON:
+        raise ReleaseError(f"the reason is longer than {MAX_REASON} characters; summarise it")
+    return reason
+
+
+def _tombstone(db, url: str, reason: str, purge: bool, story: str | None) -> bool:
+    """Insert or update the tombstone of ``url``; return whether one was there already."""
+    already = _taken_down(db, url)
+    db.execute(
+        """INSERT INTO takedowns (url, reason, created_at, purge, cluster_id) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (url) DO UPDATE SET reason = excluded.reason, purge = max(purge, excluded.purge),
+                                           cluster_id = coalesce(excluded.cluster_id, cluster_id)""",
+        (url, reason, utc_now(), int(purge), story),
+    )
+    return already
+
+
+def _taken_down(db, url: str) -> bool:
+    return db.execute("SELECT 1 FROM takedowns WHERE url = ?", (url,)).fetchone() is not None
+
+
+def _story_of(db, url: str) -> str | None:
+    row = db.execute("""SELECT m.cluster_id FROM cluster_members m JOIN documents d ON d.id = m.doc_id
+                        WHERE d.url = ?""", (url,)).fetchone()
+    return row[0] if row else None
+
+
+def _pages(db, story: str) -> list[Page]:
+    """The pages of a story, canonical first."""
+    rows = db.execute(
+        """SELECT d.outlet, d.url, d.id = c.canonical_doc_id FROM cluster_members m
+           JOIN clusters c ON c.id = m.cluster_id JOIN documents d ON d.id = m.doc_id
+           WHERE m.cluster_id = ? ORDER BY 3 DESC, d.url""", (story,))
+    return [Page(outlet, url, bool(canonical)) for outlet, url, canonical in rows]
+
+
+def releases_containing(workspace: Workspace, urls: set[str]) -> list[str]:
+    """Versions of the published releases that carry any of ``urls`` (as canonical page or duplicate)."""
     found = []
     for info in list_releases(workspace.releases_dir):
         try:
-            if any(member["url"] == url for member in read_members(info.path)):
+            if any(member["url"] in urls for member in read_members(info.path)):
                 found.append(info.version)
         except ReleaseError:
             found.append(f"{info.version} (unreadable: run `newscorpus verify {info.version}`)")

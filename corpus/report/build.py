@@ -16,22 +16,31 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from corpus import __version__
+from corpus.csvcells import defuse_dict, defuse_row
 from corpus.dedup.export import CSV_FIELDS as EXPORT_CSV_FIELDS
+from corpus.decisions import decision_statuses, list_decisions
+from corpus.decisions.repository import DecisionStatus
+from corpus.filemodes import file_mode, folder_mode
 from corpus.report.collect import ReportData, collect
+from corpus.report.copies import CopyMatrix, copy_matrix
 from corpus.report.errors import ReportError
+from corpus.report.previous import INDEX, SUMMARY, index_html, list_reports, since_previous
 from corpus.report.render import render_html
-from corpus.report.sections import extra_sections
+from corpus.report.sections import Section, extra_sections
 from corpus.report.settings import REPORT_STALE_TEMP_SECONDS, ReportSettings
 from corpus.workspace import Workspace
 
 # The columns of `newscorpus export clusters --format csv`, then what the report adds.
 CSV_FIELDS = (*EXPORT_CSV_FIELDS, "cross_script", "title")
-# A spreadsheet runs a cell starting with one of these as a formula; scraped titles must not.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+COPIES_FIELDS = ("from_outlet", "to_outlet", "stories", "median_delay_hours", "share_of_to_stories")
+WEEKLY_FIELDS = ("week", "outlet", "stories", "copies")
 LATEST = "latest.html"
+
+if TYPE_CHECKING:
+    from corpus.report.since import SinceRelease
 
 
 @dataclass
@@ -63,34 +72,32 @@ def write_report(workspace: Workspace, out: Path | None = None, since: str | Non
     generated_at = now.isoformat(timespec="seconds")
     out = Path(out) if out is not None else free_folder(workspace.ensure().reports_dir, now.strftime("%Y%m%dT%H%M%SZ"))
     check_destination(out)
-    store = workspace.open_store()
-    try:
-        # One read transaction: a dedup or extract running meanwhile cannot make the numbers disagree.
-        store.execute("BEGIN")
-        say("reading the store")
-        data = collect(store.conn, settings)
-        sections = extra_sections(store.conn)
-        changes = None
-        if since is not None:
-            from corpus.report.since import changes_since  # reads Parquet: only when asked
-            say(f"comparing with release {since}")
-            changes = changes_since(store.conn, workspace.releases_dir, since)
-    finally:
-        store.close()
+    content = read_content(workspace, settings, since, say)
+    data, changes = content.data, content.since
+    decisions = [decision_json(status) for status in content.decisions]
+    earlier = [entry for entry in list_reports(workspace.reports_dir) if entry.folder.resolve() != out.resolve()]
+    previous = since_previous(earlier[0] if earlier else None, data.clusters, decisions)
     say("writing report.html, clusters.csv, report.json")
     document = {"generated_at": generated_at, "workspace": str(workspace.home), "newscorpus_version": __version__,
                 "settings": asdict(settings), **data.to_json(),
-                "sections": [section.to_json() for section in sections],
-                "since": changes.to_json() if changes else None}
+                "sections": [section.to_json() for section in content.sections],
+                "since": changes.to_json() if changes else None,
+                "decisions": decisions, "copies": content.copies.to_json(),
+                "previous": previous.to_json() if previous else None}
     page = dict(generated_at=generated_at, home=str(workspace.home), settings=settings, since=changes,
-                sections=sections)
+                sections=content.sections, decisions=content.decisions, copies=content.copies, previous=previous)
+    summary = {"generated_at": generated_at, "counts": {k: v for k, v in data.summary.items() if isinstance(v, int)},
+               "decisions": len(decisions)}
     remove_stale_temps(out.parent)
     temp = Path(tempfile.mkdtemp(prefix=f".tmp-{out.name}-", dir=out.parent))
-    os.chmod(temp, 0o755)  # mkdtemp makes it private; a report is meant to be shared
+    os.chmod(temp, folder_mode())  # mkdtemp makes it private; a report is shared as the umask allows
     try:
         write_text(temp / "report.html", render_html(data, **page))
         write_text(temp / "report.json", json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+        write_text(temp / SUMMARY, json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
         write_csv(temp / "clusters.csv", data)
+        write_rows(temp / "copies.csv", COPIES_FIELDS, [p.to_json().values() for p in content.copies.pairs])
+        write_rows(temp / "copies_weekly.csv", WEEKLY_FIELDS, [w.to_json().values() for w in content.copies.weeks])
         publish(temp, out)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
@@ -99,7 +106,44 @@ def write_report(workspace: Workspace, out: Path | None = None, since: str | Non
     if out.parent.resolve() == workspace.reports_dir.resolve():
         latest = out.parent / LATEST
         write_text(latest, render_html(data, link_prefix=f"{out.name}/", **page), replace=True)
+        write_text(out.parent / INDEX, index_html(list_reports(out.parent)), replace=True)
     return ReportResult(out, latest, data.summary, changes.to_json() if changes else None)
+
+
+@dataclass
+class ReportContent:
+    """What one report shows, read from the store in one snapshot (the report and the review app share it)."""
+
+    data: ReportData
+    sections: list[Section]
+    decisions: list[DecisionStatus]
+    copies: CopyMatrix
+    since: SinceRelease | None = None
+
+
+def read_content(workspace: Workspace, settings: ReportSettings, since: str | None = None,
+                 say: Callable[[str], None] = lambda line: None) -> ReportContent:
+    store = workspace.open_store()
+    try:
+        # One read transaction: a dedup or extract running meanwhile cannot make the numbers disagree.
+        store.execute("BEGIN")
+        say("reading the store")
+        data = collect(store.conn, settings)
+        sections = extra_sections(store.conn)
+        decisions = decision_statuses(store.conn, list_decisions(store.conn))
+        changes = None
+        if since is not None:
+            from corpus.report.since import changes_since  # reads Parquet: only when asked
+            say(f"comparing with release {since}")
+            changes = changes_since(store.conn, workspace.releases_dir, since)
+    finally:
+        store.close()
+    return ReportContent(data, sections, decisions, copy_matrix(data.clusters, settings.naive_utc_offset_hours), changes)
+
+
+def decision_json(status: DecisionStatus) -> dict:
+    return {"id": status.decision.id, **status.decision.to_json(), "status": status.state,
+            "missing": list(status.missing)}
 
 
 def free_folder(parent: Path, name: str) -> Path:
@@ -151,7 +195,7 @@ def write_text(path: Path, text: str, replace: bool = False) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
+        os.chmod(temp, file_mode())
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -159,21 +203,24 @@ def write_text(path: Path, text: str, replace: bool = False) -> None:
 
 
 def write_csv(path: Path, data: ReportData) -> None:
-    """One row per cluster member, canonical first; titles that look like formulas get a leading '."""
+    """One row per cluster member, canonical first; text a spreadsheet would run gets a leading '."""
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=CSV_FIELDS)
         writer.writeheader()
         for cluster in data.clusters:
             for member in cluster["members"]:
-                writer.writerow({
+                writer.writerow(defuse_dict({
                     "cluster_id": cluster["cluster_id"], "canonical_doc_id": cluster["canonical"]["doc_id"],
                     "canonical_url": cluster["canonical"]["url"], "canonical_reason": cluster["canonical_reason"],
                     "size": cluster["size"], "cross_script": int(cluster["cross_script"]),
                     **{k: member[k] for k in ("doc_id", "url", "outlet", "published", "script", "similarity",
                                               "method")},
-                    "title": defuse_formula(member["title"]),
-                })
+                    "title": member["title"],
+                }))
 
 
-def defuse_formula(text: str | None) -> str | None:
-    return "'" + text if text and text.startswith(FORMULA_STARTS) else text
+def write_rows(path: Path, header: tuple[str, ...], rows) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(defuse_row(row) for row in rows)

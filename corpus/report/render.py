@@ -10,15 +10,20 @@ from __future__ import annotations
 import json
 from html import escape
 from importlib import resources
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
-from corpus.report.charts import outlet_duplicates_svg, size_histogram_svg
+from corpus.decisions.repository import DecisionStatus
+from corpus.report.charts import copy_matrix_svg, outlet_duplicates_svg, size_histogram_svg, weekly_copies_svg
 from corpus.report.collect import ReportData
+from corpus.report.copies import CopyMatrix
+from corpus.report.previous import SincePrevious
 from corpus.report.sections import Section
 from corpus.report.settings import ReportSettings
 
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
        "base-uri 'none'; form-action 'none'")
+# The review app's page may also talk to the server that served it (its decisions API), nothing else.
+REVIEW_CSP = CSP + "; connect-src 'self'"
 SCRIPTS = (("", "any script"), ("zh-Hans", "Simplified"), ("zh-Hant", "Traditional"), ("mixed", "mixed"),
            ("cross", "cross-script clusters"))
 
@@ -49,13 +54,22 @@ def asset(name: str) -> str:
 
 
 def render_html(data: ReportData, *, generated_at: str, home: str, settings: ReportSettings,
-                since=None, sections: list[Section] = (), link_prefix: str = "") -> str:
-    """The whole page; ``link_prefix`` points the CSV/JSON links at the report folder from elsewhere."""
+                since=None, sections: list[Section] = (), decisions: list[DecisionStatus] = (),
+                copies: CopyMatrix | None = None, previous: SincePrevious | None = None, link_prefix: str = "",
+                review: dict | None = None) -> str:
+    """The whole page; ``link_prefix`` points the CSV/JSON links at the report folder from elsewhere.
+
+    ``review`` ({"token": ..., "editor": ...}) makes it the review app's page: decisions are sent to
+    the server that served it (with the session's CSRF token) instead of collected for download.
+    """
     body = [
         header(data, generated_at, home, link_prefix),
+        previous_section(previous, settings) if previous is not None else "",
         since_section(since, settings) if since is not None else "",
+        decisions_section(decisions, settings),
         charts(data),
         outlets_table(data),
+        copies_section(copies, settings, link_prefix) if copies is not None else "",
         rejects_table(data),
         containments_table(data, settings),
         *(extra_section(section) for section in sections),
@@ -63,33 +77,48 @@ def render_html(data: ReportData, *, generated_at: str, home: str, settings: Rep
     ]
     return "".join([
         '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        f'<meta http-equiv="Content-Security-Policy" content="{REVIEW_CSP if review else CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="referrer" content="no-referrer">',
         f"<title>newscorpus dedup report · {esc(generated_at)}</title>",
         f"<style>{asset('report.css')}</style></head><body>",
         *body,
-        f'<script type="application/json" id="report-data">{safe_json(browser_data(data, settings, since))}</script>',
+        f'<script type="application/json" id="report-data">'
+        f'{safe_json(browser_data(data, settings, since, decisions, review, previous))}</script>',
         f"<script>{asset('report.js')}</script>",
         "</body></html>\n",
     ])
 
 
-def browser_data(data: ReportData, settings: ReportSettings, since) -> dict:
+def browser_data(data: ReportData, settings: ReportSettings, since, decisions: list[DecisionStatus] = (),
+                 review: dict | None = None, previous: SincePrevious | None = None) -> dict:
     """Compact cluster rows for the script: members as arrays, outlets as indexes into a list."""
     outlets = sorted({m["outlet"] or "" for c in data.clusters for m in c["members"]})
     index = {name: i for i, name in enumerate(outlets)}
     changed = since.changed_cluster_ids if since is not None else set()
+    decided: dict[str, set[int]] = {}
+    for status in decisions:
+        for url in status.decision.urls:
+            decided.setdefault(url, set()).add(status.decision.id)
     clusters = [{
         "id": c["cluster_id"], "n": c["size"], "r": c["canonical_reason"], "x": c["cross_script"],
         "c": c["cluster_id"] in changed,
+        "p": previous.flags.get(c["cluster_id"]) if previous else None,
+        "d": len(set().union(*(decided.get(m["url"], ()) for m in c["members"]))) if decided else 0,
         "m": [[m["doc_id"], m["url"], index[m["outlet"] or ""], m["published"], m["script"],
-               m["similarity"], m["method"], m["title"]] for m in c["members"]],
+               m["similarity"], m["method"], m["title"], _printed(m)] for m in c["members"]],
     } for c in data.clusters]
     paragraphs, texts = intern_paragraphs(data.texts)
     return {"page_size": settings.page_size, "diff_max_edits": settings.diff_max_edits,
             "text_max_chars": settings.text_max_chars,
-            "outlets": outlets, "clusters": clusters, "paragraphs": paragraphs, "texts": texts}
+            "outlets": outlets, "clusters": clusters, "paragraphs": paragraphs, "texts": texts, "review": review}
+
+
+def _printed(member: dict) -> list | None:
+    """Where a story of a multi-story or e-paper page was printed: [page URL, "A03 要聞"], or None."""
+    if not member.get("page_url"):
+        return None
+    return [member["page_url"], " ".join(part for part in (member.get("page_number"), member.get("page_name")) if part)]
 
 
 def intern_paragraphs(texts: dict[int, dict]) -> tuple[list[str], dict[str, dict]]:
@@ -136,6 +165,23 @@ def header(data: ReportData, generated_at: str, home: str, link_prefix: str) -> 
     ])
 
 
+def previous_section(previous: SincePrevious, settings: ReportSettings) -> str:
+    labels = {"new": "new stories copied", "grown": "grown clusters", "new outlet": "stories carried by a new outlet",
+              "decision": "decisions made"}
+    counts = "".join(f'<div class="card"><b>{count:,}</b><span>{esc(labels[kind])}</span></div>'
+                     for kind, count in previous.counts.items())
+    rows = [[row["change"],
+             f'<a href="#cluster={esc(quote(row["cluster_id"], safe=""))}">{esc(row["cluster_id"])}</a>'
+             if row["cluster_id"] else "", row["title"], row["detail"]]
+            for row in previous.rows[:settings.table_rows]]
+    return "".join([
+        f'<h2 id="previous">What changed since the previous report ({esc(previous.generated_at)})</h2>',
+        f'<div class="cards">{counts}</div>',
+        table(["change", "cluster", "story", "detail"], rows, raw_columns={1}, empty="Nothing changed.",
+              caption=shown_of(len(previous.rows), settings)),
+    ])
+
+
 def since_section(since, settings: ReportSettings) -> str:
     counts = "".join(f'<div class="card"><b>{count:,}</b><span>{esc(kind.replace("_", " "))}</span></div>'
                      for kind, count in since.counts.items())
@@ -151,12 +197,54 @@ def since_section(since, settings: ReportSettings) -> str:
 
 def charts(data: ReportData) -> str:
     if not data.clusters:
-        return '<h2>Clusters</h2><p class="note">No clusters yet: run <code>newscorpus dedup</code>.</p>'
+        return '<h2>At a glance</h2><p class="note">No clusters yet: run <code>newscorpus dedup</code>.</p>'
     return "".join([
         '<h2>At a glance</h2><div class="charts">',
         f"<figure><figcaption>Cluster sizes</figcaption>{size_histogram_svg(data.summary['size_histogram'])}</figure>",
         f"<figure><figcaption>Duplicates per outlet</figcaption>{outlet_duplicates_svg(data.outlets)}</figure>",
         "</div>",
+    ])
+
+
+def decisions_section(decisions: list[DecisionStatus], settings: ReportSettings) -> str:
+    """Every editor's decision with whether it holds in these clusters (applied by the next dedup if not)."""
+    states = {"holds": "holds", "pending": "not applied yet: run newscorpus dedup",
+              "missing": "waiting for documents not in a cluster"}
+    rows = [[s.decision.id, s.decision.created_at, s.decision.editor or "(anonymous)", s.decision.action,
+             "<br>".join(link(url) for url in s.decision.urls[:20])
+             + (f"<br>… {len(s.decision.urls) - 20:,} more" if len(s.decision.urls) > 20 else ""),
+             s.decision.note or "", states[s.state]]
+            for s in list(reversed(decisions))[:settings.table_rows]]
+    return "".join([
+        '<h2 id="decisions">Decisions</h2>',
+        '<p class="note">What editors decided about clusters, newest first. split: the first URL is not the '
+        "same story as the others; merge: one story; canonical: the copy that stands for its story. "
+        "Every dedup applies them. Mark new ones in the clusters below.</p>",
+        table(["#", "when", "editor", "action", "urls", "note", "status"], rows, numeric={0}, raw_columns={4},
+              empty="No decisions yet.", caption=shown_of(len(decisions), settings)),
+    ])
+
+
+def copies_section(copies: CopyMatrix, settings: ReportSettings, link_prefix: str) -> str:
+    rows = [[p.source or "(no outlet)", p.copier or "(no outlet)", p.stories, f"{p.median_delay_hours:,.1f} h",
+             f"{p.share_of_copier:.1%}"] for p in copies.pairs[:settings.table_rows]]
+    firsts = ", ".join(f"{outlet or '(no outlet)'} {copies.first.get(outlet, 0):,} of {copies.stories[outlet]:,}"
+                       for outlet in copies.outlets[:settings.matrix_outlets])
+    return "".join([
+        '<h2 id="copies">Who copies whom</h2>',
+        '<p class="note">A story is a cluster; an outlet carried it <i>after</i> another when its earliest copy was '
+        "published later. Row: had the story first; column: carried it later; number: stories; shade: share of "
+        f'the column outlet\'s stories. Also in <a href="{esc(link_prefix)}copies.csv">copies.csv</a> and '
+        f'<a href="{esc(link_prefix)}copies_weekly.csv">copies_weekly.csv</a>.</p>',
+        f'<p class="note">Stories published first: {esc(firsts)}.</p>' if copies.outlets else "",
+        '<div class="charts">',
+        f"<figure><figcaption>Who copies whom</figcaption>{copy_matrix_svg(copies, settings.matrix_outlets)}</figure>",
+        "<figure><figcaption>Share of each week's stories another outlet had first</figcaption>"
+        f"{weekly_copies_svg(copies, settings.matrix_outlets)}</figure>",
+        "</div>",
+        table(["had it first", "carried it later", "stories", "median delay", "share of the later outlet's stories"],
+              rows, numeric={2, 3, 4}, empty="No story was carried by two outlets at different times.",
+              caption=shown_of(len(copies.pairs), settings)),
     ])
 
 
@@ -206,6 +294,7 @@ def cluster_browser(with_since: bool) -> str:
         '<h2 id="clusters-heading">Clusters</h2>',
         '<p class="note">Biggest first. Open a cluster to see its members and the character-level difference '
         "of each against the canonical document.</p>",
+        '<details class="filter-box" id="filter-box" open><summary>Filters</summary>',
         '<form class="filters" onsubmit="return false">',
         '<label>search<input id="f-q" type="search" placeholder="title, URL, outlet, text"></label>',
         '<label>outlet<select id="f-outlet"><option value="">any outlet</option></select></label>',
@@ -214,11 +303,26 @@ def cluster_browser(with_since: bool) -> str:
         '<label>size ≥<input id="f-min" type="number" min="1" placeholder="1"></label>',
         '<label>size ≤<input id="f-max" type="number" min="1"></label>',
         changed,
-        '<label class="check"><input type="checkbox" id="f-simplified"> compare in one script '
-        "(Traditional shown as Simplified)</label></form>",
+        '<label class="check"><input type="checkbox" id="f-simplified" checked> compare in one script '
+        "(Traditional shown as Simplified; untick for the original)</label></form></details>",
+        decide_panel(),
         '<p id="count"></p><noscript><p class="nojs">The cluster browser needs JavaScript; '
         "the same data is in clusters.csv and report.json.</p></noscript>",
         '<div id="clusters"></div><button id="more" type="button" hidden>Show more clusters</button></main>',
+    ])
+
+
+def decide_panel() -> str:
+    """Where an editor names themself, adds a note and sees the decisions made in this page."""
+    return "".join([
+        '<details id="decide" class="decide" open><summary>Decisions made here <span id="d-count">(none yet)</span>'
+        "</summary>",
+        '<p class="note" id="d-how"></p>',
+        '<div class="decide-fields"><label>your name<input id="d-editor" maxlength="100" autocomplete="name"></label>',
+        '<label>note (why)<input id="d-note" maxlength="2000"></label>',
+        '<button type="button" id="d-merge" disabled>Merge the selected clusters</button>',
+        '<button type="button" id="d-download" hidden>Download decisions (.jsonl)</button></div>',
+        '<p id="d-status" class="note" role="status"></p><ol id="d-list"></ol></details>',
     ])
 
 
@@ -237,7 +341,7 @@ def table(columns: list[str], rows: list[list], *, numeric: set[int] = frozenset
             cells.append(f'<td class="num">{shown}</td>' if i in numeric else f"<td>{shown}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     note = f'<p class="note">{esc(caption)}</p>' if caption else ""
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>{note}"
+    return f'<div class="table-wrap"><table><tr>{head}</tr>{"".join(body)}</table></div>{note}'
 
 
 def shown_of(total: int, settings: ReportSettings) -> str:

@@ -40,6 +40,7 @@ UNEXTRACTED_SQL = f"SELECT count(*) FROM fetches f WHERE {PENDING_FETCHES_WHERE}
 
 def workspace_status(workspace: Workspace) -> dict:
     """Everything ``status`` prints, as plain data (the ``--json`` output)."""
+    workspace.check_home()
     status = {"workspace": str(workspace.home), "store": str(workspace.db_path),
               "initialised": workspace.db_path.exists(), "sites": [], "crawl_runs": [], "runs": [],
               "corpus": empty_corpus(), "releases": releases(workspace.releases_dir),

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from crawler.demosite.faults import calendar_page
@@ -46,6 +47,7 @@ class DemoHandler(BaseHTTPRequestHandler):
         pass
 
     def respond(self, send_body: bool) -> None:
+        self.server.requests.append(Hit(time.time(), self.command, self.path))
         page = self.server.lookup(urlsplit(self.path).path or "/")
         if page.delay:
             time.sleep(page.delay)
@@ -82,6 +84,14 @@ class DemoHandler(BaseHTTPRequestHandler):
         return False
 
 
+class Hit(NamedTuple):
+    """One request as the server received it: the request log that politeness tests read."""
+
+    at: float         # time.time() on arrival
+    method: str
+    path: str         # as requested, query included
+
+
 class DemoServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
@@ -89,6 +99,7 @@ class DemoServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int]):
         super().__init__(address, DemoHandler)
         self.site: Site | None = None
+        self.requests: list[Hit] = []   # every request received, in arrival order (list.append is thread-safe)
 
     def lookup(self, path: str) -> Page:
         page = self.site.pages.get(path)
@@ -143,6 +154,11 @@ class DemoSite:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+    @property
+    def requests(self) -> list[Hit]:
+        """Every request served so far, in arrival order."""
+        return list(self.server.requests)
 
     @property
     def pages(self) -> dict[str, Page]:

@@ -1,0 +1,192 @@
+"""The frontier's Redis state: a queue with per-worker leases, crawl epochs, claimed URLs, revisit state.
+
+No Scrapy here: requests are opaque bytes and URLs are strings, so it is tested against a real
+redis-server alone. Keys, under one prefix (``newscorpus`` by default)::
+
+    {p}:queue            list    requests waiting (LPUSH in, popped from the right: first in, first out)
+    {p}:leases:{worker}  list    requests a worker has taken and not yet finished
+    {p}:workers          set     workers that joined; {p}:alive:{worker} expires when one stops beating
+    {p}:epoch            int     the crawl round; {p}:seen:{epoch} holds the URLs claimed in it
+    {p}:state            hash    URL -> what fetches taught of it (a ``Visit`` as JSON), kept across rounds
+
+A round starts when a worker joins a frontier with no live worker and an empty queue; a worker
+that joins while others work, or after all of them were killed with requests still queued, joins
+the running round, so a killed crawl resumes where it stopped. The scripts name keys derived from
+the prefix, so the frontier needs one Redis server (or a primary), not Redis Cluster.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+from collections.abc import Iterator
+from dataclasses import asdict
+
+from crawler.frontier import DISCOVERY_KINDS, Visit
+
+# Move every lease of a dead worker back to the queue (served first: they were taken first).
+_RECOVER = """
+local function recover(p)
+  local moved = 0
+  for _, w in ipairs(redis.call('SMEMBERS', p .. ':workers')) do
+    if redis.call('EXISTS', p .. ':alive:' .. w) == 0 then
+      while redis.call('LMOVE', p .. ':leases:' .. w, p .. ':queue', 'RIGHT', 'RIGHT') do moved = moved + 1 end
+      redis.call('SREM', p .. ':workers', w)
+    end
+  end
+  return moved
+end
+"""
+_JOIN = _RECOVER + """
+local p, worker, ttl = ARGV[1], ARGV[2], ARGV[3]
+local moved = recover(p)
+local epoch = tonumber(redis.call('GET', p .. ':epoch') or '0')
+local new = 0
+if redis.call('SCARD', p .. ':workers') == 0 and redis.call('LLEN', p .. ':queue') == 0 then
+  redis.call('DEL', p .. ':seen:' .. epoch)
+  epoch = redis.call('INCR', p .. ':epoch')
+  new = 1
+end
+redis.call('SADD', p .. ':workers', worker)
+redis.call('SET', p .. ':alive:' .. worker, 1, 'PX', ttl)
+return {epoch, moved, new}
+"""
+_BEAT = _RECOVER + """
+local p, worker, ttl = ARGV[1], ARGV[2], ARGV[3]
+redis.call('SADD', p .. ':workers', worker)
+redis.call('SET', p .. ':alive:' .. worker, 1, 'PX', ttl)
+return recover(p)
+"""
+# Requests that may still produce work: queued, or leased by another worker (a dead one's leases
+# count too: a heartbeat will requeue them, and the round is not over until then).
+_PENDING = """
+local p, worker = ARGV[1], ARGV[2]
+local n = redis.call('LLEN', p .. ':queue')
+for _, w in ipairs(redis.call('SMEMBERS', p .. ':workers')) do
+  if w ~= worker then n = n + redis.call('LLEN', p .. ':leases:' .. w) end
+end
+return n
+"""
+_LEAVE = """
+local p, worker = ARGV[1], ARGV[2]
+local moved = 0
+while redis.call('LMOVE', p .. ':leases:' .. worker, p .. ':queue', 'RIGHT', 'RIGHT') do moved = moved + 1 end
+redis.call('SREM', p .. ':workers', worker)
+redis.call('DEL', p .. ':alive:' .. worker)
+return moved
+"""
+
+
+def new_worker_id() -> str:
+    """Unique per process and readable in ``redis-cli``: host, pid and a random tail."""
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+class SharedFrontier:
+    """One worker's handle on the shared frontier.
+
+    Args:
+        client: a ``redis.Redis`` client (``crawler.frontier.connect``).
+        prefix: key prefix; workers with the same prefix and database share one frontier.
+        worker: this worker's id (``new_worker_id()``).
+        lease_seconds: a worker that has not beaten for this long is dead and loses its leases.
+
+    Example:
+        >>> frontier = SharedFrontier(connect("redis://127.0.0.1:6379/0"), "newscorpus", new_worker_id())
+        >>> epoch = frontier.join()
+        >>> claimed, visit = frontier.claim("http://example.org/a")
+        >>> if claimed:
+        ...     frontier.push(b"request bytes")
+        >>> raw = frontier.pop()          # leased to this worker
+        >>> frontier.ack(raw)             # done: the lease ends
+        >>> frontier.leave()
+    """
+
+    def __init__(self, client, prefix: str, worker: str, lease_seconds: float = 15.0):
+        self.client = client
+        self.prefix = prefix
+        self.worker = worker
+        self.ttl_ms = max(1, int(lease_seconds * 1000))
+        self.epoch: int | None = None
+        self.recovered = 0                # leases of dead workers requeued when this worker joined
+        self.started_round = False        # this worker's join started the round
+        self.queue_key = f"{prefix}:queue"
+        self.lease_key = f"{prefix}:leases:{worker}"
+        self.state_key = f"{prefix}:state"
+        self._join = client.register_script(_JOIN)
+        self._beat = client.register_script(_BEAT)
+        self._pending = client.register_script(_PENDING)
+        self._leave = client.register_script(_LEAVE)
+
+    # membership -------------------------------------------------------------------------------
+    def join(self) -> int:
+        """Register this worker (once); start a new round if the frontier is idle. Returns the epoch."""
+        if self.epoch is None:
+            epoch, recovered, new = self._join(args=[self.prefix, self.worker, self.ttl_ms])
+            self.epoch, self.recovered, self.started_round = int(epoch), int(recovered), bool(new)
+        return self.epoch
+
+    def beat(self) -> int:
+        """Prove this worker alive and requeue dead workers' leases; returns how many were requeued."""
+        return int(self._beat(args=[self.prefix, self.worker, self.ttl_ms]))
+
+    def leave(self) -> int:
+        """Unregister; requests still leased to this worker go back to the queue (returns how many)."""
+        return int(self._leave(args=[self.prefix, self.worker]))
+
+    def pending_elsewhere(self) -> int:
+        """Requests queued or leased by other live workers: while > 0, the round is not over."""
+        return int(self._pending(args=[self.prefix, self.worker]))
+
+    # queue ------------------------------------------------------------------------------------
+    def claim(self, url: str) -> tuple[bool, Visit | None]:
+        """Claim ``url`` for this round (True for the first worker only) and read its visit, in one round trip."""
+        with self.client.pipeline(transaction=False) as pipe:
+            pipe.sadd(f"{self.prefix}:seen:{self.epoch}", url)
+            pipe.hget(self.state_key, url)
+            added, raw = pipe.execute()
+        return bool(added), _visit(raw)
+
+    def push(self, raw: bytes, done: bytes | None = None) -> None:
+        """Queue a request; with ``done``, finish that lease in the same transaction (retries, redirects)."""
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.lpush(self.queue_key, raw)
+            if done is not None:
+                pipe.lrem(self.lease_key, -1, done)
+            pipe.execute()
+
+    def pop(self) -> bytes | None:
+        """Take the oldest queued request, leased to this worker until ``ack``."""
+        return self.client.lmove(self.queue_key, self.lease_key, "RIGHT", "LEFT")
+
+    def ack(self, *raws: bytes) -> None:
+        """The leased requests are finished (parsed, or failed for good)."""
+        with self.client.pipeline(transaction=False) as pipe:
+            for raw in raws:
+                pipe.lrem(self.lease_key, -1, raw)  # from the tail, where the oldest leases are
+            pipe.execute()
+
+    def queued(self) -> int:
+        return int(self.client.llen(self.queue_key))
+
+    # what fetches taught ---------------------------------------------------------------------
+    def visit(self, url: str) -> Visit | None:
+        return _visit(self.client.hget(self.state_key, url))
+
+    def record(self, urls: list[str], visit: Visit) -> None:
+        """Store ``visit`` for ``urls`` (a fetch settles its URL and a redirect's target)."""
+        text = json.dumps(asdict(visit), ensure_ascii=False, separators=(",", ":"))
+        self.client.hset(self.state_key, mapping={url: text for url in urls})
+
+    def backlog(self) -> Iterator[tuple[str, Visit]]:
+        """Every page fetched before (not listings, sitemaps, feeds): the revisit candidates."""
+        for url, raw in self.client.hscan_iter(self.state_key, count=1000):
+            visit = _visit(raw)
+            if visit.kind not in DISCOVERY_KINDS:
+                yield url.decode(), visit
+
+
+def _visit(raw: bytes | None) -> Visit | None:
+    return Visit(**json.loads(raw)) if raw is not None else None
