@@ -7,7 +7,8 @@ times out as allow-all, and discards one over ``DOWNLOAD_MAXSIZE``. Here:
 - every request to an origin waits until its robots.txt is settled, then is checked;
 - 2xx: the first ``NEWSCORPUS_ROBOTS_MAX_SIZE`` bytes (500 KiB, RFC 9309's minimum) are parsed,
   the download stopped there; 4xx (and redirects that lead nowhere): no rules, allow all;
-  5xx, 429 or no answer (timeout, refused connection, DNS): disallow all for this crawl;
+  5xx, 429 or no answer (timeout, refused connection, DNS): disallow all for this crawl, each
+  withheld request recorded as a failed fetch (``RobotsUnreadable``), so site health sees the outage;
 - the rules' ``Sitemap:`` lines reach the spider through Scrapy's ``robots_parsed`` signal, so the
   spider does not fetch robots.txt a second time.
 
@@ -31,6 +32,11 @@ from crawler.meta import KIND, SITE, VIA
 
 logger = logging.getLogger(__name__)
 ROBOTS = "newscorpus_robots"  # request meta: this is a robots.txt download
+
+
+class RobotsUnreadable(IgnoreRequest):
+    """A request withheld because its origin's robots.txt could not be read: recorded as a failed
+    fetch (the site is down or refusing us), tried again next crawl."""
 
 
 class RobotsRules:
@@ -100,6 +106,8 @@ class RobotsMiddleware:
         self._check(await self.rules_for(key, request), request)
 
     def _check(self, rules: RobotsRules, request) -> None:
+        if rules.parser is None and not rules.allow_all:
+            raise RobotsUnreadable(f"not requested: robots.txt {rules.reason}")
         if not rules.allowed(request.url, self.user_agent):
             self.crawler.stats.inc_value("robotstxt/forbidden")
             raise IgnoreRequest(f"Forbidden by robots.txt ({rules.reason})")
