@@ -30,6 +30,7 @@ from crawler.fetchlog import Fetch
 from crawler.frontier import Frontier
 from crawler.meta import CLAIMED, FETCH, HINTS, KIND, PAGE, REVISIT, SITE, VIA
 from crawler.origins import OriginGuardMiddleware
+from crawler.robots import RobotsUnreadable
 from crawler.sites import parse_duration
 from crawler.storage import CrawlStorage
 from crawler.warc import fetch_metadata
@@ -121,8 +122,8 @@ class CaptureMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if isinstance(exception, IgnoreRequest):
-            return None
+        if isinstance(exception, IgnoreRequest) and not isinstance(exception, RobotsUnreadable):
+            return None  # refused on purpose; a page withheld because robots.txt is unreadable is a failure
         site = self._site(request)
         error = f"{type(exception).__name__}: {exception}"[:500]
         fetch = Fetch(

@@ -13,7 +13,7 @@ import datetime as dt
 
 from scrapy.dupefilters import BaseDupeFilter
 
-from crawler.frontier import DISCOVERY_KINDS, Frontier
+from crawler.frontier import DISCOVERY_KINDS, Frontier, refusal
 from crawler.meta import ALWAYS, CLAIMED, FILTERED, KIND, REVISIT
 from crawler.storage import CrawlStorage
 
@@ -60,16 +60,12 @@ class FrontierDupeFilter(BaseDupeFilter):
         visit = self.frontier.visit(url)
         if visit is None or meta.get(ALWAYS) or visit.kind in DISCOVERY_KINDS or meta.get(KIND) in DISCOVERY_KINDS:
             return None
-        if visit.settled:
-            if not visit.due(meta.get(REVISIT), self.now):
-                return "stored"
+        reason = refusal(visit, meta.get(REVISIT), self.now, self.max_failures)
+        if reason is None and visit.settled:
             for name, value in visit.validators().items():
                 request.headers[name] = value
             self.stats.inc_value("newscorpus/revisits")
-            return None
-        if visit.failures >= self.max_failures:
-            return "failing"
-        return None
+        return reason
 
     def log(self, request, spider) -> None:
         reason = request.meta.get(FILTERED)

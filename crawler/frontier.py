@@ -2,7 +2,7 @@
 
 Everything the request policy needs to remember lives behind the small ``Frontier`` interface, so
 the spider holds no seen-URL state and another store can take its place (a shared frontier for
-several crawl processes implements the same six methods). ``StoreFrontier`` is the SQLite one: it
+several crawl processes implements the same seven methods). ``StoreFrontier`` is the SQLite one: it
 reads the ``urls`` table of the crawled sites once when the crawl opens and writes through
 ``FetchLog`` (fetch rows and URL state, batched in transactions).
 
@@ -64,6 +64,16 @@ class Visit:
         if self.last_modified:
             headers["If-Modified-Since"] = self.last_modified
         return headers
+
+
+def refusal(visit: Visit | None, revisit_after: float | None, now: dt.datetime, max_failures: int) -> str | None:
+    """Why a page known from earlier crawls is not fetched again: ``stored`` (settled, not due) or
+    ``failing`` (failed ``max_failures`` crawls in a row); None to fetch it."""
+    if visit is None:
+        return None
+    if visit.settled:
+        return None if visit.due(revisit_after, now) else "stored"
+    return "failing" if visit.failures >= max_failures else None
 
 
 class Frontier(Protocol):

@@ -75,6 +75,12 @@ def ip_literal(host: str) -> str | None:
         return None
 
 
+def _origin_key(url: str) -> str:
+    """``scheme://netloc`` of a URL, cheaply (the cache key of the guard's verdicts)."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme.lower()}://{rest.split('/', 1)[0].split('?', 1)[0].split('#', 1)[0]}"
+
+
 class OriginPolicy:
     """Args:
         configured: the origins of every URL the user gave (start URLs, sitemaps, feeds, templates).
@@ -119,6 +125,7 @@ class OriginGuardMiddleware:
         self.crawler = crawler
         self.private = private
         self._policy: OriginPolicy | None = None
+        self._verdicts: dict[str, str | None] = {}  # scheme://netloc -> refusal reason (None: allowed)
         OriginPolicy(set(), private)  # validate the setting before the crawl starts
 
     @classmethod
@@ -131,13 +138,26 @@ class OriginGuardMiddleware:
             self._policy = OriginPolicy.for_sites(self.crawler.spider.sites.values(), self.private)
         return self._policy
 
-    async def process_request(self, request) -> None:
-        reason = self.static_refusal(request.url)
+    def process_request(self, request):
+        """None to let the request through; a coroutine when the origin is new (its address is resolved)."""
+        key = _origin_key(request.url)
+        if key in self._verdicts:
+            self._refuse_if(self._verdicts[key], request.url)
+            return None
+        return self._first_of_origin(key, request.url)
+
+    async def _first_of_origin(self, key: str, url: str) -> None:
+        reason = self.static_refusal(url)
         if reason is None:
-            reason = await self._address_refusal(request.url)
+            reason = await self._address_refusal(url)
+        if reason != "bad-url":  # the verdict holds for every URL of the origin
+            self._verdicts[key] = reason
+        self._refuse_if(reason, url)
+
+    def _refuse_if(self, reason: str | None, url: str) -> None:
         if reason is not None:
             self.crawler.stats.inc_value(f"newscorpus/refused/{reason}")
-            raise IgnoreRequest(f"refused ({reason}): {request.url}")
+            raise IgnoreRequest(f"refused ({reason}): {url}")
 
     def static_refusal(self, url: str) -> str | None:
         """``bad-scheme``, ``bad-url``, ``offsite`` or ``port``: what the URL alone rules out."""

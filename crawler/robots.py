@@ -7,7 +7,8 @@ times out as allow-all, and discards one over ``DOWNLOAD_MAXSIZE``. Here:
 - every request to an origin waits until its robots.txt is settled, then is checked;
 - 2xx: the first ``NEWSCORPUS_ROBOTS_MAX_SIZE`` bytes (500 KiB, RFC 9309's minimum) are parsed,
   the download stopped there; 4xx (and redirects that lead nowhere): no rules, allow all;
-  5xx, 429 or no answer (timeout, refused connection, DNS): disallow all for this crawl;
+  5xx, 429 or no answer (timeout, refused connection, DNS): disallow all for this crawl, each
+  withheld request recorded as a failed fetch (``RobotsUnreadable``), so site health sees the outage;
 - the rules' ``Sitemap:`` lines reach the spider through Scrapy's ``robots_parsed`` signal, so the
   spider does not fetch robots.txt a second time.
 
@@ -31,6 +32,11 @@ from crawler.meta import KIND, SITE, VIA
 
 logger = logging.getLogger(__name__)
 ROBOTS = "newscorpus_robots"  # request meta: this is a robots.txt download
+
+
+class RobotsUnreadable(IgnoreRequest):
+    """A request withheld because its origin's robots.txt could not be read: recorded as a failed
+    fetch (the site is down or refusing us), tried again next crawl."""
 
 
 class RobotsRules:
@@ -84,18 +90,30 @@ class RobotsMiddleware:
         crawler.signals.connect(middleware.bytes_received, signal=signals.bytes_received)
         return middleware
 
-    async def process_request(self, request) -> None:
+    def process_request(self, request):
+        """None (allowed) once the origin's rules are known; until then a coroutine that waits for them."""
         if request.meta.get("dont_obey_robotstxt"):
-            return
-        rules = await self.rules_for(request)
+            return None
+        parts = urlparse_cached(request)
+        key = f"{parts.scheme}://{parts.netloc}"
+        rules = self._rules.get(key)
+        if rules is None:
+            return self._check_when_known(key, request)
+        self._check(rules, request)
+        return None
+
+    async def _check_when_known(self, key: str, request) -> None:
+        self._check(await self.rules_for(key, request), request)
+
+    def _check(self, rules: RobotsRules, request) -> None:
+        if rules.parser is None and not rules.allow_all:
+            raise RobotsUnreadable(f"not requested: robots.txt {rules.reason}")
         if not rules.allowed(request.url, self.user_agent):
             self.crawler.stats.inc_value("robotstxt/forbidden")
             raise IgnoreRequest(f"Forbidden by robots.txt ({rules.reason})")
 
-    async def rules_for(self, request) -> RobotsRules:
-        """The rules of the request's origin; the first caller downloads them, the others wait."""
-        parts = urlparse_cached(request)
-        key = f"{parts.scheme}://{parts.netloc}"
+    async def rules_for(self, key: str, request) -> RobotsRules:
+        """The rules of origin ``key``; the first caller downloads them, the others wait."""
         rules = self._rules.get(key)
         if rules is not None:
             return rules

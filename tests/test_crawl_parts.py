@@ -142,3 +142,32 @@ def test_retried_attempts_count_as_one_failure_per_crawl_and_success_resets(work
     assert crawl_once(500, 500, 500) == (1, 500)
     assert crawl_once(503) == (2, 503)
     assert crawl_once(200) == (0, 200)
+
+
+def test_content_encodings_are_undone_in_order_and_bounded():
+    import gzip
+    import zlib
+
+    import brotli
+    import pytest
+
+    from cleaners.content_encoding import ContentEncodingError, decode_content
+
+    page = "<html><p>新闻正文</p></html>".encode() * 100
+    raw_deflate = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    cases = {"gzip": gzip.compress(page), "x-gzip": gzip.compress(page), "br": brotli.compress(page),
+             "deflate": zlib.compress(page), "gzip, gzip": gzip.compress(gzip.compress(page)),
+             "gzip, br": brotli.compress(gzip.compress(page)), "identity": page,
+             " Deflate ": raw_deflate.compress(page) + raw_deflate.flush()}
+    for header, body in cases.items():
+        assert decode_content(body, header, len(page)) == page, header
+    truncated = decode_content(gzip.compress(page)[:200], "gzip", len(page))  # a download stopped early
+    assert truncated and page.startswith(truncated)
+    for header, body in cases.items():
+        if header != "identity":
+            with pytest.raises(ContentEncodingError, match="larger than"):
+                decode_content(body, header, len(page) - 1)
+    with pytest.raises(ContentEncodingError, match="unsupported"):
+        decode_content(page, "compress", 10 ** 6)
+    with pytest.raises(ContentEncodingError, match="not valid gzip"):
+        decode_content(page, "gzip", 10 ** 6)

@@ -31,7 +31,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.epaper import layout_of
 from crawler.discovery import html_feeds, html_links, parse_feed, parse_sitemap
-from crawler.frontier import Frontier
+from crawler.frontier import Frontier, refusal
 from crawler.items import PageItem
 from crawler.meta import ALWAYS, FETCH, HINTS, HOPS, KIND, PAGE, REVISIT, SITE, VIA
 from crawler.origins import OriginPolicy, origin, url_problem
@@ -78,6 +78,7 @@ class NewsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.depth_limit = settings.getint("NEWSCORPUS_DEPTH_LIMIT")
+        spider.max_failures = settings.getint("NEWSCORPUS_MAX_FAILURES")
         spider.default_revisit = parse_duration(settings.get("NEWSCORPUS_REVISIT_AFTER"), "NEWSCORPUS_REVISIT_AFTER")
         max_days = settings.getint("NEWSCORPUS_BACKFILL_MAX_DAYS")
         if len(spider.days) > max_days:
@@ -116,7 +117,12 @@ class NewsSpider(scrapy.Spider):
         # each at the depth it was found at, so a resumed crawl stops where a clean one does.
         for url, visit in self.frontier.backlog():
             site = self.sites.get(visit.site)
-            if site is not None:
+            if site is None:
+                continue
+            reason = refusal(visit, self._revisit(site), self.now, self.max_failures)
+            if reason:  # the dupefilter would refuse it too: spare building the request
+                self.crawler.stats.inc_value(f"newscorpus/skipped/{reason}")
+            else:
                 yield self._consider(url, site, visit.kind, "store", visit.hops)
 
     def robots_parsed(self, robotparser, request) -> None:
