@@ -84,6 +84,10 @@ class Executor(Protocol):
 class LocalExecutor:
     """This machine: in-process with one worker, else a ``multiprocessing`` pool (fork).
 
+    With ``keep_pool`` the pool is started on the first ``map`` and kept for the next ones until
+    ``close`` (or the end of a ``with`` block): dedup maps twice, and workers forked while the
+    driver is still small do not carry a copy of its later index.
+
     Example:
         >>> list(LocalExecutor(workers=1).map(abs, [-1, 2]))
         [1, 2]
@@ -91,24 +95,43 @@ class LocalExecutor:
 
     shard_jobs = EXECUTOR_LOCAL_SHARD_JOBS
 
-    def __init__(self, workers: int = 1):
+    def __init__(self, workers: int = 1, keep_pool: bool = False):
         self.workers = workers
+        self.keep_pool = keep_pool
+        self._pool = None
+
+    def __enter__(self) -> "LocalExecutor":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
 
     def map(self, function: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
         if self.workers <= 1:
             yield from map(function, items)
             return
-        # Pool.imap would read every item (every text) ahead; at most two per worker are in flight here.
         # fork where there is one: workers inherit the loaded cleaners instead of importing them again.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        with multiprocessing.get_context(method).Pool(self.workers) as pool:
+        if self._pool is None:
+            self._pool = multiprocessing.get_context(method).Pool(self.workers)
+        try:
+            # Pool.imap would read every item (every text) ahead; at most two per worker are in flight here.
             pending: deque = deque()
             for item in items:
-                pending.append(pool.apply_async(function, (item,)))
+                pending.append(self._pool.apply_async(function, (item,)))
                 if len(pending) >= 2 * self.workers:
                     yield pending.popleft().get()
             while pending:
                 yield pending.popleft().get()
+        finally:
+            if not self.keep_pool:
+                self.close()
 
 
 class RayExecutor:

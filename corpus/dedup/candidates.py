@@ -51,13 +51,21 @@ def _pairs_within(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray, r
     return np.concatenate(out) if out else np.empty((0, 2), dtype=values.dtype)
 
 
+def _keys(pairs: np.ndarray) -> np.ndarray:
+    """Each pair (low, high) of non-negative ids below 2^31 as one int64 (np.unique on 1-D keys is
+    several times faster and lighter than on rows)."""
+    low, high = np.minimum(pairs[:, 0], pairs[:, 1]), np.maximum(pairs[:, 0], pairs[:, 1])
+    keys = (low.astype(np.int64) << 31) | high.astype(np.int64)
+    return keys[low != high]
+
+
+def _pairs(keys: np.ndarray) -> np.ndarray:
+    return np.stack((keys >> 31, keys & ((1 << 31) - 1)), axis=1)
+
+
 def _ordered(pairs: np.ndarray) -> np.ndarray:
     """Distinct pairs with the lower id first."""
-    if not len(pairs):
-        return pairs
-    pairs = np.sort(pairs, axis=1)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return np.unique(pairs, axis=0)
+    return _pairs(np.unique(_keys(pairs))) if len(pairs) else pairs
 
 
 def lsh_pairs(ids: np.ndarray, keys: np.ndarray, max_bucket: int, neighbours: int) -> tuple[np.ndarray, CandidateStats]:
@@ -105,9 +113,8 @@ def sentence_pairs(ids: np.ndarray, hashes: list[np.ndarray], max_docs: int, min
     pairs = _pairs_within(owner[order], starts[keep], lengths[keep])
     if not len(pairs):
         return pairs, CandidateStats(0, frequent_sentences=frequent)
-    pairs = np.sort(pairs, axis=1)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    unique, shared = np.unique(pairs, axis=0, return_counts=True)
+    keys, shared = np.unique(_keys(pairs), return_counts=True)
+    unique = _pairs(keys)
     fewer = np.minimum(counts[unique[:, 0]], counts[unique[:, 1]])
     chosen = unique[(shared >= min_shared) & (shared >= min_share * fewer)]
     return _ordered(ids[chosen]), CandidateStats(len(chosen), frequent_sentences=frequent)

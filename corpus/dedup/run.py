@@ -97,8 +97,10 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
         >>> summary = run_dedup(Store.open("store.sqlite"), threshold=0.6)  # doctest: +SKIP
     """
     settings = (settings or DedupSettings()).with_threshold(threshold)
+    if executor is None:
+        with LocalExecutor(settings.workers or os.cpu_count() or 1, keep_pool=True) as local:
+            return run_dedup(store, settings=settings, progress=progress, constraints=constraints, executor=local)
     constraints = constraints or Constraints()
-    executor = executor or LocalExecutor(settings.workers or os.cpu_count() or 1)
     progress = progress or _quiet
     db = store.conn
     timings: dict[str, float] = {}
