@@ -37,11 +37,7 @@ def list_(ctx: click.Context) -> None:
     from corpus.decisions import decision_statuses, list_decisions
     from corpus.report.status import printable
 
-    ws = workspace(ctx)
-    if not ws.db_path.exists():
-        click.echo("No decisions yet (no store here).")
-        return
-    with ws.open_store(readonly=True) as store:
+    with workspace(ctx).open_store(readonly=True) as store:
         statuses = decision_statuses(store.conn, list_decisions(store.conn))
     if not statuses:
         click.echo("No decisions yet. Make them with `newscorpus review` or `newscorpus decisions import FILE`.")
@@ -71,10 +67,7 @@ def export(ctx: click.Context) -> None:
     from corpus.decisions import list_decisions
     from corpus.decisions.jsonl import write_decisions
 
-    ws = workspace(ctx)
-    if not ws.db_path.exists():
-        return
-    with ws.open_store(readonly=True) as store:
+    with workspace(ctx).open_store(readonly=True) as store:
         write_decisions(list_decisions(store.conn), sys.stdout)
 
 

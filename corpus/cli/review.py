@@ -34,11 +34,9 @@ def review(ctx: click.Context, host: str | None, port: int | None, editor: str |
     if not is_loopback(host):
         click.echo(f"Warning: listening on {host}: anyone who can reach this address can read the report "
                    "(writes still need the page's token).", err=True)
-    ws = workspace(ctx)
-    if not ws.db_path.exists():
-        raise click.ClickException(f"no store at {ws.db_path}; crawl or ingest and dedup first, or pass --home")
+    ws = workspace(ctx).require()
     try:
-        server = ReviewServer(ws.ensure(), host, port, editor)
+        server = ReviewServer(ws, host, port, editor)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port} ({error.strerror}); "
                                    "choose another --port (0 = any free port)") from None
