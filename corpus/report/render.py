@@ -106,12 +106,19 @@ def browser_data(data: ReportData, settings: ReportSettings, since, decisions: l
         "p": previous.flags.get(c["cluster_id"]) if previous else None,
         "d": len(set().union(*(decided.get(m["url"], ()) for m in c["members"]))) if decided else 0,
         "m": [[m["doc_id"], m["url"], index[m["outlet"] or ""], m["published"], m["script"],
-               m["similarity"], m["method"], m["title"]] for m in c["members"]],
+               m["similarity"], m["method"], m["title"], _printed(m)] for m in c["members"]],
     } for c in data.clusters]
     paragraphs, texts = intern_paragraphs(data.texts)
     return {"page_size": settings.page_size, "diff_max_edits": settings.diff_max_edits,
             "text_max_chars": settings.text_max_chars,
             "outlets": outlets, "clusters": clusters, "paragraphs": paragraphs, "texts": texts, "review": review}
+
+
+def _printed(member: dict) -> list | None:
+    """Where a story of a multi-story or e-paper page was printed: [page URL, "A03 要聞"], or None."""
+    if not member.get("page_url"):
+        return None
+    return [member["page_url"], " ".join(part for part in (member.get("page_number"), member.get("page_name")) if part)]
 
 
 def intern_paragraphs(texts: dict[int, dict]) -> tuple[list[str], dict[str, dict]]:
@@ -191,7 +198,7 @@ def since_section(since, settings: ReportSettings) -> str:
 
 def charts(data: ReportData) -> str:
     if not data.clusters:
-        return '<h2>Clusters</h2><p class="note">No clusters yet: run <code>newscorpus dedup</code>.</p>'
+        return '<h2>At a glance</h2><p class="note">No clusters yet: run <code>newscorpus dedup</code>.</p>'
     return "".join([
         '<h2>At a glance</h2><div class="charts">',
         f"<figure><figcaption>Cluster sizes</figcaption>{size_histogram_svg(data.summary['size_histogram'])}</figure>",
