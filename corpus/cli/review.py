@@ -37,7 +37,7 @@ def review(ctx: click.Context, host: str | None, port: int | None, editor: str |
     ws = workspace(ctx).require()
     ws.open_store().close()  # a broken or read-only store fails here, not in the first request
     try:
-        server = ReviewServer(ws.ensure(), host, port, editor)
+        server = ReviewServer(ws, host, port, editor)
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port} ({error.strerror}); "
                                    "choose another --port (0 = any free port)") from None

@@ -5,6 +5,10 @@ carried a story *after* A when B's time is later than A's (equal times count for
 pair: stories, the median delay, and the share of B's stories (clusters B is in) that B carried
 after A. Per outlet and ISO week (of its own copy): its stories and how many another outlet had
 first. Documents without a published time take no part. Pure Python over the report's clusters.
+
+A time of exactly midnight is taken as a date only (an e-paper edition, a "2025-05-26" line): it
+says nothing about the order within that day, so against a copy of the same day it counts for
+neither, and an outlet's timed copy of that day stands for it.
 """
 
 from __future__ import annotations
@@ -69,14 +73,38 @@ def parse_time(value: str | None, naive_zone: timezone = CHINA_STANDARD_TIME) ->
     return moment if moment.tzinfo else moment.replace(tzinfo=naive_zone)
 
 
-def outlet_times(members: list[dict], naive_zone: timezone) -> dict[str, datetime]:
-    """Each outlet's earliest published time in one cluster."""
-    times: dict[str, datetime] = {}
+@dataclass(frozen=True)
+class When:
+    moment: datetime
+    day_only: bool
+
+    def before(self, other: "When") -> bool:
+        """Strictly earlier, as far as the times can tell (a date only orders nothing within its day)."""
+        for dated, timed in ((self, other), (other, self)):
+            if dated.day_only and timed.moment.astimezone(dated.moment.tzinfo).date() == dated.moment.date():
+                return False
+        return self.moment < other.moment
+
+
+def when(value: str | None, naive_zone: timezone) -> When | None:
+    moment = parse_time(value, naive_zone)
+    if moment is None:
+        return None
+    return When(moment, (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0))
+
+
+def outlet_times(members: list[dict], naive_zone: timezone) -> dict[str, When]:
+    """Each outlet's earliest time in one cluster (its timed copy of the same day before a date-only one)."""
+    found: dict[str, list[When]] = defaultdict(list)
     for member in members:
-        moment = parse_time(member["published"], naive_zone)
-        outlet = member["outlet"] or ""
-        if moment is not None and (outlet not in times or moment < times[outlet]):
-            times[outlet] = moment
+        moment = when(member["published"], naive_zone)
+        if moment is not None:
+            found[member["outlet"] or ""].append(moment)
+    times = {}
+    for outlet, moments in found.items():
+        earliest = min(moments, key=lambda w: (w.moment, w.day_only))
+        same_day = [w for w in moments if not w.day_only and not earliest.before(w) and not w.before(earliest)]
+        times[outlet] = min(same_day, key=lambda w: w.moment) if earliest.day_only and same_day else earliest
     return times
 
 
@@ -88,19 +116,21 @@ def copy_matrix(clusters: list[dict], naive_utc_offset_hours: int = REPORT_NAIVE
         times = outlet_times(cluster["members"], naive_zone)
         if not times:
             continue
-        earliest = min(times.values())
-        leaders = [outlet for outlet, moment in times.items() if moment == earliest]
+        leaders = [outlet for outlet, moment in times.items()
+                   if all(moment.before(other) for name, other in times.items() if name != outlet)]
         if len(leaders) == 1 and len(times) > 1:
             first[leaders[0]] += 1
         for outlet, moment in times.items():
             stories[outlet] += 1
-            year, week, _ = moment.isocalendar()
+            year, week, _ = moment.moment.isocalendar()
             key = (f"{year}-W{week:02d}", outlet)
             weekly_stories[key] += 1
-            weekly_copies[key] += moment > earliest
+            copied = False
             for other, other_moment in times.items():
-                if other_moment < moment:
-                    delays[(other, outlet)].append((moment - other_moment).total_seconds() / 3600)
+                if other_moment.before(moment):
+                    copied = True
+                    delays[(other, outlet)].append((moment.moment - other_moment.moment).total_seconds() / 3600)
+            weekly_copies[key] += copied
     pairs = [CopyPair(source, copier, len(hours), round(median(hours), 2), round(len(hours) / stories[copier], 4))
              for (source, copier), hours in delays.items()]
     pairs.sort(key=lambda p: (-p.stories, p.source, p.copier))

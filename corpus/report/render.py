@@ -63,13 +63,13 @@ def render_html(data: ReportData, *, generated_at: str, home: str, settings: Rep
     the server that served it (with the session's CSRF token) instead of collected for download.
     """
     body = [
-        header(data, generated_at, home, link_prefix),
+        header(data, generated_at, home, link_prefix, files=review is None),
         previous_section(previous, settings) if previous is not None else "",
         since_section(since, settings) if since is not None else "",
         decisions_section(decisions, settings),
         charts(data),
         outlets_table(data),
-        copies_section(copies, settings, link_prefix) if copies is not None else "",
+        copies_section(copies, settings, link_prefix if review is None else None) if copies is not None else "",
         rejects_table(data),
         containments_table(data, settings),
         *(extra_section(section) for section in sections),
@@ -143,7 +143,7 @@ def intern_paragraphs(texts: dict[int, dict]) -> tuple[list[str], dict[str, dict
     return paragraphs, interned
 
 
-def header(data: ReportData, generated_at: str, home: str, link_prefix: str) -> str:
+def header(data: ReportData, generated_at: str, home: str, link_prefix: str, files: bool = True) -> str:
     s = data.summary
     cards = [
         (s["documents"], "documents"), (s["clusters"], "clusters"),
@@ -155,9 +155,10 @@ def header(data: ReportData, generated_at: str, home: str, link_prefix: str) -> 
     cards.insert(4, (f"{rate:.1%}", "duplicate rate"))
     return "".join([
         '<header class="page"><h1>Dedup report</h1>',
-        f'<p class="sub">Generated {esc(generated_at)} from <code>{esc(home)}</code> · the same data as ',
-        f'<a href="{esc(link_prefix)}clusters.csv">clusters.csv</a> and ',
-        f'<a href="{esc(link_prefix)}report.json">report.json</a></p>',
+        f'<p class="sub">Generated {esc(generated_at)} from <code>{esc(home)}</code>',
+        (f' · the same data as <a href="{esc(link_prefix)}clusters.csv">clusters.csv</a> and '
+         f'<a href="{esc(link_prefix)}report.json">report.json</a></p>') if files else
+        " · review: decisions are saved as you make them</p>",
         '<div class="cards">',
         *(f'<div class="card"><b>{esc(f"{value:,}" if isinstance(value, int) else value)}</b>'
           f'<span>{esc(label)}</span></div>' for value, label in cards),
@@ -225,18 +226,22 @@ def decisions_section(decisions: list[DecisionStatus], settings: ReportSettings)
     ])
 
 
-def copies_section(copies: CopyMatrix, settings: ReportSettings, link_prefix: str) -> str:
+def copies_section(copies: CopyMatrix, settings: ReportSettings, link_prefix: str | None) -> str:
+    """``link_prefix`` None: no links to the CSV files (the review app serves none)."""
     rows = [[p.source or "(no outlet)", p.copier or "(no outlet)", p.stories, f"{p.median_delay_hours:,.1f} h",
              f"{p.share_of_copier:.1%}"] for p in copies.pairs[:settings.table_rows]]
-    firsts = ", ".join(f"{outlet or '(no outlet)'} {copies.first.get(outlet, 0):,} of {copies.stories[outlet]:,}"
+    firsts = ", ".join(f"{outlet or '(no outlet)'} {copies.first.get(outlet, 0):,} (of its {copies.stories[outlet]:,})"
                        for outlet in copies.outlets[:settings.matrix_outlets])
     return "".join([
         '<h2 id="copies">Who copies whom</h2>',
         '<p class="note">A story is a cluster; an outlet carried it <i>after</i> another when its earliest copy was '
         "published later. Row: had the story first; column: carried it later; number: stories; shade: share of "
-        f'the column outlet\'s stories. Also in <a href="{esc(link_prefix)}copies.csv">copies.csv</a> and '
-        f'<a href="{esc(link_prefix)}copies_weekly.csv">copies_weekly.csv</a>.</p>',
-        f'<p class="note">Stories published first: {esc(firsts)}.</p>' if copies.outlets else "",
+        "the column outlet's stories."
+        + (f' Also in <a href="{esc(link_prefix)}copies.csv">copies.csv</a> and '
+           f'<a href="{esc(link_prefix)}copies_weekly.csv">copies_weekly.csv</a>.' if link_prefix is not None else "")
+        + "</p>",
+        f'<p class="note">Stories of two or more outlets, by who had them first: {esc(firsts)}.</p>'
+        if copies.outlets else "",
         '<div class="charts">',
         f"<figure><figcaption>Who copies whom</figcaption>{copy_matrix_svg(copies, settings.matrix_outlets)}</figure>",
         "<figure><figcaption>Share of each week's stories another outlet had first</figcaption>"
