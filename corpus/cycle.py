@@ -36,6 +36,7 @@ def settings_components() -> list[Component]:
     """Every component's defaults and validation, in the order ``config`` lists them."""
     import cleaners.settings as cleaners_settings
     import corpus.dedup.settings as dedup_settings
+    import corpus.executors as executors
     import corpus.health as health_settings
     import corpus.release.settings as release_settings
     import corpus.report.settings as report_settings
@@ -59,6 +60,7 @@ def settings_components() -> list[Component]:
         Component("release", fields_of(release_settings.ReleaseSettings, release_settings, "RELEASE_"),
                   _build_release),
         Component("report", fields_of(report_settings.ReportSettings, report_settings, "REPORT_"), _build_report),
+        Component("executor", executors.DEFAULTS, executors.ExecutorSettings.from_values),
     ]
 
 

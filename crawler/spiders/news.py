@@ -29,10 +29,11 @@ from parsel import Selector
 from scrapy import signals
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler.epaper import layout_of
 from crawler.discovery import html_feeds, html_links, parse_feed, parse_sitemap
 from crawler.frontier import Frontier
 from crawler.items import PageItem
-from crawler.meta import ALWAYS, FETCH, HOPS, KIND, PAGE, REVISIT, SITE, VIA
+from crawler.meta import ALWAYS, FETCH, HINTS, HOPS, KIND, PAGE, REVISIT, SITE, VIA
 from crawler.origins import OriginPolicy, origin, url_problem
 from crawler.sites import SiteConfig, SiteConfigError, adhoc_site, load_site, parse_day, parse_duration
 from crawler.storage import CrawlStorage
@@ -156,6 +157,9 @@ class NewsSpider(scrapy.Spider):
                                  "news-sitemap" if news else "sitemap", 0, hints=entry.hints or None)
 
     def _from_html(self, url: str, page, site: SiteConfig, hops: int):
+        layout = layout_of(url, page.text)   # an e-paper 版面: its stories, followed with their place as hints
+        for index, story in enumerate(layout.stories if layout else (), 1):
+            yield self._consider(story.url, site, "article", "epaper", hops + 1, hints=story.hints(layout, index))
         selector = Selector(text=page.text)
         if page.kind == "listing":
             for href in html_feeds(selector):
@@ -219,6 +223,8 @@ class NewsSpider(scrapy.Spider):
         meta = {SITE: site.name, KIND: kind, VIA: via, HOPS: hops, REVISIT: self._revisit(site)}
         if always:
             meta[ALWAYS] = True
+        if hints:
+            meta[HINTS] = hints
         if site.politeness.autothrottle is False:
             meta["autothrottle_dont_adjust_delay"] = True
         try:
