@@ -124,6 +124,39 @@ def date_accuracy() -> None:
               f"{counts['no date']} without a date")
 
 
+def story_split() -> None:
+    """Stories found on the demo site's e-paper pages against its ground truth (in memory, no server),
+    and how many pages were split exactly (the same story documents as the ground truth)."""
+    from crawler.demosite.site import build_site
+
+    site = build_site(1, "http://demo.invalid")
+    truth = [row for row in site.ground_truth if row["kind"] == "epaper"]
+    found = exact = 0
+    pages = sorted({row["url"] for row in truth})
+    for url in pages:
+        page = site.pages[url.removeprefix(site.base)]
+        documents = clean_html(page.body, url, "hk", header_charset="big5").documents
+        want = {row["document_url"] for row in truth if row["url"] == url}
+        got = {document["url"] for document in documents}
+        found += len(got & want)
+        exact += got == want
+    print(f"story split (demo e-paper pages): {found}/{len(truth)} stories found, "
+          f"{exact}/{len(pages)} pages with exact story boundaries")
+
+
+def title_accuracy() -> None:
+    """Titles against the human-checked titles of the Taiwan news fixtures (tests/fixtures/cleaners/twnews)."""
+    import lzma
+
+    fixtures = REPO / "tests" / "fixtures" / "cleaners" / "twnews"
+    expected = json.loads((fixtures / "HELPER_expected_from_tests.json").read_text("utf-8"))
+    right = 0
+    for name, row in expected.items():
+        document = clean_html(lzma.decompress((fixtures / name).read_bytes()), f"https://example.tw/{name}").document
+        right += "".join(row["title_contains"].split()) in "".join(((document or {}).get("title") or "").split())
+    print(f"titles (twnews fixtures): {right}/{len(expected)} right")
+
+
 def _timed(function, pages) -> tuple[list, float, float]:
     """Outputs, wall seconds and CPU seconds of this process (the CPU time is steadier on a shared machine)."""
     start, cpu = time.perf_counter(), time.process_time()
@@ -182,6 +215,8 @@ def main() -> None:
             pool_s = min(pool_s, time.perf_counter() - start)
     pool_rate = len(everything) / pool_s
     date_accuracy()
+    title_accuracy()
+    story_split()
     print(f"speed (wall): bare {bare_rate:.1f} pages/s, ours {our_rate:.1f} pages/s ({our_rate / bare_rate:.2f}x), "
           f"ours x{args.workers} workers {pool_rate:.1f} pages/s ({pool_rate / bare_rate:.2f}x bare)")
     print(f"speed (CPU of one process): bare {len(everything) / bare_cpu:.1f} pages/s, "

@@ -51,7 +51,7 @@ _NOT_PAGE_CODECS = {"idna", "punycode", "raw-unicode-escape", "unicode-escape", 
 
 
 def normalize_label(label: str | None) -> str | None:
-    """Python codec name for a charset label, widened to its superset; None if unknown."""
+    """Python codec name for a text-encoding label, widened to its superset; None if unknown or not text."""
     if not label:
         return None
     label = label.strip().strip("\"'").lower()

@@ -16,8 +16,11 @@ def looks_like_html(body: bytes) -> bool:
     return _HTML_SIGNS.search(body[:4096]) is not None
 
 
-def clean_file(path: str | Path, url: str | None = None, encoding: str | None = None) -> dict:
-    """The clean document (or ``reject`` and ``detail``, or ``error``) of one saved file, with its ``path``.
+def clean_file(path: str | Path, url: str | None = None, encoding: str | None = None) -> list[dict]:
+    """One dict per story of a saved file (or one with ``reject`` and ``detail``, or ``error``), with its ``path``.
+
+    A page or text holding several stories gives one dict per story, each with the ``page`` it came
+    from and its ``story_index`` (1-based); a single story has neither.
 
     Args:
         path: an HTML page or a text file.
@@ -28,16 +31,21 @@ def clean_file(path: str | Path, url: str | None = None, encoding: str | None = 
     try:
         body = Path(path).read_bytes()[:MAX_FILE_BYTES]
     except OSError as error:
-        return {**result, "error": f"cannot read: {error.strerror or error}"}
+        return [{**result, "error": f"cannot read: {error.strerror or error}"}]
     url = url or Path(path).resolve().as_uri()
     try:
         if looks_like_html(body):
             cleaned = clean_html(body, url, encoding=encoding)
         else:
             decoded = decode_html(body, override=encoding)
-            cleaned = clean_text(decoded.text, url, encoding=decoded.encoding)
+            cleaned = clean_text(decoded.text, url, encoding=decoded.encoding, split=True)
     except ValueError as error:
-        return {**result, "error": str(error)}
-    if cleaned.document is not None:
-        return {**result, **cleaned.document}
-    return {**result, "url": url, "reject": cleaned.reject["reason"], "detail": cleaned.reject["detail"]}
+        return [{**result, "error": str(error)}]
+    if cleaned.documents:
+        return [{**result, **_story_fields(document), **document} for document in cleaned.documents]
+    return [{**result, "url": url, "reject": cleaned.reject["reason"], "detail": cleaned.reject["detail"]}]
+
+
+def _story_fields(document: dict) -> dict:
+    page = document["extra"].get("page")
+    return {"page": page["url"], "story_index": page["story_index"]} if page else {}

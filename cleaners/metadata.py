@@ -30,6 +30,7 @@ class PageMetadata:
     author: str | None = None
     dates: dict[str, datetime | None] = field(default_factory=dict)   # jsonld, meta
     page_text: str = ""      # the whole page's text, where date lines outside the article are found
+    title_alternatives: list[str] = field(default_factory=list)   # next-best headlines, for site-boilerplate titles
 
 
 def _meta_map(tree: HtmlElement) -> dict[str, str]:
@@ -82,24 +83,61 @@ def _jsonld_author(value) -> str | None:
     return value.strip()[:200] if isinstance(value, str) and value.strip() else None
 
 
-def _title(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict]) -> str | None:
+def _squash(text: str) -> str:
+    return "".join(text.split()).lower()
+
+
+def _agree(a: str, b: str) -> bool:
+    a, b = _squash(a), _squash(b)
+    return bool(a and b) and (a == b or (min(len(a), len(b)) >= 0.6 * max(len(a), len(b)) and (a in b or b in a)))
+
+
+def _titles(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict]) -> list[str]:
+    """Headline candidates, best first, chosen by agreement among JSON-LD ``headline``, ``og:title``,
+    ``<title>`` and ``<h1>``/``<h2>``; never a site or section name (the parts of ``<title>`` that
+    are not the headline, ``og:site_name``), which some sites put in their ``<h1>`` ("即時新聞",
+    "ETtoday 新聞雲")."""
     title_tag = " ".join((tree.findtext(".//title") or "").split())
-    headings = [" ".join(h.text_content().split()) for h in tree.xpath(".//h1|.//h2")[:8]]
-    # A heading that the <title> repeats is the article's own title, without the site suffix.
-    for heading in headings:
-        if 4 <= len(heading) <= 120 and heading in title_tag:
-            return heading
-    for candidate in (meta.get("og:title"), *(o.get("headline") for o in jsonld), title_tag):
-        if isinstance(candidate, str) and candidate.strip():
-            return max(_TITLE_SEPARATORS.split(" ".join(candidate.split())), key=len)[:300]
-    return None
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title_tag) if p.strip()]
+    declared: list[tuple[str, str]] = []
+    for name, value in (("jsonld", next((o.get("headline") for o in jsonld if isinstance(o.get("headline"), str)), None)),
+                        ("og", meta.get("og:title")), ("twitter", meta.get("twitter:title"))):
+        if isinstance(value, str) and value.strip():
+            declared.append((name, max(_TITLE_SEPARATORS.split(" ".join(value.split())), key=len)[:300]))
+    headings = [text for h in tree.xpath(".//h1|.//h2")[:8]
+                if 4 <= len(text := " ".join(h.text_content().split())) <= 120]
+    # The <title> part that og:title/JSON-LD (else a heading) repeats is the headline; the others name the site.
+    own = next((p for group in ([v for _, v in declared], headings) for p in parts if any(_agree(p, o) for o in group)),
+               max(parts, key=len) if parts else None)
+    names = {_squash(p) for p in parts if p != own} | {_squash(meta.get(k, "")) for k in ("og:site_name", "application-name")}
+    names.discard("")
+    sources = declared + ([("title", own[:300])] if own else [])
+    sources += [("heading", h) for h in headings if _squash(h) not in names]
+
+    if not declared and not own:
+        return []          # headings alone: a sidebar's or a blog's widget as often as the headline
+
+    def votes(candidate: str) -> int:
+        return len({name for name, value in sources if _agree(candidate, value)})
+
+    in_title = {value for name, value in sources if name == "heading" and _squash(value) in _squash(title_tag)}
+    ranked: list[str] = []
+    # Ties go to headline-length candidates (section names are short), then to headings the <title> repeats.
+    for value in sorted((v for _, v in sources), key=lambda v: (-votes(v), len(_squash(v)) < 8, v not in in_title)):
+        if _squash(value) not in names and not any(_agree(value, r) for r in ranked):
+            ranked.append(value)
+    if ranked and votes(ranked[0]) == 1 and ranked[0] not in in_title:
+        # No agreement: a declared title before a lone heading (which may be a teaser or a sidebar's).
+        ranked.sort(key=lambda v: next(i for i, (_, s) in enumerate(sources) if s == v))
+    return ranked
 
 
 def page_metadata(tree: HtmlElement) -> PageMetadata:
     """Title, author, and the JSON-LD and meta-tag publication dates of a page."""
     meta = _meta_map(tree)
     jsonld = _jsonld_objects(tree)
-    found = PageMetadata(title=_title(tree, meta, jsonld))
+    titles = _titles(tree, meta, jsonld)
+    found = PageMetadata(title=titles[0] if titles else None, title_alternatives=titles[1:3])
     jsonld_date = next((o["datePublished"] for o in jsonld if isinstance(o.get("datePublished"), str)), None)
     found.dates["jsonld"] = parse_date(jsonld_date)
     meta_date = next((meta[name] for name in _META_DATE_NAMES if name in meta), None)

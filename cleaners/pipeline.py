@@ -31,8 +31,12 @@ from cleaners.dates import choose_published, date_from_text, date_from_url, firs
 from cleaners.encoding import decode_html, plausibility
 from cleaners.language import detect_language
 from cleaners.metadata import PageMetadata, byline_author, page_metadata
+from cleaners.containers import Container, story_containers
+from cleaners.epaper import HINT_PREFIX as EPAPER_HINT
+from cleaners.epaper import edition_date, page_label
 from cleaners.rules import apply_rules
 from cleaners.settings import CleanerSettings
+from cleaners.stories import Story, matching_story, opens_story, split_stories
 
 DEFAULT_SETTINGS = CleanerSettings()
 _TRAFILATURA_CONFIG = use_config()
@@ -51,6 +55,7 @@ class Cleaned:
     document: dict | None = None
     reject: dict | None = None
     line_keys: list[int] = field(default_factory=list)   # for site-level boilerplate counting
+    documents: list[dict] = field(default_factory=list)  # one per story of the page, ``document`` first
 
 
 def text_hash(text: str) -> str:
@@ -140,28 +145,101 @@ def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header
     found = page_metadata(tree)
     found.page_text = str(tree.xpath("string(//body)") or tree.text_content())[:PAGE_TEXT_CHARS]
     hints = {key: value for key, value in (hints or {}).items() if isinstance(value, str)}   # scraped: trust no type
-    return _finish(extracted, url, outlet, found, hints, _parse_time(fetched_at), used_encoding, settings)
+    mode, containers, label = _page_kind(tree, url, found)
+    removed = 0
+    if mode == "article" and containers:
+        extracted, removed = _without_other_containers(extracted, containers, found.title or "")
+    cleaned = _finish(extracted, url, outlet, found, hints, _parse_time(fetched_at), used_encoding, settings,
+                      mode=mode, containers=containers if mode == "page" else None, label=label)
+    if cleaned.reject is not None and cleaned.reject["reason"] in ("too-short", "empty"):
+        # trafilatura kept the wrong block (a metadata table, a teaser): its baseline, all of the
+        # page's paragraphs, gets a second chance when it holds real prose.
+        baseline = trafilatura.baseline(tree)[1]
+        if _has_prose(baseline, settings):
+            second = _finish(baseline, url, outlet, found, hints, _parse_time(fetched_at), used_encoding, settings,
+                             mode=mode, label=label)
+            if second.document is not None:
+                second.document["extra"]["rules"]["baseline-rescue"] = 1
+                return second
+    if removed and cleaned.document is not None:
+        cleaned.document["extra"]["rules"]["appended-stories"] = removed
+    return cleaned
+
+
+def _page_kind(tree: HtmlElement, url: str, found: PageMetadata) -> tuple[str, list[Container], dict]:
+    """``page`` for an e-paper page titled by its 版次 (every story is kept), else ``article``."""
+    title_tag = " ".join((tree.findtext(".//title") or "").split())
+    label = page_label(title_tag) or page_label(found.page_text[:3000])
+    containers = story_containers(tree)
+    details = {}
+    if label:
+        details = {"page_number": label[0], "page_name": label[1]}
+        if edition := edition_date(url, title_tag + " " + found.page_text[:3000]):
+            details["edition"] = edition
+    if label and page_label(title_tag):
+        found.title = None          # the page's title names the 版面, no story
+        details["layout"] = url
+        return "page", containers, details
+    return "article", containers, details if label else {}
+
+
+def _without_other_containers(extracted: str, containers: list[Container], title: str) -> tuple[str, int]:
+    """An article page's text without the other stories the portal appended in their own containers,
+    and how many lines went."""
+    own = matching_story([Story(headings=[c.title]) for c in containers], title)
+    if own is None:
+        return extracted, 0
+    mine = {"".join(line.split()) for line in containers[own].lines}
+    others = {"".join(line.split()) for i, c in enumerate(containers) if i != own for line in c.lines} - mine
+    lines = extracted.split("\n")
+    kept = [line for line in lines if "".join(line.split()) not in others]
+    return ("\n".join(kept), len(lines) - len(kept)) if kept else (extracted, 0)
 
 
 def clean_text(text: str, url: str, outlet: str | None = None, *, title: str | None = None,
                published: str | None = None, author: str | None = None, lang: str | None = None,
-               fetched_at: str | datetime | None = None, encoding: str | None = None,
+               fetched_at: str | datetime | None = None, encoding: str | None = None, split: bool = False,
                settings: CleanerSettings = DEFAULT_SETTINGS) -> Cleaned:
     """Clean a plain text (ingested or saved) through the same rules and judgement as pages.
 
     A given ``published`` is parsed like any date (``given`` source); ``lang`` is recorded as
-    ``lang_declared`` in ``extra`` and the detected language decides.
+    ``lang_declared`` in ``extra`` and the detected language decides. With ``split``, the text is a
+    page that may hold several stories (a saved e-paper page's text): one document per story.
     """
     found = PageMetadata(title=title, author=author)
     found.dates["given"] = parse_date(published) if published else None
-    cleaned = _finish(text, url, outlet, found, {}, _parse_time(fetched_at), encoding, settings)
-    if cleaned.document is not None and lang:
-        cleaned.document["extra"]["lang_declared"] = lang
+    mode = ("article" if title else "page") if split else "whole"
+    cleaned = _finish(text, url, outlet, found, {}, _parse_time(fetched_at), encoding, settings, mode=mode)
+    for document in cleaned.documents if lang else ():
+        document["extra"]["lang_declared"] = lang
     return cleaned
 
 
+@dataclass
+class _Page:
+    """What every story of one page shares: where it came from and how it was read."""
+
+    url: str
+    outlet: str | None
+    found: PageMetadata
+    hints: dict
+    fetched_at: datetime | None
+    encoding: str | None
+    raw_text: str
+    label: dict = field(default_factory=dict)      # e-paper page_number / page_name / edition
+
+
 def _finish(raw_text: str, url: str, outlet: str | None, found: PageMetadata, hints: dict,
-            fetched_at: datetime | None, encoding: str | None, settings: CleanerSettings) -> Cleaned:
+            fetched_at: datetime | None, encoding: str | None, settings: CleanerSettings, *,
+            mode: str = "whole", containers: list[Container] | None = None, label: dict | None = None) -> Cleaned:
+    """Rules, the story split (``mode``: whole, article = keep the title's story, page = every story), judgement.
+
+    ``containers`` are the page's story containers when its HTML has them (an e-paper page).
+    """
+    page = _Page(url, outlet, found, hints, fetched_at, encoding, raw_text, {**(label or {}), **_hint_label(hints)})
+    if containers:
+        stories = [(c.title, [" ".join(line.split()) for line in c.lines if line != c.title]) for c in containers]
+        return _judge_stories(page, [(title, *apply_rules(lines)) for title, lines in stories], settings, None)
     lines = [" ".join(line.split()) for line in raw_text.replace("\r", "\n").split("\n")]
     lines = [line for line in lines if line]
     if found.title:
@@ -170,8 +248,78 @@ def _finish(raw_text: str, url: str, outlet: str | None, found: PageMetadata, hi
     if raw_chars < settings.min_chars:
         return _reject(url, outlet, "too-short", f"{raw_chars} characters before cleaning (minimum {settings.min_chars})")
     kept, rule_counts = apply_rules(lines)
+    if sum(map(len, kept)) < settings.min_chars and rule_counts.get("photo-caption"):
+        # A photo story: its captions are its text.
+        captioned, counts = apply_rules(lines, skip=("photo-caption",))
+        if sum(map(len, captioned)) >= settings.min_chars:
+            kept, rule_counts = captioned, {**counts, "photo-story": 1}
     if not kept:
         return _reject(url, outlet, "empty", f"every line was removed by the rules {sorted(rule_counts)}")
+    if mode == "whole":
+        return _judge_stories(page, [(found.title, kept, rule_counts)], settings, None)
+    split = split_stories(([found.title] if mode == "article" and found.title else []) + kept)
+    if split.reason:
+        title = found.title
+        if mode == "page" and title is None and (title := next((line for line in kept[:4] if opens_story(line)), None)):
+            kept = [line for line in kept if line != title]   # one story on the page: its headline titles it
+            title = title.lstrip("# ").strip()
+        return _judge_stories(page, [(title, kept, rule_counts)], settings, split.reason)
+    if mode == "article":
+        own = matching_story(split.stories, found.title or "")
+        if own is None:
+            return _judge_stories(page, [(found.title, kept, rule_counts)], settings, "no-story-has-the-title")
+        counts = {**rule_counts, "appended-stories": len(split.stories) - 1}
+        return _judge_stories(page, [(found.title, split.stories[own].lines, counts)], settings, None)
+    return _judge_stories(page, [(story.title, story.lines, rule_counts) for story in split.stories], settings, None)
+
+
+def _hint_label(hints: dict) -> dict:
+    """The e-paper place the crawler found for this page on its layout page (fetch hints)."""
+    keys = {"page": "page_number", "page_name": "page_name", "edition": "edition", "layout": "layout",
+            "story": "story", "coords": "coords", "page_pdf": "page_pdf", "page_image": "page_image"}
+    return {name: hints[EPAPER_HINT + key] for key, name in keys.items() if hints.get(EPAPER_HINT + key)}
+
+
+def _judge_stories(page: _Page, stories: list[tuple[str | None, list[str], dict]], settings: CleanerSettings,
+                   unsplit_reason: str | None) -> Cleaned:
+    """One document per story that passes judgement; the page is rejected only if none does."""
+    documents, rejects, keys = [], [], []
+    several = len(stories) > 1
+    for index, (title, lines, counts) in enumerate(stories, 1):
+        url = f"{page.url}#story-{index}" if several else page.url
+        outcome = _judge(page, url, title, lines, counts, settings, several)
+        if outcome.document is None:
+            rejects.append({"story": index, "title": title, "reason": outcome.reject["reason"]})
+            continue
+        extra = outcome.document["extra"]
+        if several:
+            extra["page"] = {"url": page.url, "story_index": index, "stories": len(stories)}
+            outcome.document.update(page_url=page.url, story_index=index)
+        if unsplit_reason:
+            extra["story_split"] = unsplit_reason
+        if page.label:
+            extra["epaper"] = page.label
+            outcome.document.update(page_number=page.label.get("page_number"), page_name=page.label.get("page_name"))
+            if not several and page.label.get("layout"):
+                # The page it was printed on: the e-paper page itself, or the layout page whose map led here.
+                story = page.label.get("story", "1")
+                outcome.document.update(page_url=page.label["layout"], story_index=int(story) if story.isdigit() else None)
+        documents.append(outcome.document)
+        keys.extend(outcome.line_keys)
+    if not documents:
+        last_reject = outcome.reject
+        if several:
+            last_reject["detail"] = f"no story of {len(stories)} passed: " + "; ".join(
+                f"{r['story']} {r['reason']}" for r in rejects)
+        return Cleaned(reject=last_reject)
+    if rejects:
+        documents[0]["extra"]["stories_rejected"] = rejects
+    return Cleaned(document=documents[0], documents=documents, line_keys=sorted(set(keys)))
+
+
+def _judge(page: _Page, url: str, title: str | None, kept: list[str], rule_counts: dict,
+           settings: CleanerSettings, one_of_several: bool = False) -> Cleaned:
+    outlet, found, hints = page.outlet, page.found, page.hints
     text = "\n".join(kept)
     if len(text) < settings.min_chars:
         return _reject(url, outlet, "too-short", f"{len(text)} characters after cleaning (minimum {settings.min_chars})")
@@ -183,17 +331,20 @@ def _finish(raw_text: str, url: str, outlet: str | None, found: PageMetadata, hi
         return _reject(url, outlet, "garbled", f"only {common_share:.0%} of the Han text is common characters")
     if guess.lang not in settings.languages:
         return _reject(url, outlet, "wrong-language", f"detected {guess.lang or 'no language'}; kept: {', '.join(settings.languages)}")
-    published, date_source, disagreements = _published(found, raw_text, url, hints, fetched_at)
+    published, date_source, disagreements = _published(found, page.raw_text, page.url, hints, page.fetched_at)
     extra: dict = {"rules": rule_counts, "script_evidence": guess.evidence}
+    if title and title == found.title and found.title_alternatives:
+        extra["title_alternatives"] = found.title_alternatives   # if the outlet repeats the title on every page
     if disagreements:
         extra["date_disagreements"] = disagreements
     document = {
-        "url": url, "outlet": outlet, "title": found.title or hints.get("news:title") or hints.get("feed:title"),
+        "url": url, "outlet": outlet, "title": title or hints.get("news:title") or hints.get("feed:title"),
         "text": text, "published": published, "date_source": date_source,
-        "author": found.author or byline_author(raw_text) or hints.get("feed:author"), "lang": guess.lang, "script": guess.script,
-        "encoding": encoding, "cleaner_version": CLEANER_VERSION, "text_hash": text_hash(text), "extra": extra,
+        "author": found.author or byline_author(text if one_of_several else page.raw_text) or hints.get("feed:author"), "lang": guess.lang, "script": guess.script,
+        "encoding": page.encoding, "cleaner_version": CLEANER_VERSION, "text_hash": text_hash(text), "extra": extra,
     }
-    return Cleaned(document=document, line_keys=page_keys(kept))
+    # The title counts as one of the page's lines: a "title" on many of an outlet's pages is its name.
+    return Cleaned(document=document, documents=[document], line_keys=page_keys(kept + [document["title"] or ""]))
 
 
 def _published(found: PageMetadata, raw_text: str, url: str, hints: dict, fetched_at: datetime | None):
@@ -204,6 +355,12 @@ def _published(found: PageMetadata, raw_text: str, url: str, hints: dict, fetche
     candidates["url"] = date_from_url(url)
     candidates["text-first-date"] = first_date_line(raw_text, fetched_at)
     return choose_published(candidates, fetched_at)
+
+
+def _has_prose(text: str, settings: CleanerSettings) -> bool:
+    """Enough text, and at least one real paragraph among it (not menus and link lists)."""
+    return len(text) >= 3 * settings.min_chars and any(
+        len(line) >= 100 and re.search(r"[。！？]", line) for line in text.split("\n"))
 
 
 def _looks_like_listing(lines: list[str]) -> bool:

@@ -61,6 +61,23 @@ class TrailingCreditRule:
 
 
 @dataclass(frozen=True)
+class SpanRule:
+    """Cuts only the span ``pattern`` matches (a source note or a prompt glued to a sentence) and keeps
+    the rest of the paragraph. A line that is nothing but the span is left to the line rules."""
+
+    name: str
+    removes: str
+    pattern: re.Pattern
+
+    def apply(self, lines: list[str]) -> list[str]:
+        kept = []
+        for line in lines:
+            cut = self.pattern.sub("", line).strip() if self.pattern.search(line) else line
+            kept.append(cut if _CJK_OR_WORD.search(cut) else line)
+        return kept
+
+
+@dataclass(frozen=True)
 class RelatedLinksRule:
     """Drops runs of headline + snippet + date items (aggregator "related news" lists).
 
@@ -181,6 +198,13 @@ class MenuLineRule:
 _RULES: tuple[Rule, ...] = (
     TableRowRule(),
     MenuLineRule(),
+    SpanRule(
+        "source-span", "a source or reprint note glued to a paragraph ((本文来源：人民网), 【来源：新华社】)",
+        re.compile(r"[（(【\[]\s*(?:本文)?(?:来源|來源|转自|轉自|稿源|出处|出處)\s*[:：][^（()）【】\[\]]{1,30}[)）】\]]")),
+    SpanRule(
+        "prompt-span", "comment, share and read-more prompts glued to a sentence (我要评论, 查看更多, 点击查看全文)",
+        re.compile(r"\s*(?:我要评论|我要評論|查看更多(?:评论|評論|内容|內容|精彩)?|展开全文|展開全文|点击查看全文|點擊查看全文|"
+                   r"阅读全文|閱讀全文|查看原文|点击加载更多|點擊加載更多|加载更多|加載更多|显示更多|顯示更多)\s*[>›»]*\s*$")),
     LineRule(
         "copyright", "copyright notices (©, Copyright, 版权所有, 未经授权不得转载)",
         re.compile(r"©|Copyright|版权所有|版權所有|未经.{0,12}授权.{0,20}(转载|轉載)|未經.{0,12}授權"), max_chars=200),
@@ -191,7 +215,7 @@ _RULES: tuple[Rule, ...] = (
     RelatedLinksRule(),
     LineRule(
         "reprint-line", "reprint/source lines (本文转自：新华网, 来源：…, 转载请注明出处)",
-        re.compile(r"^[（(【\[]?\s*(本文)?(转自|轉自|转载自|轉載自|来源|來源|稿源|出处|出處)\s*[:：]"
+        re.compile(r"^[（(【\[]?\s*(本文|文章|新闻|新聞)?(转自|轉自|转载自|轉載自|来源|來源|稿源|出处|出處)\s*[:：]"
                    r"|转载请注明|轉載請註明|本文来源[:：]|本站转载|本站轉載|仅供读者参考|僅供讀者參考"), max_chars=80),
     LineRule(
         "metadata-line", "page metadata lines (类别:国内 发布时间:… 来源:…, 字号, 浏览次数)",
@@ -209,9 +233,21 @@ _RULES: tuple[Rule, ...] = (
     LineRule(
         "comment-share-prompt", "comment and share prompts (网友评论, 文明上网, 分享到, 扫码阅读手机版)",
         re.compile(r"网友评论|網友評論|文明上网|文明上網|发表评论|發表評論|我要评论|我要評論|已有\d+人参与|"
-                   r"分享到|分享至|扫码阅读手机版|掃碼閱讀手機版|扫一扫|掃一掃|扫描二维码|掃描二維碼|打开APP|打開APP|"
+                   r"^分享到|^分享至|分享到\s*[:：]|分享至\s*[:：]|分享让更多人看到|我来说两句|我來說兩句|页面功能|頁面功能|扫码阅读手机版|掃碼閱讀手機版|扫一扫|掃一掃|扫描二维码|掃描二維碼|打开APP|打開APP|"
                    r"下载客户端|下載客戶端|点击进入|點擊進入|登录后|登錄後|举报|舉報|关注我们|關注我們|返回顶部|返回頂部|"
                    r"上一篇|下一篇|打印本页|打印本頁|关闭窗口|關閉窗口|收藏本文|複製連結|复制链接|字級設定|字级设置|字體大小|字体大小"), max_chars=40),
+    LineRule(
+        "video-player", "video-player chrome (时长：01:45 来源：…, 建议WIFI下打开, 1.75X, 播放失败, 重新播放)",
+        re.compile(r"^(?:时长|時長)\s*[:：]?\s*\d{1,2}:\d{2}|建议(?:在)?\s*WIFI|建議(?:在)?\s*WIFI|WIFI下(?:打开|打開|观看|觀看|播放)|"
+                   r"^\s*(?:[0-2](?:\.\d{1,2})?[Xx×]\s*)+$|播放失败|播放失敗|重新播放|视频加载|視頻加載|正在加载|正在加載|"
+                   r"^\s*\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}\s*$|您的浏览器不支持|您的瀏覽器不支援|倍速|清晰度|全屏播放", re.I),
+        max_chars=80),
+    LineRule(
+        "platform-disclaimer", "platform disclaimers (特别声明：以上内容…仅代表作者本人观点, Notice: The content above…)",
+        re.compile(r"^(?:特别声明|特別聲明|免责声明|免責聲明)\s*[:：]|以上内容[(（]?包括在内的任何图片或视频[)）]?|"
+                   r"仅代表作者本人观点|僅代表作者本人觀點|不代表本(?:站|网|網|平台)(?:观点|觀點|立场|立場)|"
+                   r"^Notice\s*:\s*The content above|only represents? the (?:views|opinion) of the author|"
+                   r"is an information publishing platform", re.I), max_chars=300),
     OrphanFragmentRule(),
 )
 
@@ -221,10 +257,12 @@ def rules() -> tuple[Rule, ...]:
     return _RULES
 
 
-def apply_rules(lines: list[str]) -> tuple[list[str], dict[str, int]]:
-    """Run every rule; return the kept lines and the lines each rule removed (or edited)."""
+def apply_rules(lines: list[str], skip: tuple[str, ...] = ()) -> tuple[list[str], dict[str, int]]:
+    """Run every rule but those named in ``skip``; return the kept lines and the lines each rule removed (or edited)."""
     counts: dict[str, int] = {}
     for rule in _RULES:
+        if rule.name in skip:
+            continue
         before = lines
         lines = [line for line in rule.apply(lines) if line.strip()]
         changed = len(before) - len(lines) if len(lines) != len(before) else sum(a != b for a, b in zip(before, lines))

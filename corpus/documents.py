@@ -14,7 +14,10 @@ from typing import Iterator
 from corpus.store import utc_now
 
 DOCUMENT_FIELDS = ("id", "url", "outlet", "fetch_id", "title", "text", "published", "date_source", "author", "lang",
-                   "script", "encoding", "cleaner_version", "text_hash", "source", "extra", "created_at", "updated_at")
+                   "script", "encoding", "cleaner_version", "text_hash", "source", "extra", "created_at", "updated_at",
+                   "page_url", "story_index", "page_number", "page_name")
+# Where a story was printed: NULL for a document that is its own page (cleaners.pipeline sets them).
+STORY_FIELDS = ("page_url", "story_index", "page_number", "page_name")
 
 # The fetches the extract stage has still to do: HTML pages answered 200, kept in WARC, not yet
 # extracted (`newscorpus extract` works through them; `newscorpus status` counts them).
@@ -27,15 +30,17 @@ f.status = 200 AND f.warc_file IS NOT NULL AND f.warc_offset IS NOT NULL
 
 _UPSERT_DOCUMENT = """
 INSERT INTO documents (url, outlet, fetch_id, title, text, published, date_source, author, lang, script, encoding,
-                       cleaner_version, text_hash, source, extra, created_at, updated_at)
+                       cleaner_version, text_hash, source, extra, created_at, updated_at,
+                       page_url, story_index, page_number, page_name)
 VALUES (:url, :outlet, :fetch_id, :title, :text, :published, :date_source, :author, :lang, :script, :encoding,
-        :cleaner_version, :text_hash, :source, :extra, :now, :now)
+        :cleaner_version, :text_hash, :source, :extra, :now, :now, :page_url, :story_index, :page_number, :page_name)
 ON CONFLICT (url) DO UPDATE SET
     outlet = excluded.outlet, fetch_id = excluded.fetch_id, title = excluded.title, text = excluded.text,
     published = excluded.published, date_source = excluded.date_source, author = excluded.author,
     lang = excluded.lang, script = excluded.script, encoding = excluded.encoding,
     cleaner_version = excluded.cleaner_version, text_hash = excluded.text_hash, source = excluded.source,
-    extra = excluded.extra, updated_at = excluded.updated_at
+    extra = excluded.extra, updated_at = excluded.updated_at, page_url = excluded.page_url,
+    story_index = excluded.story_index, page_number = excluded.page_number, page_name = excluded.page_name
 """
 _UPSERT_REJECT = """
 INSERT INTO rejects (url, outlet, fetch_id, reason, detail, cleaner_version, created_at)
@@ -48,7 +53,7 @@ ON CONFLICT (url) DO UPDATE SET
 
 def write_document(db: sqlite3.Connection, document: dict, fetch_id: int | None, source: str = "crawl") -> None:
     """Insert or update the document of ``document['url']``; its reject, if any, goes."""
-    row = {**document, "fetch_id": fetch_id, "source": source, "now": utc_now(),
+    row = {**dict.fromkeys(STORY_FIELDS), **document, "fetch_id": fetch_id, "source": source, "now": utc_now(),
            "extra": json.dumps(document.get("extra") or {}, ensure_ascii=False)}
     db.execute(_UPSERT_DOCUMENT, row)
     db.execute("DELETE FROM rejects WHERE url = ?", (document["url"],))

@@ -98,7 +98,7 @@ def extract_one(job: Job, settings: CleanerSettings) -> dict:
                              encoding=job.encoding, hints=job.hints, fetched_at=job.fetched_at, settings=settings)
     except Exception as error:  # one bad record must not stop the run
         return {"job": job, "error": f"{type(error).__name__}: {error}"[:500]}
-    return {"job": job, "document": cleaned.document, "reject": cleaned.reject, "line_keys": cleaned.line_keys}
+    return {"job": job, "documents": cleaned.documents, "reject": cleaned.reject, "line_keys": cleaned.line_keys}
 
 
 def _jobs(store: Store, warc_dir: Path) -> list[Job]:
@@ -151,22 +151,33 @@ def _write(db, result: dict, summary: Counter, new_doc_ids: set[int], outlets: s
     if "error" in result:
         status, reason = "error", result["error"]
         summary["errors"] += 1
-    elif result["document"] is not None:
+    elif result["documents"]:
         status, reason = "document", None
         first = not db.execute("SELECT 1 FROM extractions WHERE url = ? AND status = 'document'", (job.url,)).fetchone()
-        write_document(db, result["document"], job.fetch_id)
-        new_doc_ids.add(db.execute("SELECT id FROM documents WHERE url = ?", (job.url,)).fetchone()[0])
+        if len(result["documents"]) > 1:
+            _page_becomes_first_story(db, job.url, result["documents"][0]["url"])
+        for document in result["documents"]:   # one per story of the page
+            write_document(db, document, job.fetch_id)
+            new_doc_ids.add(db.execute("SELECT id FROM documents WHERE url = ?", (document["url"],)).fetchone()[0])
         if first:
             site_boilerplate.count_page(db, job.outlet, result["line_keys"])
         if job.outlet:
             outlets.add(job.outlet)
-        summary["documents"] += 1
+        summary["documents"] += len(result["documents"])
+        summary["pages split into stories"] += len(result["documents"]) > 1
     else:
         status, reason = "reject", result["reject"]["reason"]
         write_reject(db, result["reject"], job.fetch_id)
         summary[f"reject:{reason}"] += 1
     db.execute("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?, ?, ?)",
                (job.fetch_id, job.url, job.outlet, status, reason, CLEANER_VERSION, now))
+
+
+def _page_becomes_first_story(db, page_url: str, first_story_url: str) -> None:
+    """A page an older cleaner kept whole, now split: its document (the id dedup points at) becomes
+    the first story, so the page is never kept whole beside its stories."""
+    if not db.execute("SELECT 1 FROM documents WHERE url = ?", (first_story_url,)).fetchone():
+        db.execute("UPDATE documents SET url = ? WHERE url = ?", (first_story_url, page_url))
 
 
 def run_extract(workspace: Workspace, workers: int | None = None, reextract: bool = False,
@@ -218,7 +229,8 @@ def run_extract(workspace: Workspace, workers: int | None = None, reextract: boo
         _flush(store, batch, summary, new_doc_ids, outlets)
         removed = site_boilerplate.sweep(store, outlets, new_doc_ids, settings)
         rejects = {key.split(":", 1)[1]: value for key, value in summary.items() if key.startswith("reject:")}
-        result = {"fetches": len(jobs), "documents": summary["documents"], "rejects": dict(sorted(rejects.items())),
+        result = {"fetches": len(jobs), "documents": summary["documents"],
+                  "pages_split_into_stories": summary["pages split into stories"], "rejects": dict(sorted(rejects.items())),
                   "errors": summary["errors"], "boilerplate_lines_removed": removed, "workers": workers,
                   "seconds": round(time.monotonic() - started, 2), "cleaner_version": CLEANER_VERSION,
                   "run_id": run_id, "imported_fetches": imported["fetches"],

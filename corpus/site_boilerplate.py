@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from cleaners.boilerplate import remove_boilerplate
+from cleaners.boilerplate import line_key, remove_boilerplate
 from cleaners.pipeline import text_hash
 from cleaners.settings import CleanerSettings
 from corpus.store import Store, utc_now
@@ -52,14 +52,15 @@ def sweep(store: Store, outlets: set[str], new_doc_ids: set[int], settings: Clea
             grew = bool(current - before)
             db.execute("DELETE FROM outlet_boilerplate WHERE outlet = ?", (outlet,))
             db.executemany("INSERT INTO outlet_boilerplate VALUES (?, ?)", [(outlet, key) for key in current])
-            for doc_id, text, extra in _documents(db, outlet, None if grew else new_doc_ids):
+            for doc_id, text, extra, title in _documents(db, outlet, None if grew else new_doc_ids):
                 removed_total += _strip(db, doc_id, text, extra, current)
+                _retitle(db, doc_id, title, current)
     return removed_total
 
 
 def _documents(db: sqlite3.Connection, outlet: str, only: set[int] | None) -> list[tuple]:
     """The outlet's crawled documents, or only those among ``only`` (the ones written this run)."""
-    sql = "SELECT id, text, extra FROM documents WHERE outlet = ? AND source = 'crawl'"
+    sql = "SELECT id, text, extra, title FROM documents WHERE outlet = ? AND source = 'crawl'"
     if only is None:
         return db.execute(sql, (outlet,)).fetchall()
     ids = sorted(only)
@@ -68,6 +69,20 @@ def _documents(db: sqlite3.Connection, outlet: str, only: set[int] | None) -> li
         chunk = ids[start: start + 500]
         found += db.execute(f"{sql} AND id IN ({','.join('?' * len(chunk))})", (outlet, *chunk)).fetchall()
     return found
+
+
+def _retitle(db: sqlite3.Connection, doc_id: int, title: str | None, boilerplate: set[int]) -> None:
+    """A title that is a line on many of the outlet's pages is its name or a section's, not a headline:
+    the next-best headline the cleaner found replaces it."""
+    if not title or line_key(title) not in boilerplate:
+        return
+    extra = db.execute("SELECT extra FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]   # as _strip left it
+    details = json.loads(extra) if extra else {}
+    better = next((t for t in details.get("title_alternatives", []) if isinstance(t, str) and line_key(t) not in boilerplate), None)
+    if better:
+        details["title_replaced"] = title
+        db.execute("UPDATE documents SET title = ?, extra = ? WHERE id = ?",
+                   (better, json.dumps(details, ensure_ascii=False), doc_id))
 
 
 def _strip(db: sqlite3.Connection, doc_id: int, text: str, extra: str | None, boilerplate: set[int]) -> int:

@@ -31,13 +31,15 @@ def _extract(context: StageContext) -> dict:
 
 
 def _dedup(context: StageContext) -> dict:
+    from corpus.decisions.apply import dedup_constraints
     from corpus.dedup.run import run_dedup
     from corpus.executors import ExecutorError, cluster_executor
 
     # None for the local executor: dedup's own pool of DEDUP_WORKERS processes.
     with user_errors(ValueError, ExecutorError), cluster_executor(context.settings.component("executor")) as executor:
         return run_dedup(context.store, threshold=context.options.get("threshold"),
-                         settings=context.settings.component("dedup"), progress=context.progress, executor=executor)
+                         settings=context.settings.component("dedup"), progress=context.progress,
+                         constraints=dedup_constraints(context.store.conn), executor=executor)
 
 
 def _health(context: StageContext) -> dict:
@@ -109,6 +111,14 @@ def _ingest(context: StageContext) -> dict:
                                                                        f"skipped: {reason}"))
 
 
+def _decisions_import(context: StageContext) -> dict:
+    from corpus.decisions.apply import import_file
+
+    return import_file(context.store, context.options["file"],
+                       report_bad=lambda number, reason: context.warn(f"{context.options['file']}:{number}: "
+                                                                      f"skipped: {reason}"))
+
+
 def _import_warc(context: StageContext) -> dict:
     from corpus.errors import EXIT_USAGE, NewscorpusError
     from corpus.warcimport import WarcImportError, import_warcs
@@ -132,4 +142,5 @@ REPORT = Stage("report", _report, components=("report",))
 RELEASE = Stage("release", _release, components=("release",))
 TAKEDOWN = Stage("takedown", _takedown)
 INGEST = Stage("ingest", _ingest, components=("cleaners",), creates_workspace=True)
+DECISIONS_IMPORT = Stage("decisions-import", _decisions_import, creates_workspace=True)
 IMPORT_WARC = Stage("import-warc", _import_warc, creates_workspace=True)

@@ -40,6 +40,11 @@ DROP = {
     "navigation": ["首页 - 新闻 - 北京 - 体育 - 娱乐 - 文化 - 房产", "汽车 >> 车坛动态 >> 业界新闻 | 新闻排行榜"],
     "copyright": ["© 版权所有2000-2006，北京千龙新闻网络传播有限责任公司", "Copyright © 2024 香港商報 All rights reserved"],
     "table-navigation": ["| 首页 | | 滚动 | | 国内 | | 国际 | | 财经 |"],
+    "video-player": ["时长：01:45 来源：央视新闻", "建议WIFI下打开", "1.75X", "0.5X 1.0X 1.25X 1.5X 2.0X", "播放失败"],
+    "platform-disclaimer": [
+        "特别声明：以上内容(包括在内的任何图片或视频)为自媒体平台“网易号”用户上传并发布，本平台仅提供信息存储服务。",
+        "Notice: The content above (including the pictures and videos if any) is uploaded and posted by a user of "
+        "NetEase Hao, which is a social media platform and only provides information storage services."],
 }
 
 
@@ -59,6 +64,16 @@ def test_trailing_credits_are_cut_and_the_sentence_kept():
     line = "...高峰”,为加快建设具有全国影响力的教育强市谱写开放新篇章。(资讯)文/邓琢琳编辑:李宏伟责编:吴磊 审核:赵蕾"
     kept, counts = apply_rules(KEEP[:3] + [line])
     assert kept[-1].endswith("谱写开放新篇章。(资讯)文/邓琢琳") and counts["editor-credits-trailing"] == 1
+
+
+@pytest.mark.parametrize("line,kept,rule", [
+    ("习近平出席会议并讲话。(本文来源：人民网)", "习近平出席会议并讲话。", "source-span"),
+    ("他说：“我们会继续努力。”我要评论", "他说：“我们会继续努力。”", "prompt-span"),
+    ("活动时间为5月20日至22日，地点在会展中心。查看更多", "活动时间为5月20日至22日，地点在会展中心。", "prompt-span"),
+])
+def test_a_span_rule_cuts_only_its_span_and_keeps_the_sentence(line, kept, rule):
+    lines, counts = apply_rules(KEEP[:2] + [line])
+    assert lines == KEEP[:2] + [kept] and counts == {rule: 1}
 
 
 def test_seed_004_footer_and_related_links_go_and_the_story_stays():

@@ -48,7 +48,7 @@ def test_extract_writes_documents_with_encoding_script_dates_and_rejects(workspa
     write_crawl(workspace, _morning_pages(2) + [hk, empty, image, listing])
 
     result = run_cli("extract", "--workers", "2", "--json", home=workspace)
-    summary = json.loads(result.stdout)
+    summary = json.loads(result.stdout)["summary"]
     assert summary["fetches"] == 4                       # not the image, not the listing
     assert summary["documents"] == 3 and summary["errors"] == 0
     assert sum(summary["rejects"].values()) == 1
@@ -68,7 +68,7 @@ def test_extract_writes_documents_with_encoding_script_dates_and_rejects(workspa
     assert db.execute("SELECT count(*) FROM extractions").fetchone()[0] == 4
     db.close()
 
-    again = json.loads(run_cli("extract", "--json", home=workspace).stdout)
+    again = json.loads(run_cli("extract", "--json", home=workspace).stdout)["summary"]
     assert again["fetches"] == 0                          # idempotent: nothing new to do
 
     db = sqlite3.connect(workspace.db_path)
@@ -85,7 +85,7 @@ def test_site_boilerplate_is_learned_per_outlet_and_swept_incrementally(workspac
     assert all(HOTLINE in doc["text"] for doc in _documents(workspace).values())   # 3 pages: too few to learn
 
     write_crawl(workspace, _morning_pages(7)[3:])
-    summary = json.loads(run_cli("extract", "--workers", "2", "--json", home=workspace).stdout)
+    summary = json.loads(run_cli("extract", "--workers", "2", "--json", home=workspace).stdout)["summary"]
     assert summary["fetches"] == 4 and summary["boilerplate_lines_removed"] == 7
     docs = _documents(workspace)
     assert len(docs) == 7
@@ -101,8 +101,8 @@ def test_reextract_rebuilds_documents_from_warc(workspace):
     db = sqlite3.connect(workspace.db_path)
     db.execute("UPDATE documents SET text = 'stale', cleaner_version = 'old'")
     db.commit()
-    assert json.loads(run_cli("extract", "--json", home=workspace).stdout)["fetches"] == 0
-    summary = json.loads(run_cli("extract", "--reextract", "--json", home=workspace).stdout)
+    assert json.loads(run_cli("extract", "--json", home=workspace).stdout)["summary"]["fetches"] == 0
+    summary = json.loads(run_cli("extract", "--reextract", "--json", home=workspace).stdout)["summary"]
     assert summary["fetches"] == 2 and summary["documents"] == 2
     rows = db.execute("SELECT text, cleaner_version FROM documents").fetchall()
     db.close()
@@ -115,13 +115,13 @@ def test_a_broken_warc_record_is_an_error_not_a_crash(workspace):
     db.execute("UPDATE fetches SET warc_offset = warc_offset + 7 WHERE id = ?", (ids[0],))
     db.commit()
     db.close()
-    summary = json.loads(run_cli("extract", "--json", home=workspace).stdout)
+    summary = json.loads(run_cli("extract", "--json", home=workspace).stdout)["summary"]
     assert summary["errors"] == 1 and summary["documents"] == 1
 
 
 def test_extract_without_a_store_says_what_to_do(tmp_path):
     result = run_cli("extract", home=tmp_path / "nowhere", check=False)
-    assert result.returncode != 0 and "crawl first" in result.stderr
+    assert result.returncode != 0 and "no workspace at" in result.stderr
 
 
 def test_a_killed_extract_resumes_without_doing_anything_twice(workspace):
@@ -155,10 +155,52 @@ def test_a_killed_extract_resumes_without_doing_anything_twice(workspace):
     process.wait()
     assert 0 < done < len(pages), "the kill should land between two batches"
 
-    summary = json.loads(run_cli("extract", "--json", home=workspace).stdout)
+    summary = json.loads(run_cli("extract", "--json", home=workspace).stdout)["summary"]
     assert summary["fetches"] == len(pages) - done
     db = sqlite3.connect(workspace.db_path)
     assert db.execute("SELECT count(*), count(DISTINCT fetch_id) FROM extractions").fetchone() == (len(pages), len(pages))
     assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == len(pages)
     assert db.execute("SELECT pages FROM outlet_pages WHERE outlet = 'morning'").fetchone()[0] == len(pages)
     db.close()
+
+
+def test_a_title_the_outlet_repeats_on_every_page_gives_way_to_the_headline(workspace):
+    """A section name in <title> and <h1> on every page ("即時新聞") is learned as boilerplate; the
+    page's own headline (its <h2>) becomes the title."""
+    paragraphs = _paragraphs("001_b2decae2bf799c5f.txt")
+    pages = []
+    for number in range(6):
+        headline = f"渝港合作再添新項目第{number}宗簽約落地"
+        body = "".join(f"<p>{p}</p>" for p in paragraphs[number * 2: number * 2 + 3])
+        html = (f"<html><head><meta charset='utf-8'><title>即時新聞</title></head><body><h1>即時新聞</h1>"
+                f"<article><h2>{headline}</h2>{body}</article></body></html>")
+        pages.append(Page(f"http://127.0.0.1/hk/2024/05/{10 + number}/n{number}.html", html.encode("utf-8"), site="hk"))
+    write_crawl(workspace, pages)
+    run_cli("extract", "--workers", "1", home=workspace)
+    docs = _documents(workspace)
+    assert len(docs) == 6
+    for url, doc in docs.items():
+        number = url.rsplit("n", 1)[1].split(".")[0]
+        assert doc["title"] == f"渝港合作再添新項目第{number}宗簽約落地", doc["title"]
+        assert json.loads(doc["extra"])["title_replaced"] == "即時新聞"
+
+
+def test_reextract_turns_a_page_kept_whole_into_its_stories(workspace):
+    text = (SEEDS / "000_4834dbcc47b7c92d.txt").read_text("utf-8")
+    body = "".join(f"<p>{line.strip()}</p>" for line in text.splitlines() if line.strip())
+    html = f"<html><head><meta charset='utf-8'><title>香港商報 2025年11月05日 第A05版：內地</title></head><body>{body}</body></html>"
+    url = "http://127.0.0.1/hkcd/2025-11/05/node_5.htm"
+    write_crawl(workspace, [Page(url, html.encode("utf-8"), site="hkcd")])
+    run_cli("extract", "--workers", "1", home=workspace)
+    db = sqlite3.connect(workspace.db_path)
+    with db:   # as an older cleaner left it: the page as one document
+        first = db.execute("SELECT id FROM documents WHERE url = ?", (url + "#story-1",)).fetchone()[0]
+        db.execute("DELETE FROM documents WHERE url LIKE ?", (url + "#story-%",))
+        db.execute("INSERT INTO documents (id, url, outlet, text, text_hash, cleaner_version, source, created_at, updated_at) "
+                   "VALUES (?, ?, 'hkcd', 'the whole page', 'xxh64:0', '1.1.0', 'crawl', '', '')", (first, url))
+    db.close()
+    run_cli("extract", "--reextract", "--workers", "1", home=workspace)
+    docs = _documents(workspace)
+    assert url not in docs and len(docs) == 4
+    assert docs[url + "#story-1"]["id"] == first and docs[url + "#story-1"]["page_number"] == "A05"
+    assert {doc["page_url"] for doc in docs.values()} == {url}

@@ -1,7 +1,9 @@
 """Clusters as records: the stable export contract of ``newscorpus export clusters``.
 
 Each record: ``cluster_id``, ``canonical`` {doc_id, url}, ``canonical_reason``, ``size`` and
-``members`` [{doc_id, url, outlet, published, script, similarity, method}], canonical first.
+``members`` [{doc_id, url, outlet, published, script, similarity, method, page_url, story_index,
+page_number, page_name}], canonical first; the last four say where a story of a multi-story or
+e-paper page was printed (null for a document that is its own page).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import TextIO
 
 from corpus.csvcells import defuse_row
 
-MEMBER_FIELDS = ("doc_id", "url", "outlet", "published", "script", "similarity", "method")
+MEMBER_FIELDS = ("doc_id", "url", "outlet", "published", "script", "similarity", "method",
+                 "page_url", "story_index", "page_number", "page_name")
 CSV_FIELDS = ("cluster_id", "canonical_doc_id", "canonical_url", "canonical_reason", "size", *MEMBER_FIELDS)
 
 
@@ -22,7 +25,8 @@ def iter_clusters(db: sqlite3.Connection, include_singletons: bool = False) -> I
     """Cluster records ordered by cluster id; singletons only when asked."""
     rows = db.execute(
         f"""SELECT c.id, c.canonical_doc_id, c.canonical_reason, c.size, cd.url,
-                   d.id, d.url, d.outlet, d.published, d.script, m.similarity, m.method
+                   d.id, d.url, d.outlet, d.published, d.script, m.similarity, m.method,
+                   d.page_url, d.story_index, d.page_number, d.page_name
             FROM clusters c
             JOIN documents cd ON cd.id = c.canonical_doc_id
             JOIN cluster_members m ON m.cluster_id = c.id

@@ -15,7 +15,7 @@ SIMPLIFIED = "zh-Hans"
 # Cluster members in report order: biggest clusters first, the canonical first inside each.
 MEMBERS_SQL = """
 SELECT cm.cluster_id, c.canonical_doc_id, cd.url AS canonical_url, c.canonical_reason, cm.doc_id, cm.similarity,
-       cm.method, d.url, d.outlet, d.published, d.script, d.title
+       cm.method, d.url, d.outlet, d.published, d.script, d.title, d.page_url, d.page_number, d.page_name
 FROM cluster_members cm
 JOIN clusters c ON c.id = cm.cluster_id
 JOIN documents cd ON cd.id = c.canonical_doc_id
@@ -30,7 +30,8 @@ WHERE NOT EXISTS (SELECT 1 FROM cluster_members m WHERE m.doc_id = d.id)
   AND d.url NOT IN (SELECT url FROM takedowns)
 """
 
-MEMBER_FIELDS = ("doc_id", "url", "outlet", "published", "script", "similarity", "method", "title")
+MEMBER_FIELDS = ("doc_id", "url", "outlet", "published", "script", "similarity", "method", "title",
+                 "page_url", "page_number", "page_name")   # the last three: the page a story was printed on
 
 
 @dataclass

@@ -3,7 +3,7 @@
 // textContent or a checked href, never through innerHTML: article text is hostile input.
 (function () {
   const DATA = JSON.parse(document.getElementById("report-data").textContent);
-  const [ID, URL_, OUTLET, DATE, SCRIPT, SIM, METHOD, TITLE] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [ID, URL_, OUTLET, DATE, SCRIPT, SIM, METHOD, TITLE, PRINTED] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const outletNames = DATA.outlets;
   const texts = DATA.texts;
   const $ = (id) => document.getElementById(id);
@@ -148,6 +148,11 @@
       const cell = el("td", "title-cell");
       cell.appendChild(el("div", "", member[TITLE] || "(untitled)"));
       cell.appendChild(safeLink(member[URL_], member[URL_]));
+      if (member[PRINTED]) {   // a story of a multi-story page: the page it came from
+        const printed = el("div", "printed", `page ${member[PRINTED][1] || ""} `);
+        printed.appendChild(safeLink(member[PRINTED][0], member[PRINTED][0]));
+        cell.appendChild(printed);
+      }
       row.appendChild(cell);
       row.appendChild(decideCell(cluster, member, index));
       table.appendChild(row);

@@ -6,7 +6,8 @@
 
 Also ``python -m crawler.demosite --port 0 --scale 1`` and ``newscorpus demo-site`` (first stdout
 line: the URL). Built from the five seed documents and a THUCNews sample (``data/SOURCE.md``);
-the same scale always gives the same pages. Scale 1 is 168 pages (112 articles, 20 e-paper stories);
+the same scale always gives the same pages. Scale 1 is 218 pages (112 articles, 23 e-paper stories on
+14 hk pages, 26 morning e-paper story pages);
 each unit of scale adds ~110 articles: ``--scale 50`` gives 5,558 article pages (6,388 pages in
 all), enough for the crawl benchmark.
 
@@ -27,7 +28,9 @@ Layout (one host; outlet name = path prefix = ``outlet`` in the ground truth):
   articles ``/hk/news/{yyyymmdd}/{n}.html`` ("發佈時間：…" line, JSON-LD on half); e-paper editions
   ``/hk/epaper/{yyyy}-{mm}/{dd}/node_{n}.htm`` (n = 1.. contiguous; several stories per page with
   photo captions), a contents page ``/hk/epaper/{yyyy}-{mm}/{dd}/index.htm`` per day and an archive
-  ``/hk/epaper/``.
+  ``/hk/epaper/``. Each hk edition prints one wire story of its day (variant ``epaper-wire``).
+- ``/morning/epaper/html/{yyyy}-{mm}/{dd}/node_{n}.htm``: a Founder-style 数字报 (archive ``/morning/epaper/``):
+  each 版面 page has a ``PagePicMap`` whose areas link to ``content_{n}.htm`` story pages (kind ``epaper-story``).
 - ``/agg/`` 快看资讯网, UTF-8, articles ``/agg/news/{n}.html`` (no date in the URL; ``og:type`` says
   article): wire stories republished with seed 004's snapshot footer ("以上内容为资讯信息快照…",
   "快照生成时间", "本站信息快照查询为非营利公共服务…", "信息原文地址") and a related-links list.
@@ -38,7 +41,9 @@ Layout (one host; outlet name = path prefix = ``outlet`` in the ground truth):
   names and figures.
 - Every article and e-paper page has ETag and Last-Modified and answers 304 to If-None-Match /
   If-Modified-Since. ``/ground-truth.json`` (not linked) = ``site.ground_truth()``: one row per
-  (page, story) with story, url, outlet, script, variant, topic, kind (article|epaper), published.
+  (page, story) with story, url, outlet, script, variant, topic, kind (article|epaper|epaper-story),
+  published, document_url (the story's document: ``PAGE#story-N`` on a page of several) and, for
+  e-paper stories, page_url, story_index, page_number, page_name (and coords behind an image map).
 
 Faults (``FAULTS``; each linked from page 1 of an outlet listing):
 

@@ -208,3 +208,29 @@ def simple_page(outlet: Outlet | None, title: str, body: str, charset: str | Non
         return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="{charset}">\n'
                 f"<title>{escape(title)}</title>\n</head>\n<body>\n<h1>{escape(title)}</h1>\n{body}</body>\n</html>\n")
     return head(outlet, title, charset) + "<body>\n" + nav(outlet) + f"<h2>{escape(title)}</h2>\n{body}" + footer(outlet)
+
+
+def founder_layout(outlet: Outlet, day: datetime, number: int, sections: list[str],
+                   stories: list[tuple[str, str, str]], pdf: str) -> str:
+    """A Founder-style 版面 page: the page image, a PagePicMap whose areas link each story's region
+    to its ``content_N.htm`` page, the story titles beside it, the edition's pages and the PDF."""
+    areas = "".join(f'<area shape="polygon" coords="{coords}" href="{href}?div=-1">' for href, _, coords in stories)
+    titles = "".join(f'<li><a href="{href}?div=-1"><div style="display:inline">{escape(title)}</div></a></li>'
+                     for href, title, _ in stories)
+    pages = "".join(f'<div class="bmname"><a id="pageLink" href="node_{n}.htm">第{n:02d}版：{escape(name)}</a></div>'
+                    for n, name in enumerate(sections, 1))
+    label = f"第{number:02d}版：{sections[number - 1]}"
+    return (head(outlet, f"{outlet.title}数字报", outlet.charset) + "<body>\n" + nav(outlet)
+            + f'<div class="date">{day:%Y年%m月%d日}</div>\n<div class="banci">{escape(label)}</div>\n'
+            + f'<div class="pdf"><a href="{pdf}">PDF版</a></div>\n'
+            + f'<map name="PagePicMap">{areas}</map><img src="/static/photo.gif" usemap="#PagePicMap" alt="">\n'
+            + f'<div class="title"><ul>{titles}</ul></div>\n<div class="bmml">{pages}</div>\n' + footer(outlet))
+
+
+def founder_content(outlet: Outlet, day: datetime, number: int, section: str, copy: Copy) -> str:
+    """A Founder-style story page (``content_N.htm``): one story, with the page it was printed on."""
+    byline = f'<p class="byline">{escape(copy.byline)}</p>' if copy.byline else ""
+    return (head(outlet, f"{outlet.title}数字报-{copy.title}", outlet.charset) + "<body>\n" + nav(outlet)
+            + f'<div class="banci"><a href="node_{number}.htm">第{number:02d}版：{escape(section)}</a> '
+            + f'{day:%Y年%m月%d日}</div>\n<div class="article">\n<h1>{escape(copy.title)}</h1>{byline}\n'
+            + f'<div id="ozoom">{blocks_html(copy.blocks)}</div>\n</div>\n' + footer(outlet))

@@ -23,6 +23,8 @@ from crawler.demosite.stories import build_stories, related_pool
 LISTING_PAGE_SIZE = 15
 FEED_SIZE = 50
 EPAPER_STORIES_PER_NODE = 2
+FOUNDER_STORIES_PER_NODE = 3
+FOUNDER_SECTIONS = ("要闻", "重庆", "区县", "财经", "文体")
 EPAPER_SECTIONS = ("要聞", "港聞", "大灣區", "中國", "財經", "副刊", "體育", "國際")
 PHOTOGRAPHERS = ("記者 黃志強", "記者 梁家輝", "記者 陳曉東", "新華社")
 SNAPSHOT_CRAWLER_HOST = "spider.kuaikan.example"  # named in the aggregator's footer, as td.fyun.cc in seed 004
@@ -53,6 +55,7 @@ class SiteBuilder:
         for name in OUTLETS:
             self.articles(OUTLETS[name])
         self.epaper()
+        self.founder_epaper()
         for name in OUTLETS:
             self.listings(OUTLETS[name])
         self.feeds_and_sitemaps()
@@ -65,10 +68,15 @@ class SiteBuilder:
     def add(self, path: str, page: Page) -> None:
         self.site.pages[path] = page
 
-    def truth(self, copy: Copy, path: str, kind: str) -> None:
+    def truth(self, copy: Copy, path: str, kind: str, **printed) -> None:
+        """One (page, story) row; ``printed`` says where an e-paper story sits: ``document_url`` (the
+        story's document, ``PAGE#story-N`` on a page of several), ``page_url``, ``story_index``,
+        ``page_number``, ``page_name``."""
+        url = self.site.base + path
         self.site.ground_truth.append({
-            "story": copy.story_id, "url": self.site.base + path, "outlet": copy.outlet, "script": copy.script,
-            "variant": copy.variant, "topic": self.topics[copy.story_id], "kind": kind, "published": render.iso(copy.published)})
+            "story": copy.story_id, "url": url, "outlet": copy.outlet, "script": copy.script,
+            "variant": copy.variant, "topic": self.topics[copy.story_id], "kind": kind,
+            "published": render.iso(copy.published), "document_url": url, **printed})
 
     def articles(self, outlet: Outlet) -> None:
         copies = self.by_outlet[outlet.name]
@@ -113,6 +121,7 @@ class SiteBuilder:
                         variant=variant.replace("original", "epaper"), published=story.published, script="zh-Hant",
                         topic=to_traditional(story.topic), byline=story.byline, deck=story.deck, kicker=story.kicker)
             editions.setdefault(f"{story.published:%Y-%m/%d}", []).append(copy)
+        self._wire_on_epaper(editions)
         archive = []
         for day_path, copies in sorted(editions.items()):
             day = copies[0].published
@@ -125,14 +134,67 @@ class SiteBuilder:
                 path = f"/hk/epaper/{day_path}/node_{number}.htm"
                 self.add(path, html_page(render.epaper_node(outlet, day, number, len(nodes), section, stories),
                                          outlet.codec, "big5", day))
-                for copy in stories:
-                    self.truth(copy, path, "epaper")
+                for index, copy in enumerate(stories, 1):
+                    story_url = self.site.base + path + (f"#story-{index}" if len(stories) > 1 else "")
+                    self.truth(copy, path, "epaper", document_url=story_url, page_url=self.site.base + path,
+                               story_index=index, page_number=f"A{number:02d}", page_name=section)
             self.add(f"/hk/epaper/{day_path}/index.htm",
                      html_page(render.epaper_toc(outlet, day, sections), outlet.codec, "big5", day))
             archive.append((f"/hk/epaper/{day_path}/index.htm", f"{day:%Y年%m月%d日}"))
         links = "".join(f'<li><a href="{path}">{label}</a></li>' for path, label in reversed(archive))
         self.add("/hk/epaper/", html_page(render.simple_page(outlet, "電子報 往期回顧", f"<ul>{links}</ul>\n", "big5"),
                                           outlet.codec, "big5", STRUCTURE_DATE))
+
+    def _wire_on_epaper(self, editions: dict[str, list[Copy]]) -> None:
+        """Each edition prints one wire story of its day or the day before (in its own rng: the rest
+        of the site stays as it was)."""
+        rng = random.Random(f"newscorpus-demosite-epaper-wire-{self.site.scale}")
+        wire = sorted((s for s in self.stories if s.home == "wire" and not s.id.startswith("seed")),
+                      key=lambda s: (s.published, s.id))
+        used: set[str] = set()
+        for copies in editions.values():
+            day = copies[0].published.date()
+            story = next((s for s in wire if s.id not in used and 0 <= (day - s.published.date()).days <= 1), None)
+            if story is None:
+                continue
+            used.add(story.id)
+            title, blocks, _ = outlet_copy(story, "hk", rng)
+            copies.append(Copy(story_id=story.id, outlet="hk", path="", title=title, blocks=blocks, variant="epaper-wire",
+                               published=copies[0].published, script="zh-Hant", topic=to_traditional(story.topic),
+                               byline=None))
+
+    def founder_epaper(self) -> None:
+        """The morning paper's 数字报 in the Founder layout: 版面 pages whose image map links each
+        story's region to its own ``content_N.htm`` page."""
+        outlet, base = OUTLETS["morning"], "/morning/epaper/html"
+        days: dict[str, list[Copy]] = {}
+        for copy in sorted(self.by_outlet["morning"], key=lambda c: (c.published, c.path)):
+            days.setdefault(f"{copy.published:%Y-%m/%d}", []).append(copy)
+        archive, number = [], 5000
+        for day_path, copies in sorted(days.items()):
+            day = copies[0].published
+            nodes = [copies[i:i + FOUNDER_STORIES_PER_NODE] for i in range(0, len(copies), FOUNDER_STORIES_PER_NODE)]
+            sections = [FOUNDER_SECTIONS[n % len(FOUNDER_SECTIONS)] for n in range(len(nodes))]
+            for page, stories in enumerate(nodes, 1):
+                layout_path = f"{base}/{day_path}/node_{page}.htm"
+                linked = []
+                for slot, copy in enumerate(stories):
+                    number += 1
+                    path = f"{base}/{day_path}/content_{number}.htm"
+                    top = 10 + slot * 180
+                    coords = f"10,{top},390,{top},390,{top + 170},10,{top + 170}"
+                    linked.append((f"content_{number}.htm", copy.title, coords))
+                    self.add(path, html_page(render.founder_content(outlet, day, page, sections[page - 1], copy),
+                                             outlet.codec, outlet.charset, copy.published))
+                    self.truth(copy, path, "epaper-story", page_url=self.site.base + layout_path, story_index=slot + 1,
+                               page_number=f"{page:02d}", page_name=sections[page - 1], coords=coords)
+                pdf = f"/morning/epaper/images/{day_path}/{page:02d}/SCCB{day:%Y%m%d}{page:02d}.pdf"
+                self.add(layout_path, html_page(render.founder_layout(outlet, day, page, sections, linked, pdf),
+                                                outlet.codec, outlet.charset, day))
+            archive.append((f"{base}/{day_path}/node_1.htm", f"{day:%Y年%m月%d日}"))
+        links = "".join(f'<li><a href="{path}">{label}</a></li>' for path, label in reversed(archive))
+        self.add("/morning/epaper/", html_page(render.simple_page(outlet, "数字报 往期", f"<ul>{links}</ul>\n", "gbk"),
+                                               outlet.codec, "gbk", STRUCTURE_DATE))
 
     def listings(self, outlet: Outlet) -> None:
         copies = self.by_outlet[outlet.name]
@@ -205,7 +267,8 @@ class SiteBuilder:
 # Links that only listing page 1 carries: how a crawler meets the faults and the e-paper.
 EXTRA_LINKS = {
     "wire": [(FAULTS["not_found"], "【专题】已删除的稿件"), (FAULTS["private"], "内部稿件（编辑部）")],
-    "morning": [(FAULTS["server_error"], "数字报 今日版面"), (FAULTS["private"], "内部稿件")],
+    "morning": [(FAULTS["server_error"], "数字报 今日版面"), ("/morning/epaper/", "数字报 往期"),
+                (FAULTS["private"], "内部稿件")],
     "hk": [("/hk/epaper/", "電子報"), (FAULTS["slow"], "即時新聞"), (FAULTS["binary"], "圖片集")],
     "agg": [(FAULTS["redirect"], "旧版：共赴“山海之约”"), (FAULTS["oversized"], "全部资讯归档"),
             (FAULTS["calendar_trap"], "资讯日历")],

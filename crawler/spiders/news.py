@@ -29,6 +29,7 @@ from parsel import Selector
 from scrapy import signals
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler.epaper import layout_of
 from crawler.discovery import html_feeds, html_links, parse_feed, parse_sitemap
 from crawler.frontier import Frontier
 from crawler.items import PageItem
@@ -156,6 +157,9 @@ class NewsSpider(scrapy.Spider):
                                  "news-sitemap" if news else "sitemap", 0, hints=entry.hints or None)
 
     def _from_html(self, url: str, page, site: SiteConfig, hops: int):
+        layout = layout_of(url, page.text)   # an e-paper 版面: its stories, followed with their place as hints
+        for index, story in enumerate(layout.stories if layout else (), 1):
+            yield self._consider(story.url, site, "article", "epaper", hops + 1, hints=story.hints(layout, index))
         selector = Selector(text=page.text)
         if page.kind == "listing":
             for href in html_feeds(selector):

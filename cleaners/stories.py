@@ -1,0 +1,177 @@
+"""Split a page's text into its stories: an e-paper page holds several, an article page one.
+
+Works on the cleaned lines (one paragraph per line), so it serves saved text (the seeds), trafilatura
+output and the text of HTML story containers alike. A page is cut into *segments* (a run of
+headline-like lines and the body paragraphs after it, or a body opened by a dateline such as
+"【香港商報訊】" or "新华社北京5月25日电"); a segment starts a new story when its body opens with a
+dateline, or when it is long and shares little vocabulary with the story so far (a section
+subhead inside a story shares its words, the next story on the page does not). When the split is
+not confident the page stays whole, with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from math import sqrt
+
+STORIES_MIN_BODY_CHARS = 200        # a segment shorter than this never starts a story of its own
+STORIES_MAX_SIMILARITY = 0.12       # bigram cosine with the story so far below which a headed segment is new
+STORIES_MAX_HEADING_CHARS = 40
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_ENDS_SENTENCE = re.compile(r"[。！？!?；;，,：:、…”」』]$")
+_INNER_STOP = re.compile(r"[。！？!?]")
+_BYLINE_LINE = re.compile(r"^(本報記者|本报记者|記者|记者|通訊員|通讯员|文/|文／|文\s|撰文)")
+# Numbered section headings ("1.3. 淘宝网简介", "二、", "（一）", "第三章") structure one document.
+_NUMBERED = re.compile(r"^(?:\d+(?:\.\d+)*[.、．]?\s|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|第[一二三四五六七八九十\d]+[章节節部])")
+_DATE_LINE = re.compile(r"^\s*\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s+\d{1,2}:\d{2}(:\d{2})?)?\s*$")
+# A dateline opens a story: "【香港商報訊】", "本報訊", "新华社重庆5月25日电", "中新网北京5月1日电".
+DATELINE = re.compile(
+    r"^[【\[（(]?\s*[^】\]）)\s]{0,12}(?:訊|讯)\s*[】\]）)]"
+    r"|^(?:本報|本报)(?:訊|讯)"
+    r"|^(?:新华社|新華社|中新社|中新网|中新網|央视网|央視網|人民网|人民網)[^，,。]{0,16}(?:电|電)"
+    r"|^(?:本報|本报)?(?:記者|记者)[^，,。：:]{1,24}(?:報道|报道|報導)[：:]")
+
+
+@dataclass
+class Story:
+    """One story of a page: its headline lines (the first is its title) and its body paragraphs."""
+
+    headings: list[str] = field(default_factory=list)
+    body: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str | None:
+        return self.headings[0].lstrip("# ").strip() if self.headings else None
+
+    @property
+    def lines(self) -> list[str]:
+        return self.headings[1:] + self.body if self.headings else self.body
+
+
+@dataclass
+class Split:
+    """The stories found, in page order, or one story and the reason the page stayed whole."""
+
+    stories: list[Story]
+    reason: str | None = None
+
+
+def heading_like(line: str) -> bool:
+    """A short line that ends no sentence: a headline, subhead or kicker."""
+    text = line.lstrip("#").strip()
+    if line.startswith("#"):
+        return bool(text)
+    if not 4 <= len(text) <= STORIES_MAX_HEADING_CHARS or _ENDS_SENTENCE.search(text) or _INNER_STOP.search(text):
+        return False
+    if _BYLINE_LINE.match(text) or _DATE_LINE.match(text) or DATELINE.match(text):
+        return False
+    return len(_HAN.findall(text)) >= 0.5 * len(text.replace(" ", ""))
+
+
+def opens_story(line: str) -> bool:
+    """A heading that can open a story: not a numbered section, an edit link or a bracketed kicker."""
+    text = line.lstrip("# ").strip()
+    return heading_like(line) and (len(_HAN.findall(text)) >= 6 and not _NUMBERED.match(text)
+            and not text.endswith(("]", "】", "）", ")")))
+
+
+def _bigrams(lines: list[str]) -> Counter:
+    text = "".join(_HAN.findall("".join(lines)))
+    return Counter(text[i: i + 2] for i in range(len(text) - 1))
+
+
+def similarity(a: Counter, b: Counter) -> float:
+    """Cosine of two bigram counts, each count capped so that a story's few pet words do not dominate."""
+    if not a or not b:
+        return 0.0
+    dot = sum(min(count, 3) * min(b[gram], 3) for gram, count in a.items() if gram in b)
+    norm = sqrt(sum(min(c, 3) ** 2 for c in a.values())) * sqrt(sum(min(c, 3) ** 2 for c in b.values()))
+    return dot / norm
+
+
+def _segments(lines: list[str]) -> list[Story]:
+    segments: list[Story] = []
+    current = Story()
+    for line in lines:
+        if heading_like(line):
+            if current.body:
+                segments.append(current)
+                current = Story()
+            current.headings.append(line)
+        elif DATELINE.match(line) and current.body:
+            segments.append(current)
+            current = Story(body=[line])
+        else:
+            current.body.append(line)
+    if current.headings or current.body:
+        segments.append(current)
+    return segments
+
+
+def _chars(story: Story) -> int:
+    return sum(map(len, story.body))
+
+
+def split_stories(lines: list[str]) -> Split:
+    """The stories in a page's lines.
+
+    Args:
+        lines: the page's paragraphs, one per line, in reading order.
+
+    Returns:
+        A Split with two or more stories, or with the page as one story and the reason it was not split.
+    """
+    segments = _segments(lines)
+    if len(segments) < 2:
+        return Split([Story(body=list(lines))], "one-segment")
+    stories = [segments[0]]
+    for segment in segments[1:]:
+        story = stories[-1]
+        opens_with_dateline = bool(segment.body) and DATELINE.match(segment.body[0]) is not None
+        if opens_with_dateline and _chars(story) >= STORIES_MIN_BODY_CHARS:
+            stories.append(segment)
+            continue
+        headed_and_long = _chars(segment) >= STORIES_MIN_BODY_CHARS and any(map(opens_story, segment.headings))
+        if headed_and_long and _chars(story) >= STORIES_MIN_BODY_CHARS and similarity(
+                _bigrams(story.lines), _bigrams(segment.lines)) < STORIES_MAX_SIMILARITY:
+            stories.append(segment)
+            continue
+        story.body.extend(segment.headings + segment.body)
+    _share_headline_group(stories)
+    if len(stories) < 2:
+        return Split([Story(body=list(lines))], "one-topic")
+    if any(not story.headings for story in stories):
+        return Split([Story(body=list(lines))], "story-without-headline")
+    return Split(stories)
+
+
+def _share_headline_group(stories: list[Story]) -> None:
+    """Give a dateline-opened story without headlines its own from the group before it.
+
+    E-paper text often prints two headlines together, then the two bodies ("A", "B", body of B,
+    body of A); each headline goes to the body that shares most of its words.
+    """
+    for before, story in zip(stories, stories[1:]):
+        if story.headings or len(before.headings) < 2:
+            continue
+        pair = (_bigrams(before.body), _bigrams(story.body))
+        mine: list[str] = []
+        theirs: list[str] = []
+        for heading in before.headings:
+            grams = _bigrams([heading])
+            scores = [sum(min(grams[g], body[g]) for g in grams) / max(sum(grams.values()), 1) for body in pair]
+            (mine if scores[1] > scores[0] else theirs).append(heading)
+        if mine and theirs:
+            before.headings, story.headings = theirs, mine
+
+
+def matching_story(stories: list[Story], title: str) -> int | None:
+    """The index of the story whose headline is the page's own title, if exactly one is."""
+    wanted = "".join(title.split())
+    found = [i for i, story in enumerate(stories)
+             if story.title and (flat := "".join(story.title.split())) and (flat in wanted or wanted in flat)
+             and min(len(flat), len(wanted)) >= 0.6 * max(len(flat), len(wanted))]
+    return found[0] if len(found) == 1 else None

@@ -1,0 +1,84 @@
+"""Pages that hold several stories come out as one document per story; an article keeps only its own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cleaners.pipeline import clean_html, clean_text
+from cleaners.stories import split_stories
+from conftest import run_cli
+
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "cleaners" / "seeds"
+SEED_000 = SEEDS / "000_4834dbcc47b7c92d.txt"
+SEED_002 = SEEDS / "002_b0efb80cf71aa1ab.txt"
+# The four headlines printed on the e-paper page of seed 000, read off the seed text.
+SEED_000_HEADLINES = {"全球渝商大會引資約567億元", "陝西西安攜手大灣區 推動區域科技創新交流",
+                      "「青島造」微短劇霸榜海外市場", "山東打造北方地區經濟重要增長極的雄心和定力"}
+
+
+def test_clean_prints_the_four_stories_of_seed_000_with_their_headlines():
+    rows = [json.loads(line) for line in run_cli("clean", str(SEED_000)).stdout.splitlines()]
+    assert {row["title"] for row in rows} == SEED_000_HEADLINES
+    assert [row["story_index"] for row in rows] == [1, 2, 3, 4]
+    assert {row["page"] for row in rows} == {SEED_000.resolve().as_uri()}
+    assert len({row["url"] for row in rows}) == 4 and all(row["url"].startswith(row["page"] + "#story-") for row in rows)
+    by_title = {row["title"]: row["text"] for row in rows}
+    # Each body under its own headline, even where the page printed two headlines before two bodies.
+    assert "記者蔣曦、陳爽報道" in by_title["全球渝商大會引資約567億元"]
+    assert "硬科技創新大會" in by_title["陝西西安攜手大灣區 推動區域科技創新交流"]
+    assert "硬科技" not in by_title["全球渝商大會引資約567億元"]
+    assert "以專破局 以精立業" in by_title["山東打造北方地區經濟重要增長極的雄心和定力"]   # a subhead stays inside
+    assert "微短劇" not in by_title["山東打造北方地區經濟重要增長極的雄心和定力"]
+
+
+def test_seed_002_is_one_feature_despite_its_section_headings():
+    rows = [json.loads(line) for line in run_cli("clean", str(SEED_002)).stdout.splitlines()]
+    assert len(rows) == 1 and "story_index" not in rows[0]
+    assert rows[0]["extra"]["story_split"] == "one-topic"
+    assert "湘江澎湃,潮湧香江。" in rows[0]["text"] and "湖南正以深層次改革重構開放坐標" in rows[0]["text"]
+
+
+def test_an_article_page_does_not_take_in_the_story_appended_below_it():
+    own = ("<p>【本報訊】記者王明報道：重慶市今日發布新一輪穩增長政策，涵蓋製造業升級、消費提振和外貿穩定三個方面，"
+           "市發改委負責人表示，政策將在未來三個月內陸續落地，惠及全市超過兩萬家企業。</p>"
+           "<p>據介紹，新政策對智能網聯新能源汽車、電子信息等重點產業給予專項資金支持，並簡化審批流程。</p>")
+    appended = ("<h2>青島西海岸新區微短劇基地拍攝量再創新高</h2>"
+                "<p>今年以來，青島西海岸新區的微短劇基地已拍攝一百六十多部作品，其中出海劇三十餘部，多部登上海外播放榜單，"
+                "片場負責人表示，遊艇、別墅和歐式建築外景很受劇組歡迎，檔期已排到明年。</p>"
+                "<p>業內人士認為，完善的服務配套和豐富的外景資源，讓這裏成為劇組的首選之地。</p>")
+    html = (f"<html><head><title>重慶發布穩增長新政 惠及兩萬企業_山城晨報</title></head><body>"
+            f"<article><h1>重慶發布穩增長新政 惠及兩萬企業</h1>{own}</article>"
+            f"<article>{appended}</article></body></html>")
+    document = clean_html(html, "https://news.example.cn/2025/05/26/a.html").document
+    assert document["title"] == "重慶發布穩增長新政 惠及兩萬企業"
+    assert "穩增長政策" in document["text"] and "微短劇" not in document["text"]
+    assert document["extra"]["rules"]["appended-stories"] >= 2   # its paragraphs, counted
+
+
+def test_a_split_that_is_not_confident_leaves_the_page_whole_with_its_reason():
+    lines = ["第一段說的是重慶的經濟。" * 30, "這是小標題", "第二段仍然說重慶的經濟發展與投資。" * 20]
+    split = split_stories(lines)
+    assert len(split.stories) == 1 and split.reason
+    cleaned = clean_text("\n".join(lines), "https://example.cn/a", split=True)
+    assert len(cleaned.documents) == 1 and cleaned.documents[0]["extra"]["story_split"] == split.reason
+
+
+def test_a_photo_story_keeps_its_captions_as_its_text():
+    captions = ["市民在江北嘴觀景平台欣賞兩江交匯的夜景。記者 黃志強攝", "遊客在洪崖洞前拍照留念，人潮絡繹不絕。記者 梁家輝攝",
+                "輕軌穿樓而過，吸引大批遊客駐足觀看。記者 陳曉東攝"]
+    figures = "".join(f'<p><img src="p{n}.jpg"></p><p>{text}</p>' for n, text in enumerate(captions))
+    html = f"<html><head><title>圖集：山城夜色</title></head><body><article><h1>圖集：山城夜色</h1>{figures}</article></body></html>"
+    cleaned = clean_html(html, "https://news.example.hk/2025/05/26/photos.html")
+    assert cleaned.document is not None, cleaned.reject
+    assert all(caption in cleaned.document["text"] for caption in captions)
+    assert cleaned.document["extra"]["rules"]["photo-story"] == 1
+
+
+def test_a_page_whose_main_text_trafilatura_misses_is_rescued_by_its_paragraphs():
+    import lzma
+
+    page = lzma.decompress((SEEDS.parent / "jl-gov-notice.html.xz").read_bytes())
+    document = clean_html(page, "https://www.jl.gov.cn/zw/xxgk/gfxwj/202201/t20220128_8383451.html").document
+    assert document is not None and document["extra"]["rules"]["baseline-rescue"] == 1
+    assert "禁止任何单位和个人新建、扩建和改建项目" in document["text"] and "特此通告。" in document["text"]
