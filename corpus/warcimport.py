@@ -357,19 +357,20 @@ def _fetches(path: Path, name: str, responses: list[_Response], metadata: dict,
             if i >= complete:
                 counts["awaiting its metadata record (file still being written)"] += 1
                 continue
-            if fields is not None:
-                fetch = _from_metadata(fields)
-            else:
-                try:
-                    fetch = _sniffed(stream, response)
-                except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
-                    counts[f"unreadable record: {type(error).__name__}"] += 1
-                    continue
+            try:
+                fetch = _from_metadata(fields) if fields is not None else _sniffed(stream, response)
+            except (ArchiveLoadFailed, OSError, EOFError, ValueError, TypeError) as error:
+                counts[f"unreadable record: {type(error).__name__}"] += 1
+                continue
             _fill_http(fetch, response)
             fetch.warc_file, fetch.warc_offset, fetch.warc_length = name, response.offset, response.length
             yield fetch
     for offset, fields in failures:
-        fetch = _from_metadata(fields)
+        try:
+            fetch = _from_metadata(fields)
+        except (ValueError, TypeError) as error:
+            counts[f"unreadable record: {type(error).__name__}"] += 1
+            continue
         fetch.warc_file, fetch.warc_offset = name, offset
         yield fetch
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,16 +47,31 @@ def local(crawled, tmp_path_factory) -> Path:
     return home
 
 
+# The cluster lives in a child process: Ray's threads must not live in this one, whose other tests fork.
+_CLUSTER = """
+import sys
+from ray.cluster_utils import Cluster
+cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False})
+cluster.add_node(num_cpus=1)
+cluster.wait_for_nodes()
+print(cluster.address, flush=True)
+sys.stdin.read()  # until the test closes it
+cluster.shutdown()
+"""
+
+
 @pytest.fixture(scope="module")
 def two_nodes():
-    """A simulated Ray cluster of two nodes with one CPU each (the driver is the CLI, another process)."""
-    from ray.cluster_utils import Cluster
-
-    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False})
-    cluster.add_node(num_cpus=1)
-    cluster.wait_for_nodes()
-    yield cluster
-    cluster.shutdown()
+    """The address of a simulated Ray cluster of two nodes with one CPU each (the CLI is the driver)."""
+    child = subprocess.Popen([sys.executable, "-c", _CLUSTER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             text=True)
+    try:
+        address = child.stdout.readline().strip()
+        assert address, "the Ray cluster did not start"
+        yield address
+    finally:
+        child.stdin.close()
+        child.wait(timeout=120)
 
 
 def _data_files(home: Path) -> dict[str, bytes]:
@@ -74,7 +91,7 @@ def test_extract_on_a_local_ray_instance_writes_what_local_workers_write(crawled
 def test_extract_dedup_release_on_a_two_node_cluster_are_byte_identical(crawled, local, two_nodes, tmp_path):
     home = tmp_path / "ws"
     shutil.copytree(crawled, home)
-    env = {"NEWSCORPUS_EXECUTOR": "ray", "NEWSCORPUS_EXECUTOR_RAY_ADDRESS": two_nodes.address}
+    env = {"NEWSCORPUS_EXECUTOR": "ray", "NEWSCORPUS_EXECUTOR_RAY_ADDRESS": two_nodes}
     summary = _summary("extract", home=home, env=env)
     assert summary["executor"] == "ray" and summary["workers"] == 2   # the cluster's CPUs, over two nodes
     run_cli("dedup", home=home, env=env)

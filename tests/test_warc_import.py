@@ -98,10 +98,12 @@ def _warc(path: Path, records: list[tuple[str, str, bytes, list[tuple[str, str]]
         writer.write_record(writer.create_warcinfo_record(path.name, {"software": "Wget/1.21.3"}))
         for kind, url, body, headers, extra in records:
             status = extra.pop("status", "200 OK")
+            content_type = extra.pop("content_type", None)
             http = StatusAndHeaders(status, headers, protocol="HTTP/1.1") if kind in ("response", "revisit") else \
                 StatusAndHeaders(f"GET {url} HTTP/1.1", headers, is_http_request=True) if kind == "request" else None
             record = writer.create_warc_record(url, kind, payload=io.BytesIO(body), length=len(body),
-                                               http_headers=http, warc_headers_dict=extra or None)
+                                               http_headers=http, warc_headers_dict=extra or None,
+                                               **({"warc_content_type": content_type} if content_type else {}))
             writer.write_record(record)
 
 
@@ -122,6 +124,8 @@ def test_another_tools_warc_is_sniffed_and_odd_records_are_counted(tmp_path):
         ("revisit", "https://www.cqnews.example/2024/05/01/a1.html", b"", [("Content-Type", "text/html")],
          {"WARC-Profile": "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"}),
         ("resource", "https://www.cqnews.example/logo.png", b"\x89PNG", [], {}),
+        ("metadata", "https://www.cqnews.example/x.html", b'{"format": "newscorpus-fetch/1", "kind": "article"}', [],
+         {"content_type": "application/json"}),   # ours in form, but says nothing usable: counted, not fatal
     ])
     (archive / "junk.warc.gz").write_bytes(b"this is not a WARC file at all\n" * 10)
 
@@ -132,7 +136,7 @@ def test_another_tools_warc_is_sniffed_and_odd_records_are_counted(tmp_path):
     assert summary["fetches"] == 3
     skipped = summary["skipped"]
     assert skipped["truncated (length)"] == 1 and skipped["revisit record"] == 1 and skipped["resource record"] == 1
-    assert skipped["not a WARC record (ARC or garbage)"] >= 1
+    assert skipped["not a WARC record (ARC or garbage)"] >= 1 and skipped["unreadable record: ValueError"] == 1
 
     found = {row[0]: row[1:] for row in rows(tmp_path / "ws", "SELECT url, site, kind, status, final_url, encoding, "
                                                             "encoding_evidence FROM fetches")}
