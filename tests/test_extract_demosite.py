@@ -22,7 +22,7 @@ def test_crawl_then_extract_gives_clean_documents_with_scripts_and_dates(tmp_pat
     with DemoSite(scale=1, port=0) as site:
         truth = {item["document_url"]: item for item in site.ground_truth()}   # a story of an e-paper page: PAGE#story-N
         run_cli("crawl", *demo_site_files(tmp_path, site.url, politeness={"delay": 0, "concurrency": 8, "autothrottle": False}, backfill=None), "--set", "NEWSCORPUS_PROGRESS=off", home=home)
-    summary = json.loads(run_cli("extract", "--workers", "2", "--json", home=home).stdout)
+    summary = json.loads(run_cli("extract", "--workers", "2", "--json", home=home).stdout)["summary"]
     assert summary["errors"] == 0 and summary["documents"] >= 0.9 * len(truth)
 
     db = sqlite3.connect(home / "store.sqlite")

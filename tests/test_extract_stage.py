@@ -48,7 +48,7 @@ def test_extract_writes_documents_with_encoding_script_dates_and_rejects(workspa
     write_crawl(workspace, _morning_pages(2) + [hk, empty, image, listing])
 
     result = run_cli("extract", "--workers", "2", "--json", home=workspace)
-    summary = json.loads(result.stdout)
+    summary = json.loads(result.stdout)["summary"]
     assert summary["fetches"] == 4                       # not the image, not the listing
     assert summary["documents"] == 3 and summary["errors"] == 0
     assert sum(summary["rejects"].values()) == 1
@@ -68,7 +68,7 @@ def test_extract_writes_documents_with_encoding_script_dates_and_rejects(workspa
     assert db.execute("SELECT count(*) FROM extractions").fetchone()[0] == 4
     db.close()
 
-    again = json.loads(run_cli("extract", "--json", home=workspace).stdout)
+    again = json.loads(run_cli("extract", "--json", home=workspace).stdout)["summary"]
     assert again["fetches"] == 0                          # idempotent: nothing new to do
 
     db = sqlite3.connect(workspace.db_path)
@@ -85,7 +85,7 @@ def test_site_boilerplate_is_learned_per_outlet_and_swept_incrementally(workspac
     assert all(HOTLINE in doc["text"] for doc in _documents(workspace).values())   # 3 pages: too few to learn
 
     write_crawl(workspace, _morning_pages(7)[3:])
-    summary = json.loads(run_cli("extract", "--workers", "2", "--json", home=workspace).stdout)
+    summary = json.loads(run_cli("extract", "--workers", "2", "--json", home=workspace).stdout)["summary"]
     assert summary["fetches"] == 4 and summary["boilerplate_lines_removed"] == 7
     docs = _documents(workspace)
     assert len(docs) == 7
@@ -101,8 +101,8 @@ def test_reextract_rebuilds_documents_from_warc(workspace):
     db = sqlite3.connect(workspace.db_path)
     db.execute("UPDATE documents SET text = 'stale', cleaner_version = 'old'")
     db.commit()
-    assert json.loads(run_cli("extract", "--json", home=workspace).stdout)["fetches"] == 0
-    summary = json.loads(run_cli("extract", "--reextract", "--json", home=workspace).stdout)
+    assert json.loads(run_cli("extract", "--json", home=workspace).stdout)["summary"]["fetches"] == 0
+    summary = json.loads(run_cli("extract", "--reextract", "--json", home=workspace).stdout)["summary"]
     assert summary["fetches"] == 2 and summary["documents"] == 2
     rows = db.execute("SELECT text, cleaner_version FROM documents").fetchall()
     db.close()
@@ -115,13 +115,13 @@ def test_a_broken_warc_record_is_an_error_not_a_crash(workspace):
     db.execute("UPDATE fetches SET warc_offset = warc_offset + 7 WHERE id = ?", (ids[0],))
     db.commit()
     db.close()
-    summary = json.loads(run_cli("extract", "--json", home=workspace).stdout)
+    summary = json.loads(run_cli("extract", "--json", home=workspace).stdout)["summary"]
     assert summary["errors"] == 1 and summary["documents"] == 1
 
 
 def test_extract_without_a_store_says_what_to_do(tmp_path):
     result = run_cli("extract", home=tmp_path / "nowhere", check=False)
-    assert result.returncode != 0 and "crawl first" in result.stderr
+    assert result.returncode != 0 and "run crawl" in result.stderr and "first" in result.stderr
 
 
 def test_a_killed_extract_resumes_without_doing_anything_twice(workspace):
@@ -155,7 +155,7 @@ def test_a_killed_extract_resumes_without_doing_anything_twice(workspace):
     process.wait()
     assert 0 < done < len(pages), "the kill should land between two batches"
 
-    summary = json.loads(run_cli("extract", "--json", home=workspace).stdout)
+    summary = json.loads(run_cli("extract", "--json", home=workspace).stdout)["summary"]
     assert summary["fetches"] == len(pages) - done
     db = sqlite3.connect(workspace.db_path)
     assert db.execute("SELECT count(*), count(DISTINCT fetch_id) FROM extractions").fetchone() == (len(pages), len(pages))
