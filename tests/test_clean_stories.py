@@ -82,3 +82,23 @@ def test_a_page_whose_main_text_trafilatura_misses_is_rescued_by_its_paragraphs(
     document = clean_html(page, "https://www.jl.gov.cn/zw/xxgk/gfxwj/202201/t20220128_8383451.html").document
     assert document is not None and document["extra"]["rules"]["baseline-rescue"] == 1
     assert "禁止任何单位和个人新建、扩建和改建项目" in document["text"] and "特此通告。" in document["text"]
+
+
+def test_clean_prints_each_story_of_a_saved_e_paper_page(tmp_path):
+    import html
+    import re
+
+    from crawler.demosite.site import build_site
+
+    site = build_site(1, "http://127.0.0.1:8410")
+    rows = [row for row in site.ground_truth if row["kind"] == "epaper"]
+    url = next(row["url"] for row in rows if row["document_url"].endswith("#story-2"))
+    body = site.pages[url.removeprefix(site.base)].body
+    saved = tmp_path / "node.htm"
+    saved.write_bytes(body)
+    printed = [json.loads(line) for line in run_cli("clean", str(saved), "--url", url).stdout.splitlines()]
+    assert [row["url"] for row in printed] == sorted(row["document_url"] for row in rows if row["url"] == url)
+    assert all(row["page"] == url for row in printed) and [row["story_index"] for row in printed] == [1, 2]
+    headlines = [html.unescape(h) for h in re.findall(r"<h2>([^<]+)</h2>", body.decode("big5hkscs"))]
+    assert [row["title"] for row in printed] == headlines
+    assert all(row["page_number"].startswith("A") and row["page_name"] for row in printed)
