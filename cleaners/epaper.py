@@ -76,6 +76,8 @@ def _flat(element: HtmlElement) -> str:
 
 def page_label(text: str) -> tuple[str, str] | None:
     """(page number, page name) of the first "第A01版：要聞" label in a text."""
+    if "版" not in text:
+        return None   # most pages: no regex run at all
     match = PAGE_LABEL.search(text)
     if not match:
         return None

@@ -133,19 +133,24 @@ def split_stories(lines: list[str], dated: frozenset[str] | set[str] = frozenset
     if len(segments) < 2:
         return Split([Story(body=list(lines))], "one-segment")
     stories = [segments[0]]
+    grams = _bigrams(segments[0].lines)          # the current story's, kept up to date as segments join it
     for segment in segments[1:]:
         story = stories[-1]
+        segment_grams = _bigrams(segment.lines)
         enough = _chars(story) >= (first_min_chars if len(stories) == 1 else STORIES_MIN_BODY_CHARS)
         opens_with_dateline = bool(segment.body) and DATELINE.match(segment.body[0]) is not None
         headed_and_long = _chars(segment) >= STORIES_MIN_BODY_CHARS and any(map(opens_story, segment.headings))
         if enough and (opens_with_dateline or (headed_and_long and any(h in dated for h in segment.headings))):
             stories.append(segment)
+            grams = segment_grams
             continue
         if headed_and_long and _chars(story) >= STORIES_MIN_BODY_CHARS and similarity(
-                _bigrams(story.lines), _bigrams(segment.lines)) < STORIES_MAX_SIMILARITY:
+                grams, segment_grams) < STORIES_MAX_SIMILARITY:
             stories.append(segment)
+            grams = segment_grams
             continue
         story.body.extend(segment.headings + segment.body)
+        grams.update(segment_grams)
     _share_headline_group(stories)
     if len(stories) < 2:
         return Split([Story(body=list(lines))], "one-topic")
