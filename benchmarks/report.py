@@ -39,6 +39,7 @@ THUCNEWS = REPO.parent / "shared" / "realdata" / "thucnews-sample" / "data" / "c
 
 from corpus.report import ReportSettings, write_report  # noqa: E402
 from corpus.report.collect import MEMBERS_SQL  # noqa: E402
+from corpus.report.copies import copy_matrix  # noqa: E402
 from corpus.store import utc_now  # noqa: E402
 from corpus.workspace import Workspace  # noqa: E402
 from report_support import CHROMIUM, Chromium  # noqa: E402
@@ -171,6 +172,13 @@ def main() -> None:
         print(f"baseline: read every cluster member row once: {baseline_s:.2f} s")
         print(f"report:   written in {report_s:.2f} s ({report_s / baseline_s:.1f}x the read baseline); "
               + ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in sorted(sizes.items())))
+        write_report(ws, out=ws.reports_dir / "a", settings=settings)
+        _, again_s = timed(write_report, ws, out=ws.reports_dir / "b", settings=settings)
+        print(f"report:   in reports/ after another (latest.html, index.html, what changed since the previous): "
+              f"{again_s:.2f} s ({again_s / report_s:.2f}x the first)")
+        clusters = json.loads((result.path / "report.json").read_text("utf-8"))["clusters"]
+        _, copies_s = timed(copy_matrix, clusters)
+        print(f"report:   of which who-copies-whom over {len(clusters):,} clusters: {copies_s:.2f} s")
         interned, whole = embedded_text_sizes(result.path / "report.html")
         print(f"page text: {interned / 1e6:.1f} MB as shared paragraphs vs {whole / 1e6:.1f} MB as whole texts "
               f"({whole / interned:.1f}x)")

@@ -36,6 +36,7 @@ def settings_components() -> list[Component]:
     """Every component's defaults and validation, in the order ``config`` lists them."""
     import cleaners.settings as cleaners_settings
     import corpus.dedup.settings as dedup_settings
+    import corpus.executors as executors
     import corpus.health as health_settings
     import corpus.release.settings as release_settings
     import corpus.report.settings as report_settings
@@ -59,6 +60,7 @@ def settings_components() -> list[Component]:
         Component("release", fields_of(release_settings.ReleaseSettings, release_settings, "RELEASE_"),
                   _build_release),
         Component("report", fields_of(report_settings.ReportSettings, report_settings, "REPORT_"), _build_report),
+        Component("executor", executors.DEFAULTS, executors.ExecutorSettings.from_values),
     ]
 
 
@@ -72,7 +74,8 @@ def _scrapy_setting(name: str) -> tuple[bool, object]:
 # Crawler settings that must be positive (zero would stall or disable the crawl).
 _CRAWLER_POSITIVE = {"CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_TIMEOUT",
                      "NEWSCORPUS_STORE_BATCH", "NEWSCORPUS_STORE_INTERVAL", "NEWSCORPUS_PROGRESS_INTERVAL",
-                     "NEWSCORPUS_WARC_MAX_SIZE", "NEWSCORPUS_BACKFILL_MAX_DAYS", "NEWSCORPUS_SITEMAP_MAX_SIZE"}
+                     "NEWSCORPUS_WARC_MAX_SIZE", "NEWSCORPUS_BACKFILL_MAX_DAYS", "NEWSCORPUS_SITEMAP_MAX_SIZE",
+                     "NEWSCORPUS_FRONTIER_HEARTBEAT", "NEWSCORPUS_FRONTIER_LEASE"}
 _CRAWLER_CHOICES = {"NEWSCORPUS_PROGRESS": ("auto", "on", "off")}
 _DURATION = re.compile(r"(never|0|\d+(\.\d+)?\s*[smhdw])", re.IGNORECASE)
 
@@ -91,6 +94,13 @@ def _build_crawler(values: dict) -> dict:
     if not _DURATION.fullmatch(str(values.get("NEWSCORPUS_REVISIT_AFTER", "7d")).strip()):
         raise ValueError("setting NEWSCORPUS_REVISIT_AFTER must be a duration such as 7d, 12h, 0 or never, "
                          f"got {values['NEWSCORPUS_REVISIT_AFTER']!r}")
+    if values.get("NEWSCORPUS_FRONTIER_REDIS"):
+        from crawler.redis_frontier import FrontierError, check_frontier_url
+
+        try:
+            check_frontier_url(values["NEWSCORPUS_FRONTIER_REDIS"])
+        except FrontierError as error:
+            raise ValueError(f"setting {error}") from None
     return values
 
 

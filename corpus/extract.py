@@ -1,7 +1,8 @@
 """The extract stage: WARC responses the crawl kept -> clean documents and rejects in the store.
 
-Worker processes read their WARC records themselves (by file and offset) and clean them; the parent
-writes results in batched transactions, each result together with its ``extractions`` row, so a
+Workers (local processes or Ray tasks, ``corpus.executors``) read their WARC records themselves (by
+file and offset, a shard of one WARC file per task) and clean them; the parent writes results in
+batched transactions, each result together with its ``extractions`` row, so a
 run is idempotent and a killed run resumes where it stopped. After the run, site-level boilerplate
 is learned and swept (``corpus.site_boilerplate``).
 
@@ -11,11 +12,11 @@ Library entry point: ``run_extract(workspace, workers=..., reextract=False, prog
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import time
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -26,12 +27,13 @@ from cleaners.pipeline import clean_html
 from cleaners.settings import CleanerSettings
 from corpus import site_boilerplate
 from corpus.documents import PENDING_FETCHES_WHERE, write_document, write_reject
+from corpus.executors import ExecutorSettings, open_executor
 from corpus.store import Store, utc_now
+from corpus.warcimport import import_pending
 from corpus.workspace import Workspace
 
 EXTRACT_BATCH = 100                 # results per write transaction
 EXTRACT_MAX_BODY_BYTES = 10_000_000  # hostile input: larger bodies are cut
-EXTRACT_CHUNKSIZE = 4               # jobs handed to a worker at once
 
 # Fetches worth extracting: successful HTML responses of pages that may be articles.
 _PENDING = f"""
@@ -88,17 +90,8 @@ def read_response(warc_path: str, offset: int, urls: tuple[str, ...] = ()) -> tu
     raise ValueError(f"no WARC record at offset {offset} of {warc_path}")
 
 
-_worker_settings: CleanerSettings | None = None
-
-
-def _init_worker(settings: CleanerSettings) -> None:
-    global _worker_settings
-    _worker_settings = settings
-
-
-def extract_one(job: Job, settings: CleanerSettings | None = None) -> dict:
+def extract_one(job: Job, settings: CleanerSettings) -> dict:
     """Read and clean one fetch; never raises (an error becomes the result)."""
-    settings = settings or _worker_settings or CleanerSettings()
     try:
         body, content_type = read_response(job.warc_path, job.offset, (job.url, job.requested_url))
         cleaned = clean_html(body, job.url, job.outlet, header_charset=content_type_charset(content_type),
@@ -127,14 +120,29 @@ def _json_object(raw: str | None) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _results(jobs: list[Job], workers: int, settings: CleanerSettings) -> Iterator[dict]:
-    """Results in job order (fetch order), so a URL's latest fetch is written last."""
-    if workers <= 1 or len(jobs) < 2:
-        yield from (extract_one(job, settings) for job in jobs)
-        return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(workers, _init_worker, (settings,)) as pool:
-        yield from pool.imap(extract_one, jobs, chunksize=EXTRACT_CHUNKSIZE)
+def extract_shard(jobs: list[Job], settings: CleanerSettings) -> list[dict]:
+    """Clean a shard of fetches (one task of an executor)."""
+    return [extract_one(job, settings) for job in jobs]
+
+
+def _shards(jobs: list[Job], size: int) -> Iterator[list[Job]]:
+    """Consecutive jobs of one WARC file, at most ``size`` each: a task reads one file, in fetch order."""
+    shard: list[Job] = []
+    for job in jobs:
+        if shard and (len(shard) >= size or job.warc_path != shard[0].warc_path):
+            yield shard
+            shard = []
+        shard.append(job)
+    if shard:
+        yield shard
+
+
+def _results(jobs: list[Job], workers: int, settings: CleanerSettings,
+             executor: ExecutorSettings | None) -> Iterator[dict]:
+    """Results in job order (fetch order), so a URL's latest fetch is written last, whatever the executor."""
+    with open_executor(executor, workers if len(jobs) > 1 else 1) as running:
+        for results in running.map(partial(extract_shard, settings=settings), _shards(jobs, running.shard_jobs)):
+            yield from results
 
 
 def _write(db, result: dict, summary: Counter, new_doc_ids: set[int], outlets: set[str]) -> None:
@@ -173,7 +181,8 @@ def _page_becomes_first_story(db, page_url: str, first_story_url: str) -> None:
 
 
 def run_extract(workspace: Workspace, workers: int | None = None, reextract: bool = False,
-                progress: Progress | None = None, settings: CleanerSettings | None = None) -> dict:
+                progress: Progress | None = None, settings: CleanerSettings | None = None,
+                executor: ExecutorSettings | None = None) -> dict:
     """Extract every fetch not yet extracted (all of them with ``reextract``).
 
     Args:
@@ -182,12 +191,14 @@ def run_extract(workspace: Workspace, workers: int | None = None, reextract: boo
         reextract: forget previous extractions and rebuild every document from WARC.
         progress: called with (cleaned, total) after each page.
         settings: cleaner settings (defaults from ``cleaners.settings``).
+        executor: where the cleaning runs (``corpus.executors``; default: local worker processes).
 
     Returns:
         A summary: fetches, documents, rejects by reason, errors, boilerplate lines removed, seconds.
 
     Raises:
         ExtractError: a bad argument or a workspace without a store.
+        ExecutorError: Ray is missing or its cluster cannot be reached.
     """
     workers = workers or os.cpu_count() or 1
     if workers < 1:
@@ -199,6 +210,7 @@ def run_extract(workspace: Workspace, workers: int | None = None, reextract: boo
     store = workspace.open_store()
     try:
         run_id = _begin_run(store, settings, reextract)
+        imported = import_pending(store, workspace.warc_dir)  # WARC files crawl workers left in warc/
         if reextract:
             with store.transaction() as db:
                 for table in ("extractions", "outlet_pages", "outlet_lines", "outlet_boilerplate"):
@@ -208,7 +220,7 @@ def run_extract(workspace: Workspace, workers: int | None = None, reextract: boo
         new_doc_ids: set[int] = set()
         outlets: set[str] = set()
         batch: list[dict] = []
-        for done, result in enumerate(_results(jobs, workers, settings), start=1):
+        for done, result in enumerate(_results(jobs, workers, settings, executor), start=1):
             batch.append(result)
             if len(batch) >= EXTRACT_BATCH:
                 _flush(store, batch, summary, new_doc_ids, outlets)
@@ -221,7 +233,8 @@ def run_extract(workspace: Workspace, workers: int | None = None, reextract: boo
                   "pages_split_into_stories": summary["pages split into stories"], "rejects": dict(sorted(rejects.items())),
                   "errors": summary["errors"], "boilerplate_lines_removed": removed, "workers": workers,
                   "seconds": round(time.monotonic() - started, 2), "cleaner_version": CLEANER_VERSION,
-                  "run_id": run_id}
+                  "run_id": run_id, "imported_fetches": imported["fetches"],
+                  "executor": (executor or ExecutorSettings()).executor}
         with store.transaction() as db:
             db.execute("UPDATE extract_runs SET finished_at = ?, summary = ? WHERE id = ?",
                        (utc_now(), json.dumps(result, ensure_ascii=False), run_id))

@@ -19,21 +19,27 @@ def _init(context: StageContext) -> dict:
 
 
 def _extract(context: StageContext) -> dict:
+    from corpus.executors import ExecutorError
     from corpus.extract import ExtractError, run_extract
 
     options = context.options
-    with user_errors(ExtractError, ValueError):
+    with user_errors(ExtractError, ExecutorError, ValueError):
         return run_extract(context.workspace, workers=options.get("workers"), reextract=bool(options.get("reextract")),
                            settings=context.settings.component("cleaners"),
-                           progress=lambda done, total: context.progress("extracting", done, total))
+                           progress=lambda done, total: context.progress("extracting", done, total),
+                           executor=context.settings.component("executor"))
 
 
 def _dedup(context: StageContext) -> dict:
+    from corpus.decisions.apply import dedup_constraints
     from corpus.dedup.run import run_dedup
+    from corpus.executors import ExecutorError, cluster_executor
 
-    with user_errors(ValueError):
+    # None for the local executor: dedup's own pool of DEDUP_WORKERS processes.
+    with user_errors(ValueError, ExecutorError), cluster_executor(context.settings.component("executor")) as executor:
         return run_dedup(context.store, threshold=context.options.get("threshold"),
-                         settings=context.settings.component("dedup"), progress=context.progress)
+                         settings=context.settings.component("dedup"), progress=context.progress,
+                         constraints=dedup_constraints(context.store.conn), executor=executor)
 
 
 def _health(context: StageContext) -> dict:
@@ -105,11 +111,36 @@ def _ingest(context: StageContext) -> dict:
                                                                        f"skipped: {reason}"))
 
 
+def _decisions_import(context: StageContext) -> dict:
+    from corpus.decisions.apply import import_file
+
+    return import_file(context.store, context.options["file"],
+                       report_bad=lambda number, reason: context.warn(f"{context.options['file']}:{number}: "
+                                                                      f"skipped: {reason}"))
+
+
+def _import_warc(context: StageContext) -> dict:
+    from corpus.errors import EXIT_USAGE, NewscorpusError
+    from corpus.warcimport import WarcImportError, import_warcs
+
+    try:
+        summary = import_warcs(context.store, context.options["paths"], context.workspace.warc_dir,
+                               progress=context.progress)
+    except WarcImportError as error:
+        raise NewscorpusError(str(error), EXIT_USAGE) from None
+    if summary["files"] and summary["files_unreadable"] == summary["files"]:
+        raise NewscorpusError(f"no WARC record could be read from these files ({summary['skipped']}); "
+                              f"are they WARC (.warc, .warc.gz)?")
+    return summary
+
+
 INIT = Stage("init", _init, creates_workspace=True)
-EXTRACT = Stage("extract", _extract, components=("cleaners",))
-DEDUP = Stage("dedup", _dedup, components=("dedup",))
+EXTRACT = Stage("extract", _extract, components=("cleaners", "executor"))
+DEDUP = Stage("dedup", _dedup, components=("dedup", "executor"))
 HEALTH = Stage("health", _health, components=("health",))
 REPORT = Stage("report", _report, components=("report",))
 RELEASE = Stage("release", _release, components=("release",))
 TAKEDOWN = Stage("takedown", _takedown)
 INGEST = Stage("ingest", _ingest, components=("cleaners",), creates_workspace=True)
+DECISIONS_IMPORT = Stage("decisions-import", _decisions_import, creates_workspace=True)
+IMPORT_WARC = Stage("import-warc", _import_warc, creates_workspace=True)

@@ -23,15 +23,16 @@ from w3lib.url import safe_url_string
 
 from cleaners.content_encoding import ContentEncodingError, decode_content
 from cleaners.encoding import content_type_charset, decode_html
+from cleaners.pages import classify_html, looks_like_html, sniff_xml
 from corpus.store import utc_now
 from crawler.discovery import gunzip_capped
 from crawler.fetchlog import Fetch
 from crawler.frontier import Frontier
-from crawler.meta import CLAIMED, FETCH, KIND, PAGE, REVISIT, SITE, VIA
+from crawler.meta import CLAIMED, FETCH, HINTS, KIND, PAGE, REVISIT, SITE, VIA
 from crawler.origins import OriginGuardMiddleware
-from crawler.pages import classify_html, looks_like_html, sniff_xml
 from crawler.sites import parse_duration
 from crawler.storage import CrawlStorage
+from crawler.warc import fetch_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +111,7 @@ class CaptureMiddleware:
         if fetch.final and fetch.final_url != fetch.url and 200 <= status < 300:
             fetch.extra_urls.append(fetch.final_url)
         meta[FETCH] = fetch
+        self.storage.warc.write_metadata(response.url, fetch_metadata(fetch, meta.get(HINTS)), location)
         self.frontier.fetched(fetch)
         stats = self.crawler.stats
         stats.inc_value("newscorpus/fetches")
@@ -123,10 +125,12 @@ class CaptureMiddleware:
             return None
         site = self._site(request)
         error = f"{type(exception).__name__}: {exception}"[:500]
-        self.frontier.fetched(Fetch(
+        fetch = Fetch(
             url=request.meta.get("redirect_urls", [request.url])[0], site=site.name if site else _host(request.url),
             kind=_record_kind(request.meta.get(KIND)), fetched_at=utc_now(), final_url=request.url, error=error,
-            via=request.meta.get(VIA)))
+            via=request.meta.get(VIA))
+        self.storage.warc.write_metadata(request.url, fetch_metadata(fetch, request.meta.get(HINTS)))
+        self.frontier.fetched(fetch)
         self.crawler.stats.inc_value("newscorpus/fetches")
         self.crawler.stats.inc_value(f"newscorpus/errors/{type(exception).__name__}")
         return None

@@ -125,6 +125,11 @@ def summary(stats: dict) -> list[str]:
                           if key.startswith("newscorpus/unreadable/")})
     if unreadable:
         lines.append("  pages recorded, not parsed: " + unreadable)
+    if "newscorpus/frontier/epoch" in stats:
+        lines.append(f"  shared frontier: round {stats['newscorpus/frontier/epoch']} as worker "
+                     f"{stats.get('newscorpus/frontier/worker')}; requests taken back from dead workers: "
+                     f"{stats.get('newscorpus/frontier/requeued_dead', 0)}, left to the others at the end: "
+                     f"{stats.get('newscorpus/frontier/requeued_on_close', 0)}")
     return lines
 
 

@@ -74,7 +74,7 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 NEWSCORPUS_HOME = None                   # workspace folder; None = $NEWSCORPUS_HOME or ./newscorpus-data
 NEWSCORPUS_WARC_MAX_SIZE = 1024 ** 3     # rotate WARC files at this many bytes
 NEWSCORPUS_WARC_GZIP_LEVEL = 6           # 9 costs ~2.5x the CPU for ~3% smaller files
-NEWSCORPUS_WARC_PREFIX = "newscorpus"    # WARC names: <prefix>-<run>-<utc stamp>-<seq>.warc.gz
+NEWSCORPUS_WARC_PREFIX = "newscorpus"    # WARC names: <prefix>-r<run>-<utc stamp>-<host>-<pid>-<seq>.warc.gz
 NEWSCORPUS_STORE_BATCH = 200             # commit fetch rows every N fetches ...
 NEWSCORPUS_STORE_INTERVAL = 1.0          # ... or every so many seconds, whichever comes first
 NEWSCORPUS_REVISIT_AFTER = "7d"          # articles are re-checked (conditional GET) after this; "never" = not

@@ -10,11 +10,9 @@ import re
 from collections import Counter, defaultdict
 from urllib.parse import urljoin, urlsplit
 
+from cleaners.pages import dated_article_path
+
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#", "about:", "ftp:")
-# A date in the path: /2024/05/31/, /2024-05-31, /20240531, /2024-05/31/ ...
-URL_DATE = re.compile(r"(?<!\d)(?:19|20)\d\d([-/_]?)(?:0[1-9]|1[0-2])(?:\1|[-/_])?(?:[012]\d|3[01])(?!\d)")
-# The usual shapes of an article address: a long number or a date, then a page name.
-_ARTICLE_TAIL = re.compile(r"/(?!(?:index|default|list|archive)\b)(?:[^/]*\d{5,}[^/]*|[^/]+\.s?html?)$", re.I)
 _FEED_HINT = re.compile(r"(?:\brss\b|\batom\b|/feeds?\b|\.rss$|\.atom$|/feed/?$)", re.I)
 _SITEMAP_HINT = re.compile(r"sitemap[^/]*\.xml(?:\.gz)?$", re.I)
 _DIGITS = re.compile(r"\d+")
@@ -53,7 +51,7 @@ def guess_kind(url: str, path: str) -> str | None:
         return "sitemap"
     if _FEED_HINT.search(path):
         return "feed"
-    if URL_DATE.search(path) and _ARTICLE_TAIL.search(path):
+    if dated_article_path(path):
         return "article"
     return None
 

@@ -17,7 +17,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Workspace:
-    return Workspace(tmp_path / "ws").ensure()
+    """An initialised, empty workspace (what `newscorpus init` makes)."""
+    ws = Workspace(tmp_path / "ws").ensure()
+    ws.open_store().close()
+    return ws
 
 
 def run_cli(*args: str, home: Path | Workspace | None = None, timeout: float = 300, check: bool = True,

@@ -27,11 +27,11 @@ class Route:
     delay: float = 0.0        # seconds before answering (a slow robots.txt)
 
 
-def article(title: str, text: str = ARTICLE_TEXT, charset_meta: str | None = None) -> bytes:
-    meta = f'<meta charset="{charset_meta}">' if charset_meta else '<meta charset="utf-8">'
+def article(title: str, text: str = ARTICLE_TEXT, charset_meta: str | None = None, encoding: str = "utf-8") -> bytes:
+    meta = f'<meta charset="{charset_meta or encoding}">'
     paragraphs = "".join(f"<p>{text}{i}</p>" for i in range(4))
     return f"<!doctype html><html><head>{meta}<title>{title}</title></head><body><h1>{title}</h1>{paragraphs}" \
-           f"</body></html>".encode()
+           f"</body></html>".encode(encoding)
 
 
 def listing(links: list[str], feeds: list[str] = ()) -> bytes:

@@ -199,3 +199,11 @@ def test_missing_and_unreadable_inputs(tmp_path):
         result = invoke(home, args)
         assert result.exit_code in (1, 2), (args, result.output)
         assert message in result.stderr, (args, result.stderr)
+
+
+def test_the_empty_report_has_one_clusters_heading(tmp_path):
+    home = tmp_path / "ws"
+    invoke(home, ["init"])
+    assert invoke(home, ["report"]).exit_code == 0
+    page = (home / "reports" / "latest.html").read_text("utf-8")
+    assert page.count(">Clusters</h2>") == 1 and "No clusters yet" in page

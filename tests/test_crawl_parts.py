@@ -8,10 +8,10 @@ import pytest
 from scrapy.settings import Settings
 from warcio.archiveiterator import ArchiveIterator
 
+from cleaners.pages import classify_html, looks_like_html
 from corpus.store import utc_now
 from crawler.discovery import gunzip_capped, parse_feed, parse_sitemap
 from crawler.fetchlog import Fetch, FetchLog
-from crawler.pages import classify_html, looks_like_html
 from crawler.retry import BackoffRetryMiddleware
 from crawler.urls import TrapGuard, absolute, guess_kind
 from crawler.warc import WarcWriterRotating

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -103,7 +104,12 @@ def test_run_after_a_killed_run_completes(tmp_path, site):
 
 def test_demo_end_to_end_from_a_fresh_workspace(tmp_path):
     home = tmp_path / "demo"
-    result = run_cli("demo", "--port", "0", home=home, timeout=240)
+    with socket.socket() as taken:  # the port asked for is busy: the demo picks a free one
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("demo", "--port", str(port), home=home, timeout=240)
+    assert f"port {port} is taken; serving the demo site on" in result.stdout
     [release] = [path for path in (home / "releases").iterdir() if not path.name.startswith(".")]
     assert f"release {release.name}: {release}" in result.stdout
     assert str(home / "reports") in result.stdout

@@ -372,3 +372,17 @@ def test_a_crowded_bucket_is_capped_and_still_clustered(store, rows):
     assert summary["lsh_pairs"] <= bands * (len(pages) - 1) and summary["lsh_pairs"] < 40 * 39 / 2
     assert store.execute("SELECT count(*) FROM cluster_members").fetchone()[0] == 40
     assert summary["clusters"] == 1 and summary["duplicates"] == 39  # joined through their best-matching member
+
+
+def test_a_sentence_shared_by_many_unrelated_documents_is_skipped_and_counted(store, rows):
+    stories: dict[str, dict] = {}
+    for row in rows:
+        if row.get("cls") == "base" and row["variant"] != "epaper-page":
+            stories.setdefault(row["story"], row)
+    originals = list(stories.values())[:60]
+    assert len(originals) > 50
+    boilerplate = "本网站所刊登的各种新闻信息资料均为版权所有未经协议授权禁止下载使用。欢迎关注我们的官方微信公众号获取更多本地资讯。"
+    put_documents(store, [{**row, "text": row["text"] + "\n" + boilerplate} for row in originals])
+    summary = run_dedup(store, settings=DedupSettings(sentence_max_docs=50))
+    assert summary["frequent_sentences"] == 2 and summary["sentence_pairs"] == 0
+    assert summary["duplicates"] == 0

@@ -9,10 +9,10 @@ import pytest
 
 from corpus.dedup import run_dedup
 from corpus.dedup.constraints import Constraints
-from corpus.dedup.executor import LocalExecutor
 from corpus.dedup.fingerprint import fingerprint_batch
 from corpus.dedup.run import fingerprint_spec
 from corpus.dedup.settings import DedupSettings
+from corpus.executors import LocalExecutor
 from corpus.store import Store
 from dedup_support import labelled_rows, put_documents
 

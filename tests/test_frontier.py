@@ -155,13 +155,13 @@ with RunLock(Path(sys.argv[1]), shared=True):
 """
 
 
-@pytest.mark.parametrize("url, message", [
-    ("http://127.0.0.1:6379/0", "must be a Redis URL such as redis://"),
-    (f"redis://127.0.0.1:{free_port()}/0", "cannot reach the frontier at redis://127.0.0.1:"),
+@pytest.mark.parametrize("url, message, code", [
+    ("http://127.0.0.1:6379/0", "must be a Redis URL such as redis://", 2),   # a usage error
+    (f"redis://127.0.0.1:{free_port()}/0", "cannot reach the frontier at redis://127.0.0.1:", 1),
 ])
-def test_a_bad_frontier_is_a_one_line_error(workspace, url, message):
+def test_a_bad_frontier_is_a_one_line_error(workspace, url, message, code):
     result = run_cli("crawl", "--start-url", "http://127.0.0.1:9/", "--frontier", url, home=workspace, check=False)
-    assert result.returncode == 1
+    assert result.returncode == code
     assert message in result.stderr and "Traceback" not in result.stderr
     assert result.stderr.strip().startswith("Error:") and len(result.stderr.strip().splitlines()) == 1
 
@@ -174,3 +174,30 @@ def test_without_the_redis_package_the_error_says_what_to_install(workspace, tmp
                      home=workspace, check=False, env={"PYTHONPATH": str(shadow)})
     assert result.returncode == 1
     assert 'pip install -e ".[scale]"' in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_redis_frontier_counts_failures_once_per_crawl_and_keeps_validators(client, workspace):
+    from corpus.store import utc_now
+    from crawler.fetchlog import Fetch, FetchLog
+    from crawler.frontier import StoreFrontier
+    from crawler.redis_frontier.components import RedisFrontier
+
+    def crawl_once(*statuses):
+        log = FetchLog(workspace.open_store())
+        log.begin_run(["s"], {})
+        frontier = RedisFrontier(worker(client, "w"), StoreFrontier(log))
+        frontier.open(["s"])
+        for status in statuses:
+            frontier.fetched(Fetch(url="http://x/a", site="s", kind="article", fetched_at=utc_now(), status=status,
+                                   etag='"v1"' if status == 200 else None))
+        log.flush()
+        frontier.shared.leave()
+        return worker(client, "reader").visit("http://x/a")
+
+    assert crawl_once(200).etag == '"v1"'
+    failing = crawl_once(503, 503, 503)                # one crawl's retries are one failure
+    assert (failing.failures, failing.last_status, failing.etag) == (1, 503, '"v1"')
+    assert not failing.settled
+    assert crawl_once(503).failures == 2
+    recovered = crawl_once(200)
+    assert (recovered.failures, recovered.last_status) == (0, 200)

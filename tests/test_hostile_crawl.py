@@ -18,6 +18,7 @@ import pytest
 
 from conftest import ROOT, run_cli
 from crawl_support import FAST, all_records, crawl, rows
+from crawler.origins import is_public
 from hostile_site import ARTICLE_TEXT, HostileSite, article, listing, rss, sitemap
 
 NOT_TEXT_CODECS = ["zlib_codec", "base64", "rot13", "hex", "bz2_codec", "uu", "quopri", "idna", "punycode"]
@@ -74,9 +75,10 @@ def hostile(tmp_path_factory, bomb):
             site.route(path, encode(article(f"压缩{coding}", f"{coding}编码的正文完整无损。" + ARTICLE_TEXT)),
                        headers={"Content-Type": "text/html; charset=utf-8", "Content-Encoding": coding})
         for codec in NOT_TEXT_CODECS:
-            site.route(f"/charset/header-{codec}.html", article(f"头{codec}"),
+            # GBK bytes: not valid UTF-8, so the declared label is really tried.
+            site.route(f"/charset/header-{codec}.html", article(f"头{codec}", encoding="gbk", charset_meta=codec),
                        headers={"Content-Type": f"text/html; charset={codec}"})
-            site.route(f"/charset/meta-{codec}.html", article(f"元{codec}", charset_meta=codec),
+            site.route(f"/charset/meta-{codec}.html", article(f"元{codec}", encoding="gbk", charset_meta=codec),
                        headers={"Content-Type": "text/html"})
         home = tmp_path_factory.mktemp("hostile") / "ws"
         first, peak_kb = _crawl_measured(home, "--start-url", h + "/")
@@ -175,7 +177,7 @@ def test_pages_naming_non_text_codecs_are_recorded_once(hostile):
             url = f"{site.url}/charset/{where}-{codec}.html"
             found = rows(home, "SELECT run_id, status, encoding FROM fetches WHERE url = ?", (url,))
             assert [(run, status) for run, status, _ in found] == [(1, 200)], (url, found)
-            assert found[0][2] == "utf-8", (url, found)
+            assert found[0][2] == "gb18030", (url, found)
 
 
 def _warc_contains(home, needle: bytes) -> bool:
@@ -188,3 +190,23 @@ def _warc_contains(home, needle: bytes) -> bool:
                     return True
     return False
 
+
+
+def test_a_name_that_resolves_to_an_internal_address_is_refused(tmp_path):
+    """`localhost` is an allowed domain here, on the default port: only its resolved address refuses it."""
+    with HostileSite() as site:
+        site.route("/robots.txt", b"", headers={"Content-Type": "text/plain"})
+        site.route("/", listing(["http://localhost/admin.html", "/a/1.html"]))
+        site.route("/a/1.html", article("一"))
+        crawl(tmp_path / "ws", "--start-url", site.url + "/", "--allow-domain", "localhost")
+    assert not rows(tmp_path / "ws", "SELECT url FROM fetches WHERE url LIKE '%localhost%'")
+    assert _stats(tmp_path / "ws")["newscorpus/refused/private-address"] == 1
+    assert rows(tmp_path / "ws", "SELECT status FROM fetches WHERE url = ?", (site.url + "/a/1.html",)) == [(200,)]
+
+
+@pytest.mark.parametrize("address, public", [
+    ("93.184.215.14", True), ("2606:4700::1111", True), ("127.0.0.1", False), ("10.1.2.3", False),
+    ("192.168.0.1", False), ("169.254.169.254", False), ("::1", False), ("fe80::1", False),
+    ("::ffff:127.0.0.1", False), ("0.0.0.0", False), ("100.64.0.1", False), ("224.0.0.1", False)])
+def test_internal_addresses_are_told_apart(address, public):
+    assert is_public(address) is public

@@ -158,8 +158,9 @@ def test_readers_load_a_release_untouched(cli_releases):
 def test_releases_lists_both_with_counts(cli_releases):
     output = run_cli("releases", home=cli_releases).stdout.splitlines()
     assert [line.split()[0] for line in output[1:]] == ["v1", "v2"]
-    listed = [json.loads(line) for line in run_cli("releases", "--format", "json", home=cli_releases).stdout.splitlines()]
-    assert [(r["version"], r["parent"], r["counts"]["documents"]) for r in listed] == [("v1", None, 9), ("v2", "v1", 9)]
+    listed = json.loads(run_cli("releases", "--format", "json", home=cli_releases).stdout)
+    assert [(r["version"], r["format"], r["parent"], r["counts"]["documents"]) for r in listed] == [
+        ("v1", 2, None, 9), ("v2", 2, "v1", 9)]
 
 
 def test_takedown_names_releases_that_still_carry_the_page(cli_releases):

@@ -150,7 +150,7 @@ def test_a_concurrent_release_is_refused(corpus_ws):
     process = _paused_release(corpus_ws, "v1")
     try:
         result = run_cli("release", "--version", "v2", home=corpus_ws, check=False)
-        assert result.returncode != 0 and "another release is being written" in result.stderr
+        assert result.returncode == 75 and "another newscorpus run" in result.stderr
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -158,6 +158,7 @@ def test_a_concurrent_release_is_refused(corpus_ws):
 
 
 def test_an_empty_store_is_not_released(tmp_path):
+    run_cli("init", home=tmp_path / "ws")
     result = run_cli("release", home=tmp_path / "ws", check=False)
     assert result.returncode == 1
     assert "no documents yet" in result.stderr

@@ -147,6 +147,7 @@ def test_default_folder_latest_page_and_no_overwrite(workspace):
 
 
 def test_empty_workspace_gives_a_report_that_says_so(workspace):
+    run_cli("init", home=workspace)
     out = make_report(workspace)
     page = (out / "report.html").read_text("utf-8")
     assert "No clusters yet" in page
@@ -190,6 +191,7 @@ def test_csv_matches_export_clusters(workspace):
 
 
 def test_old_leftovers_of_a_killed_report_are_cleared(workspace):
+    run_cli("init", home=workspace)
     stale = workspace.reports_dir / ".tmp-20250101T000000Z-abc"
     stale.mkdir(parents=True)
     (stale / "report.html").write_text("half")

@@ -28,6 +28,7 @@ COMMANDS = {
     "decisions": "corpus.cli.decisions:decisions",
     "run": "corpus.cli.run:run",
     "ingest": "corpus.cli.ingest:ingest",
+    "import-warc": "corpus.cli.import_warc:import_warc",
     "clean": "corpus.cli.clean:clean",
     "export": "corpus.cli.export:export",
     "releases": "corpus.cli.release:releases",

@@ -6,9 +6,7 @@ import sys
 
 import click
 
-from corpus.cli.common import workspace
-
-EXIT_LOCKED = 75
+from corpus.cli.common import json_option, run_stage_command, workspace
 
 
 @click.group()
@@ -43,7 +41,7 @@ def list_(ctx: click.Context) -> None:
     if not ws.db_path.exists():
         click.echo("No decisions yet (no store here).")
         return
-    with ws.open_store() as store:
+    with ws.open_store(readonly=True) as store:
         statuses = decision_statuses(store.conn, list_decisions(store.conn))
     if not statuses:
         click.echo("No decisions yet. Make them with `newscorpus review` or `newscorpus decisions import FILE`.")
@@ -76,40 +74,29 @@ def export(ctx: click.Context) -> None:
     ws = workspace(ctx)
     if not ws.db_path.exists():
         return
-    with ws.open_store() as store:
+    with ws.open_store(readonly=True) as store:
         write_decisions(list_decisions(store.conn), sys.stdout)
 
 
 @decisions.command("import")
-@click.argument("file", type=click.File("r", encoding="utf-8", errors="replace"))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@json_option
 @click.pass_context
-def import_(ctx: click.Context, file) -> None:
+def import_(ctx: click.Context, file: str, as_json: bool) -> None:
     """Add the decisions of a JSON Lines FILE (`-` = stdin); importing the same file again adds nothing.
 
-    Bad lines are reported with their line numbers and skipped (the good ones are stored); the exit
-    status is then 1. The next `dedup` applies the decisions.
+    Bad lines are reported on stderr with their line numbers and skipped; the good ones are stored
+    (in one transaction, under the workspace lock). The next `dedup` applies them.
 
     \b
     Example:
         newscorpus decisions import decisions.jsonl
         newscorpus decisions import - < decisions-2025-06-01.jsonl
     """
-    from corpus.decisions import add_decisions
-    from corpus.decisions.jsonl import read_decisions
-    from corpus.runlock import RunLock, WorkspaceBusy
+    from corpus.stages import DECISIONS_IMPORT
 
-    result = read_decisions(file)
-    for number, reason in result.bad_lines:
-        click.echo(f"{file.name}:{number}: skipped: {reason}", err=True)
-    ws = workspace(ctx).ensure()
-    try:
-        with RunLock(ws.home / "run.lock"), ws.open_store() as store, store.transaction() as db:
-            added, known = add_decisions(db, result.decisions)
-    except WorkspaceBusy as error:
-        click.echo(f"Error: {error}; try again when it has finished.", err=True)
-        sys.exit(EXIT_LOCKED)
-    click.echo(f"{len(added)} decision(s) added, {known} already there, {len(result.bad_lines)} bad line(s).")
-    if added:
-        click.echo("Run `newscorpus dedup` to apply them.")
-    if result.bad_lines:
-        sys.exit(1)
+    def lines(summary: dict) -> list[str]:
+        return [f"{summary['added']} decision(s) added, {summary['already_there']} already there, "
+                f"{summary['bad_lines']} bad line(s)."] + (["Run `newscorpus dedup` to apply them."] if summary["added"] else [])
+
+    run_stage_command(ctx, DECISIONS_IMPORT, {"file": file}, (), as_json, render=lines)

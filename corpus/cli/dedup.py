@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from corpus.cli.common import json_option, run_stage_command, settings_option
+from corpus.cli.scale import executor_options
 
 
 def dedup_lines(s: dict) -> list[str]:
@@ -18,6 +19,7 @@ def dedup_lines(s: dict) -> list[str]:
               help="Verified Jaccard (character shingles) at which two documents are one story. Default: 0.6.")
 @settings_option
 @json_option
+@executor_options
 @click.pass_context
 def dedup(ctx: click.Context, threshold: float | None, overrides, as_json: bool) -> None:
     """Group copies of one story (any outlet, Simplified or Traditional) into clusters.
@@ -31,6 +33,7 @@ def dedup(ctx: click.Context, threshold: float | None, overrides, as_json: bool)
     Example:
         newscorpus dedup
         newscorpus dedup --threshold 0.6
+        newscorpus dedup --executor ray --ray-address auto   # fingerprints on a Ray cluster
         newscorpus export clusters --format jsonl > clusters.jsonl
     """
     from corpus.stages import DEDUP

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from corpus.cli.common import json_option, run_stage_command, settings_option
+from corpus.cli.scale import executor_options
 
 
 def extract_lines(s: dict) -> list[str]:
@@ -21,11 +22,13 @@ def extract_lines(s: dict) -> list[str]:
               help="Rebuild every document from WARC (after a cleaner change), without recrawling.")
 @settings_option
 @json_option
+@executor_options
 @click.pass_context
 def extract(ctx: click.Context, workers: int | None, reextract: bool, overrides, as_json: bool) -> None:
     """Extract clean documents from fetched pages not yet extracted.
 
-    Reads the WARC records the crawl kept, cleans them in parallel worker processes
+    Imports WARC files new in warc/ (from crawl workers elsewhere), then reads the WARC records
+    the crawl kept and cleans them in parallel worker processes or Ray tasks
     (trafilatura, genre rules, site boilerplate, dates, language and script) and writes
     documents and rejects (with reasons) to the store. Safe to rerun; a killed run resumes.
 
@@ -33,6 +36,7 @@ def extract(ctx: click.Context, workers: int | None, reextract: bool, overrides,
     Example:
         newscorpus extract --workers 2
         newscorpus extract --reextract     # after upgrading the cleaners
+        newscorpus extract --executor ray --ray-address auto   # on a Ray cluster's head node
         newscorpus extract --set CLEANERS_MIN_CHARS=100 --json | jq .summary.documents
     """
     from corpus.stages import EXTRACT

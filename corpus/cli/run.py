@@ -8,6 +8,7 @@ import click
 
 from corpus.cli.common import effective_settings, progress_bars, workspace
 from corpus.cli.crawl import crawl_options
+from corpus.cli.scale import executor_options
 
 
 @click.command()
@@ -15,6 +16,7 @@ from corpus.cli.crawl import crawl_options
 @click.option("--release", "make_release", is_flag=True, help="Also make a release at the end of the cycle.")
 @click.option("--notes", metavar="TEXT", help="Release notes (with --release).")
 @click.option("--workers", type=click.IntRange(min=1), help="Extraction worker processes (default: CPU count).")
+@executor_options
 @click.pass_context
 def run(ctx, make_release, notes, workers, overrides, as_json, **crawl):
     """One scheduled cycle: crawl (incremental) → extract → dedup → site health → report [→ release].
@@ -31,6 +33,8 @@ def run(ctx, make_release, notes, workers, overrides, as_json, **crawl):
         # crontab: every 6 hours, a release on Sundays; mail only when it is not 0
         0 */6 * * * newscorpus --home /srv/news run --site /srv/sites/hk.yaml >/dev/null 2>&1 || echo "exit $?"
         30 3 * * 0 newscorpus --home /srv/news run --site /srv/sites/hk.yaml --release
+        # extract and dedup on a Ray cluster (on its head node)
+        0 */6 * * * newscorpus --home /srv/news run --site /srv/sites/hk.yaml --executor ray --ray-address auto
     """
     from corpus.cycle import crawl_job, run_cycle
     from corpus.stage import exit_code

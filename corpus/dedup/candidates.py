@@ -84,14 +84,20 @@ def lsh_pairs(ids: np.ndarray, keys: np.ndarray, max_bucket: int, neighbours: in
 
 
 def sentence_pairs(ids: np.ndarray, hashes: list[np.ndarray], max_docs: int, min_share: float,
-                   min_shared: int = 2) -> tuple[np.ndarray, CandidateStats]:
+                   min_shared: int = 2, only: np.ndarray | None = None) -> tuple[np.ndarray, CandidateStats]:
     """Pairs of ``ids`` sharing at least ``min_shared`` long sentences and ``min_share`` of the
-    sentences of the one with fewer; ``hashes[i]`` are ``ids[i]``'s distinct sentence hashes."""
+    sentences of the one with fewer; ``hashes[i]`` are ``ids[i]``'s distinct sentence hashes.
+    ``only`` (sorted distinct hashes): count just these sentences (every pair that holds a document
+    owning all of them is still found exactly)."""
     counts = np.fromiter(map(len, hashes), dtype=np.int64, count=len(hashes))
     if not counts.sum():
         return np.empty((0, 2), dtype=np.int64), CandidateStats(0)
     postings = np.concatenate(hashes)
     owner = np.repeat(np.arange(len(ids), dtype=np.int64), counts)
+    if only is not None:
+        found = np.searchsorted(only, postings).clip(max=max(len(only) - 1, 0))
+        chosen = only[found] == postings if len(only) else np.zeros(len(postings), dtype=bool)
+        postings, owner = postings[chosen], owner[chosen]
     order = np.argsort(postings, kind="stable")
     starts, lengths = _runs(postings[order])
     frequent = int((lengths > max_docs).sum())

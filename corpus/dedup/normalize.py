@@ -54,8 +54,7 @@ _DROPPED_LINE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in (_TI
 _LEAD_CHARS = frozenset("【[(（新中人央国路法美共本")
 _CLOSING = frozenset(")）】]")
 # Everything but letters, digits and sentence ends goes; sentence ends then split the line.
-_DROP_KEEP_ENDS = re.compile(r"[^\w\n。！？!?；;]+")  # then "_" goes by str.replace (an alternation is 2.5x slower)
-_SENTENCE_ENDS = re.compile(r"[。！？!?；;]+")
+_SENTENCE_END_CHARS = "。！？!?；;"
 _DROP = re.compile(r"[\W_]+")
 
 _PROSE_ENDS = frozenset("。！？!?；;，,：:…”」』")
@@ -87,6 +86,14 @@ def _traditional_only() -> np.ndarray:
     table = np.zeros(sys.maxunicode + 1, dtype=bool)
     table[[ord(char) for char in traditional]] = True
     return table
+
+
+def prepare() -> None:
+    """Build the lookup tables now (a pool's forked workers then inherit them instead of each
+    building its own)."""
+    _traditional_only()
+    _kept()
+    _ends()
 
 
 def has_traditional(text: str) -> bool:
@@ -125,12 +132,39 @@ def _clean_line(line: str) -> str:
     return line
 
 
+@lru_cache(maxsize=1)
+def _kept() -> np.ndarray:
+    """A lookup table over code points: True for letters, digits, sentence ends and line breaks
+    (what a ``[^\\w\\n。！？!?；;]`` regex would keep, without "_"); one numpy gather per text instead
+    of that regex (3x faster on CJK text)."""
+    table = np.fromiter((chr(point).isalnum() for point in range(sys.maxunicode + 1)), dtype=bool,
+                        count=sys.maxunicode + 1)
+    table[[ord(char) for char in "\n" + _SENTENCE_END_CHARS]] = True
+    table[0xD800:0xE000] = False  # lone surrogates (from hostile text) are not letters
+    return table
+
+
+@lru_cache(maxsize=1)
+def _ends() -> np.ndarray:
+    table = np.zeros(sys.maxunicode + 1, dtype=bool)
+    table[[ord(char) for char in _SENTENCE_END_CHARS]] = True
+    return table
+
+
+def _keep_letters_and_ends(text: str) -> str:
+    """Letters, digits and line breaks of ``text``; every sentence end becomes "。"."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = points[_kept()[points]]
+    points[_ends()[points]] = ord("。")
+    return points.tobytes().decode("utf-32-le")
+
+
 def _letters_and_ends(lines: list[str]) -> list[str]:
-    """Each line with only letters, digits and sentence ends left: one regex pass over all lines."""
-    joined = _DROP_KEEP_ENDS.sub("", "\n".join(lines)).replace("_", "")
+    """Each line with only letters, digits and sentence ends left: one pass over all lines."""
+    joined = _keep_letters_and_ends("\n".join(lines))
     # NFKC after dropping punctuation: ten times faster on CJK text, which is otherwise normalised.
     if not unicodedata.is_normalized("NFKC", joined):
-        joined = _DROP_KEEP_ENDS.sub("", unicodedata.normalize("NFKC", joined)).replace("_", "")
+        joined = _keep_letters_and_ends(unicodedata.normalize("NFKC", joined))
     return joined.split("\n")
 
 
@@ -170,7 +204,7 @@ def normalize_paragraphs(text: str) -> list[tuple[str, ...]]:
     """The text's paragraphs as tuples of normalised sentences (empty ones and furniture dropped)."""
     lines = [line for line in _story_lines(to_simplified(text)) if line.strip()]
     cleaned = _letters_and_ends([_clean_line(line) for line in lines])
-    paragraphs = [(tuple(filter(None, _SENTENCE_ENDS.split(kept))), line)
+    paragraphs = [(tuple(filter(None, kept.split("。"))), line)
                   for kept, line in zip(cleaned, lines)]
     return _drop_link_lists([(paragraph, _reads_as_prose(line)) for paragraph, line in paragraphs if paragraph])
 

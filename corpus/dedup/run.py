@@ -34,12 +34,13 @@ from corpus.dedup.candidates import lsh_pairs, sentence_pairs
 from corpus.dedup.canonical import Candidate
 from corpus.dedup.clustering import Cluster, components, stable_ids
 from corpus.dedup.constraints import Constraints
-from corpus.dedup.executor import Executor, LocalExecutor
 from corpus.dedup.fingerprint import NORMALIZER, FingerprintSpec, band_keys, fingerprint_batch
 from corpus.dedup.judge import DocFacts
 from corpus.dedup.minhash import SignatureMaker
+from corpus.dedup.normalize import prepare
 from corpus.dedup.settings import DedupSettings
 from corpus.dedup.verify import Component, VerifyJob, VerifyResult, verify_batch
+from corpus.executors import Executor, LocalExecutor
 from corpus.store import Store
 
 Progress = Callable[[str, int, int], None]
@@ -64,11 +65,13 @@ def fingerprint_spec(settings: DedupSettings) -> FingerprintSpec:
 
 @dataclass
 class _Index:
-    """One representative per exact-duplicate group, and the candidate pairs among representatives."""
+    """One representative per exact-duplicate group, their LSH candidate pairs and sentence hashes."""
 
     rep_of: dict[int, int]
     groups: dict[int, list[int]]
-    pairs: np.ndarray            # (m, 2) int64, LSH and sentence candidates, low id first
+    pairs: np.ndarray                # (m, 2) int64 LSH candidates, low id first
+    sentence_ids: np.ndarray         # representatives with long sentences...
+    sentences: list[np.ndarray]      # ...and their sorted sentence hashes
     stats: dict[str, int]
 
 
@@ -125,7 +128,7 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
     seeds |= {doc for doc in constraints.documents() if doc in docs}
     if settings_changed:
         seeds |= set(docs)
-    scope, pairs = _scope(index, seeds, old_ids, docs, constraints)
+    scope, pairs = _scope(index, seeds, old_ids, docs, constraints, settings)
     timings["scope"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -185,6 +188,9 @@ def _fingerprint(store: Store, docs: dict, spec: FingerprintSpec, params_id: int
     dirty = [doc for doc, row in docs.items()
              if doc not in stored or stored[doc].params_id != params_id or stored[doc].text_hash != row.text_hash]
     progress("fingerprint", 0, len(dirty))
+    if dirty:
+        prepare()
+        spec.maker.signatures(["预热编译"])  # numba's compiled loop, loaded once before workers fork
     done = rebuilt = 0
     for fingerprints in executor.map(partial(fingerprint_batch, spec),
                                      _text_batches(store, dirty, settings.fingerprint_batch)):
@@ -213,22 +219,22 @@ def _build_index(db, docs: dict, stored: dict, params_id: int, spec: Fingerprint
     ids, matrix = repo.signature_matrix(db, params_id, settings.num_perm)
     is_rep = np.fromiter((int(doc) in groups for doc in ids), dtype=bool, count=len(ids))
     ids, matrix = ids[is_rep], matrix[is_rep]
-    near, lsh_stats = lsh_pairs(ids, band_keys(matrix, spec.bands, spec.rows), settings.max_candidates,
-                                settings.crowded_neighbours)
+    pairs, lsh_stats = lsh_pairs(ids, band_keys(matrix, spec.bands, spec.rows), settings.max_candidates,
+                                 settings.crowded_neighbours)
     del matrix
     sentence_ids, hashes = repo.sentence_hashes(db, params_id)
-    keep = [i for i, doc in enumerate(sentence_ids) if int(doc) in groups]
-    inside, sentence_stats = sentence_pairs(sentence_ids[keep], [hashes[i] for i in keep], settings.sentence_max_docs,
-                                            settings.sentence_min_share)
-    pairs = np.unique(np.concatenate((near, inside)), axis=0) if len(inside) else near
-    stats = {"lsh_pairs": lsh_stats.pairs, "sentence_pairs": sentence_stats.pairs,
-             "crowded_buckets": lsh_stats.crowded_buckets, "frequent_sentences": sentence_stats.frequent_sentences}
-    return _Index(rep_of, groups, pairs, stats)
+    keep = [i for i, doc in enumerate(sentence_ids.tolist()) if doc in groups]
+    stats = {"lsh_pairs": lsh_stats.pairs, "crowded_buckets": lsh_stats.crowded_buckets}
+    return _Index(rep_of, groups, pairs, sentence_ids[keep], [hashes[i] for i in keep], stats)
 
 
-def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict,
-           constraints: Constraints) -> tuple[set[int], set[tuple[int, int]]]:
-    """Documents to re-cluster and the candidate pairs among their representatives."""
+def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict, constraints: Constraints,
+           settings: DedupSettings) -> tuple[set[int], set[tuple[int, int]]]:
+    """Documents to re-cluster and the candidate pairs among their representatives.
+
+    Grown from the seeds along old clusters, editors' groups and LSH pairs; then along sentence
+    pairs, computed only over the sentences the scope holds (on an incremental run a small share of
+    all postings), until nothing new joins."""
     members_of: dict[str, list[int]] = {}
     for doc, cid in old_ids.items():
         members_of.setdefault(cid, []).append(doc)
@@ -238,20 +244,40 @@ def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict,
         adjacency.setdefault(b, []).append(a)
     together = constraints.together_of()
     scope: set[int] = set()
-    stack = sorted(seeds, reverse=True)
-    while stack:
-        doc = stack.pop()
-        if doc not in docs or doc in scope:
-            continue
-        # A document brings its exact-duplicate group, its old cluster, its candidates and its editors' group.
-        rep = index.rep_of[doc]
-        for member in index.groups[rep]:
-            scope.add(member)
-            if member in old_ids:
-                stack.extend(members_of[old_ids[member]])
-            stack.extend(together.get(member, ()))
-        stack.extend(adjacency.get(rep, ()))
+
+    def grow(stack: list[int]) -> None:
+        while stack:
+            doc = stack.pop()
+            if doc not in docs or doc in scope:
+                continue
+            # A document brings its exact-duplicate group, its old cluster, its candidates and its editors' group.
+            rep = index.rep_of[doc]
+            for member in index.groups[rep]:
+                scope.add(member)
+                if member in old_ids:
+                    stack.extend(members_of[old_ids[member]])
+                stack.extend(together.get(member, ()))
+            stack.extend(adjacency.get(rep, ()))
+
+    grow(sorted(seeds, reverse=True))
+    inside = np.empty((0, 2), dtype=np.int64)
+    frequent = 0
+    while True:
+        whole = len(scope) == len(docs)
+        reps = np.fromiter((doc in scope for doc in index.sentence_ids.tolist()), dtype=bool,
+                           count=len(index.sentence_ids))
+        only = None if whole else np.unique(np.concatenate(
+            [index.sentences[i] for i in np.flatnonzero(reps)] or [np.empty(0, dtype=np.int64)]))
+        inside, sentence_stats = sentence_pairs(index.sentence_ids, index.sentences, settings.sentence_max_docs,
+                                                settings.sentence_min_share, only=only)
+        frequent = sentence_stats.frequent_sentences
+        before = len(scope)
+        grow([doc for a, b in inside.tolist() if a in scope or b in scope for doc in (a, b) if doc not in scope])
+        if whole or len(scope) == before:
+            break
+    index.stats.update(sentence_pairs=len(inside), frequent_sentences=frequent)
     pairs = {(a, b) for a, b in index.pairs.tolist() if a in scope}
+    pairs.update((a, b) for a, b in inside.tolist() if a in scope)
     for group in constraints.together:  # an editors' group is verified and clustered as one unit
         reps = sorted({index.rep_of[doc] for doc in group if doc in scope})
         pairs.update((reps[0], other) for other in reps[1:])

@@ -21,8 +21,8 @@ import pyarrow as pa
 from corpus import __version__
 from corpus.decisions import list_decisions
 from corpus.decisions.repository import decisions_summary
-from corpus.release.card import render_card
 from corpus.filemodes import file_mode, folder_mode
+from corpus.release.card import render_card
 from corpus.release.catalog import (MANIFEST, RELEASE_FORMAT, TEMP_PREFIX, BrokenRelease, ReleaseInfo, default_version,
                                     list_releases, validate_version)
 from corpus.release.changes import CLUSTERS_FILE, compute_changes, count_changes, read_members, render_changes_markdown
@@ -153,7 +153,6 @@ def _build(workspace, build, version, lineage: Lineage, notes, settings, progres
         "notes": notes,
         "newscorpus_version": __version__,
         "configuration": configuration,
-        # The editors' decisions that dedup applied (issue 12) belong here, beside the dedup configuration.
         "counts": counts.as_dict(),
         "changes": count_changes(changes),
         "decisions": decisions,

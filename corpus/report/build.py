@@ -138,7 +138,7 @@ def read_content(workspace: Workspace, settings: ReportSettings, since: str | No
             changes = changes_since(store.conn, workspace.releases_dir, since)
     finally:
         store.close()
-    return ReportContent(data, sections, decisions, copy_matrix(data.clusters), changes)
+    return ReportContent(data, sections, decisions, copy_matrix(data.clusters, settings.naive_utc_offset_hours), changes)
 
 
 def decision_json(status: DecisionStatus) -> dict:

@@ -16,7 +16,7 @@ from statistics import median
 
 from corpus.report.settings import REPORT_NAIVE_UTC_OFFSET_HOURS
 
-NAIVE_ZONE = timezone(timedelta(hours=REPORT_NAIVE_UTC_OFFSET_HOURS))
+CHINA_STANDARD_TIME = timezone(timedelta(hours=REPORT_NAIVE_UTC_OFFSET_HOURS))
 
 
 @dataclass
@@ -59,32 +59,33 @@ class CopyMatrix:
                 "pairs": [p.to_json() for p in self.pairs], "weeks": [w.to_json() for w in self.weeks]}
 
 
-def parse_time(value: str | None) -> datetime | None:
+def parse_time(value: str | None, naive_zone: timezone = CHINA_STANDARD_TIME) -> datetime | None:
     if not value:
         return None
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=NAIVE_ZONE)
+    return moment if moment.tzinfo else moment.replace(tzinfo=naive_zone)
 
 
-def outlet_times(members: list[dict]) -> dict[str, datetime]:
+def outlet_times(members: list[dict], naive_zone: timezone) -> dict[str, datetime]:
     """Each outlet's earliest published time in one cluster."""
     times: dict[str, datetime] = {}
     for member in members:
-        moment = parse_time(member["published"])
+        moment = parse_time(member["published"], naive_zone)
         outlet = member["outlet"] or ""
         if moment is not None and (outlet not in times or moment < times[outlet]):
             times[outlet] = moment
     return times
 
 
-def copy_matrix(clusters: list[dict]) -> CopyMatrix:
+def copy_matrix(clusters: list[dict], naive_utc_offset_hours: int = REPORT_NAIVE_UTC_OFFSET_HOURS) -> CopyMatrix:
+    naive_zone = timezone(timedelta(hours=naive_utc_offset_hours))
     stories, first, weekly_stories, weekly_copies = Counter(), Counter(), Counter(), Counter()
     delays: dict[tuple[str, str], list[float]] = defaultdict(list)
     for cluster in clusters:
-        times = outlet_times(cluster["members"])
+        times = outlet_times(cluster["members"], naive_zone)
         if not times:
             continue
         earliest = min(times.values())

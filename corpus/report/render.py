@@ -18,7 +18,7 @@ from corpus.report.collect import ReportData
 from corpus.report.copies import CopyMatrix
 from corpus.report.previous import SincePrevious
 from corpus.report.sections import Section
-from corpus.report.settings import REPORT_MATRIX_OUTLETS, ReportSettings
+from corpus.report.settings import ReportSettings
 
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
        "base-uri 'none'; form-action 'none'")
@@ -197,7 +197,7 @@ def since_section(since, settings: ReportSettings) -> str:
 
 def charts(data: ReportData) -> str:
     if not data.clusters:
-        return '<h2>Clusters</h2><p class="note">No clusters yet: run <code>newscorpus dedup</code>.</p>'
+        return '<h2>At a glance</h2><p class="note">No clusters yet: run <code>newscorpus dedup</code>.</p>'
     return "".join([
         '<h2>At a glance</h2><div class="charts">',
         f"<figure><figcaption>Cluster sizes</figcaption>{size_histogram_svg(data.summary['size_histogram'])}</figure>",
@@ -229,7 +229,7 @@ def copies_section(copies: CopyMatrix, settings: ReportSettings, link_prefix: st
     rows = [[p.source or "(no outlet)", p.copier or "(no outlet)", p.stories, f"{p.median_delay_hours:,.1f} h",
              f"{p.share_of_copier:.1%}"] for p in copies.pairs[:settings.table_rows]]
     firsts = ", ".join(f"{outlet or '(no outlet)'} {copies.first.get(outlet, 0):,} of {copies.stories[outlet]:,}"
-                       for outlet in copies.outlets[:REPORT_MATRIX_OUTLETS])
+                       for outlet in copies.outlets[:settings.matrix_outlets])
     return "".join([
         '<h2 id="copies">Who copies whom</h2>',
         '<p class="note">A story is a cluster; an outlet carried it <i>after</i> another when its earliest copy was '
@@ -238,9 +238,9 @@ def copies_section(copies: CopyMatrix, settings: ReportSettings, link_prefix: st
         f'<a href="{esc(link_prefix)}copies_weekly.csv">copies_weekly.csv</a>.</p>',
         f'<p class="note">Stories published first: {esc(firsts)}.</p>' if copies.outlets else "",
         '<div class="charts">',
-        f"<figure><figcaption>Who copies whom</figcaption>{copy_matrix_svg(copies, REPORT_MATRIX_OUTLETS)}</figure>",
+        f"<figure><figcaption>Who copies whom</figcaption>{copy_matrix_svg(copies, settings.matrix_outlets)}</figure>",
         "<figure><figcaption>Share of each week's stories another outlet had first</figcaption>"
-        f"{weekly_copies_svg(copies, REPORT_MATRIX_OUTLETS)}</figure>",
+        f"{weekly_copies_svg(copies, settings.matrix_outlets)}</figure>",
         "</div>",
         table(["had it first", "carried it later", "stories", "median delay", "share of the later outlet's stories"],
               rows, numeric={2, 3, 4}, empty="No story was carried by two outlets at different times.",

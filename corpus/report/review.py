@@ -5,6 +5,8 @@ session's CSRF token (random per server start, embedded only in the page this se
 page of another origin cannot read it), a ``Host`` naming this server (no DNS rebinding) and, when
 the browser sends one, a matching ``Origin``. Anything else gets 403. Bodies are capped, decisions
 are validated like any input (``corpus.decisions.parse_decision``) and stored in one transaction.
+Those one-row writes do not take the workspace lock, so an open review session never keeps a
+scheduled run from starting; the next ``dedup`` applies what was stored.
 """
 
 from __future__ import annotations

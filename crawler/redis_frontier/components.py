@@ -19,7 +19,6 @@ from __future__ import annotations
 import itertools
 import pickle
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
@@ -110,9 +109,9 @@ class RedisFrontier:
         self.local.fetched(fetch)
         if not fetch.final:
             return
-        previous = self.visit(fetch.url)
+        previous = self.visit(fetch.url)   # as the store does: validators kept, failures counted once per crawl
         failed = not is_settled(fetch.status)
-        first_failure = failed and fetch.url not in self._failed_this_run  # retries count once per crawl
+        first_failure = failed and fetch.url not in self._failed_this_run
         if failed:
             self._failed_this_run.add(fetch.url)
         visit = Visit(site=fetch.site, kind=fetch.kind or "other", hops=previous.hops if previous else 0,
@@ -120,8 +119,6 @@ class RedisFrontier:
                       failures=((previous.failures if previous else 0) + first_failure) if failed else 0,
                       etag=fetch.etag or (previous.etag if previous else None),
                       last_modified=fetch.last_modified or (previous.last_modified if previous else None))
-        if failed and previous is not None:  # keep what the last answer said; count the failure
-            visit = replace(previous, failures=visit.failures, last_fetched_at=fetch.fetched_at)
         self.shared.record([fetch.url, *fetch.extra_urls], visit)
 
 

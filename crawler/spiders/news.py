@@ -33,7 +33,7 @@ from crawler.epaper import layout_of
 from crawler.discovery import html_feeds, html_links, parse_feed, parse_sitemap
 from crawler.frontier import Frontier
 from crawler.items import PageItem
-from crawler.meta import ALWAYS, FETCH, HOPS, KIND, PAGE, REVISIT, SITE, VIA
+from crawler.meta import ALWAYS, FETCH, HINTS, HOPS, KIND, PAGE, REVISIT, SITE, VIA
 from crawler.origins import OriginPolicy, origin, url_problem
 from crawler.sites import SiteConfig, SiteConfigError, adhoc_site, load_site, parse_day, parse_duration
 from crawler.storage import CrawlStorage
@@ -224,6 +224,8 @@ class NewsSpider(scrapy.Spider):
         meta = {SITE: site.name, KIND: kind, VIA: via, HOPS: hops, REVISIT: self._revisit(site)}
         if always:
             meta[ALWAYS] = True
+        if hints:
+            meta[HINTS] = hints
         if site.politeness.autothrottle is False:
             meta["autothrottle_dont_adjust_delay"] = True
         try:

@@ -1,9 +1,10 @@
 """Tell what a fetched page is (article, listing, sitemap, feed, other) without parsing it fully.
 
-The crawl does no extraction, so these are a handful of regex probes over the decoded text, in the
-order of how much they can be trusted: the site's own URL patterns, then what the page says of itself
-(``og:type``, JSON-LD ``@type``), then the shape of its text (long paragraphs versus many links),
-then a date in the URL.
+Used by the crawl (on every response) and by ``import-warc`` (on other tools' WARC records, which
+carry no page kind). Neither extracts, so these are a handful of regex probes over the decoded text,
+in the order of how much they can be trusted: the site's own URL patterns, then what the page says
+of itself (``og:type``, JSON-LD ``@type``), then the shape of its text (long paragraphs versus many
+links), then a date in the URL.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from crawler.urls import guess_kind
-
+# A date in the path: /2024/05/31/, /2024-05-31, /20240531, /2024-05/31/ ...
+URL_DATE = re.compile(r"(?<!\d)(?:19|20)\d\d([-/_]?)(?:0[1-9]|1[0-2])(?:\1|[-/_])?(?:[012]\d|3[01])(?!\d)")
+# The usual shapes of an article address: a long number or a date, then a page name.
+_ARTICLE_TAIL = re.compile(r"/(?!(?:index|default|list|archive)\b)(?:[^/]*\d{5,}[^/]*|[^/]+\.s?html?)$", re.I)
 _OG_TYPE = re.compile(r"""<meta[^>]+(?:property|name)\s*=\s*["']og:type["'][^>]*>""", re.I)
 _CONTENT = re.compile(r"""content\s*=\s*["']([^"']*)["']""", re.I)
 _LD_TYPE = re.compile(r'"@type"\s*:\s*\[?\s*"((?:News|Reportage|Analysis|Opinion)?Article|BlogPosting|'
@@ -66,6 +69,11 @@ def classify_html(url: str, text: str, article_patterns=(), listing_patterns=())
     links = len(_LINK.findall(text))
     if chars >= ARTICLE_MIN_CHARS and chars >= ARTICLE_CHARS_PER_LINK * links:
         return "article", "text-shape"
-    if guess_kind(url, urlsplit(url).path) == "article":
+    if dated_article_path(urlsplit(url).path):
         return "article", "url-date"
     return "listing", "text-shape"
+
+
+def dated_article_path(path: str) -> bool:
+    """A date in the path, then a page name or a long number: how most news sites address an article."""
+    return bool(URL_DATE.search(path) and _ARTICLE_TAIL.search(path))

@@ -1,0 +1,530 @@
+"""Index WARC files into the fetch log (``fetches``, ``urls``) without refetching anything.
+
+WARC is the interchange between machines: crawl workers elsewhere write WARC files to the shared
+``warc/`` folder, and this stage makes their fetches known to the store, so ``extract`` can read
+them like its own. Our workers' files carry a ``metadata`` record beside each response
+(``newscorpus-fetch/1``, see ``crawler/warc.py``) with the outlet, page kind, discovery route,
+encoding evidence and hints. Files from other tools (wget ``--warc-file``, Heritrix, Browsertrix,
+Common Crawl) have none: the outlet is the host, the kind is sniffed from the bytes and the
+encoding evidence recomputed, exactly as the crawl would have.
+
+Idempotent twice over: a file whose size and digest are recorded in ``warc_imports`` is not read
+again (nor a copy of it under another name), and a record already in the fetch log (by its file
+and offset) is not indexed again, so a file that grew, or a crawl killed before its last commit,
+is completed rather than duplicated. Anything else (request, revisit, truncated, non-HTTP records,
+unreadable files) is counted by reason and never stops the run.
+
+Library entry points: ``import_warcs(store, paths, warc_dir)`` and ``import_pending(store, warc_dir)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+from urllib.parse import urljoin, urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from cleaners.encoding import content_type_charset, decode_html
+from cleaners.pages import classify_html, looks_like_html, sniff_xml
+from corpus.store import Store, utc_now
+
+METADATA_FORMAT = "newscorpus-fetch/1"   # written by crawler/warc.py
+WARC_SUFFIXES = (".warc", ".warc.gz")
+IMPORT_BATCH = 500                      # records per write transaction
+IMPORT_MAX_BODY_BYTES = 10_000_000      # a body is read this far to sniff its kind and encoding
+DISCOVERY_KINDS = ("listing", "sitemap", "feed")  # re-read on every crawl: never due for a revisit
+
+Progress = Callable[[str, int, int], None]
+
+
+class WarcImportError(Exception):
+    """A problem the user can act on (the message says how)."""
+
+
+@dataclass
+class ImportedFetch:
+    """One row for ``fetches`` (see 0001_core.sql) and what it says about its URL's state."""
+
+    url: str
+    site: str
+    kind: str
+    fetched_at: str
+    final_url: str | None = None
+    status: int | None = None
+    content_type: str | None = None
+    content_length: int | None = None
+    content_hash: str | None = None
+    encoding: str | None = None
+    encoding_evidence: dict | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    warc_file: str | None = None
+    warc_offset: int | None = None
+    warc_length: int | None = None
+    error: str | None = None
+    final: bool = True                  # False for a redirect hop
+    revisit_after: float | None = None
+    via: str | None = None
+    hints: dict | None = None
+    extra_urls: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Response:
+    """What the first pass keeps of a response record until its metadata (if any) is known."""
+
+    record_id: str
+    url: str
+    offset: int
+    length: int
+    date: str
+    status: int
+    headers: list[tuple[str, str]]
+    digest: str | None
+
+
+# -- files -----------------------------------------------------------------------------------------
+
+def warc_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[str]]:
+    """The WARC files named or found (recursively, sorted) in ``paths``, and the paths that do not exist."""
+    found, missing = [], []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(WARC_SUFFIXES)))
+        elif path.is_file():
+            found.append(path)
+        else:
+            missing.append(str(raw))
+    return found, missing
+
+
+def store_name(path: Path, warc_dir: Path) -> str:
+    """How ``fetches.warc_file`` names the file: relative to the workspace's ``warc/``, else absolute."""
+    resolved = path.resolve()
+    try:
+        return str(resolved.relative_to(warc_dir.resolve()))
+    except ValueError:
+        return str(resolved)
+
+
+def _digest(path: Path) -> tuple[int, str]:
+    sha1 = hashlib.sha1()
+    size = 0
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            sha1.update(chunk)
+            size += len(chunk)
+    return size, "sha1:" + sha1.hexdigest()
+
+
+# -- the stage -------------------------------------------------------------------------------------
+
+def import_warcs(store: Store, paths: Iterable[str | os.PathLike], warc_dir: Path,
+                 progress: Progress | None = None, skip_live_writers: bool = False) -> dict:
+    """Index the WARC files in ``paths`` into the store's fetch log.
+
+    Args:
+        store: an open, migrated store.
+        paths: WARC files (``.warc``, ``.warc.gz``) or folders holding them.
+        warc_dir: the workspace's ``warc/`` (files inside it are named relative to it).
+        progress: called as ``progress("import", files_done, files_total)``.
+        skip_live_writers: leave alone files that a live process on this host is still writing
+            (before its fetch log's first commit); ``import_pending`` sets it.
+
+    Returns:
+        A summary: files (by outcome), fetches indexed, records already indexed, records skipped by reason.
+
+    Raises:
+        WarcImportError: a path that does not exist.
+    """
+    files, missing = warc_files(paths)
+    if missing:
+        raise WarcImportError(f"no such file or folder: {', '.join(missing)}")
+    summary: Counter = Counter()
+    skipped: Counter = Counter()
+    for done, path in enumerate(files, start=1):
+        outcome = _import_file(store, path, store_name(path, warc_dir), summary, skipped, skip_live_writers)
+        summary[f"files_{outcome}"] += 1
+        if progress:
+            progress("import", done, len(files))
+    return {"files": len(files),
+            "files_imported": summary["files_imported"],
+            "files_unchanged": summary["files_unchanged"] + summary["files_copy"],
+            "files_unreadable": summary["files_unreadable"],
+            "files_being_written": summary["files_live"],
+            "fetches": summary["fetches"],
+            "already_indexed": summary["already_indexed"],
+            "skipped": dict(sorted(skipped.items()))}
+
+
+def import_pending(store: Store, warc_dir: Path, progress: Progress | None = None) -> dict:
+    """Index the workspace's WARC files that are new or grew since they were last indexed.
+
+    Files this store's own crawls wrote are left alone: their fetch log indexed them as they went,
+    and what a killed crawl did not commit, the next crawl fetches again. Files from workers on
+    other machines become fetches to extract.
+    """
+    if not warc_dir.is_dir():
+        return import_warcs(store, [], warc_dir)
+    recorded = {name: size for name, size in store.execute("SELECT file, size FROM warc_imports")}
+    crawled = {name for (name,) in store.execute("SELECT DISTINCT warc_file FROM fetches WHERE warc_file IS NOT NULL")}
+    pending = []
+    for path in warc_files([warc_dir])[0]:
+        name = store_name(path, warc_dir)
+        if name in recorded:
+            if recorded[name] != path.stat().st_size:
+                pending.append(path)
+        elif name not in crawled:
+            pending.append(path)
+    return import_warcs(store, pending, warc_dir, progress, skip_live_writers=True)
+
+
+def _import_file(store: Store, path: Path, name: str, summary: Counter, skipped: Counter, skip_live: bool) -> str:
+    try:
+        size, digest = _digest(path)
+    except OSError as error:
+        skipped[f"unreadable file: {type(error).__name__}"] += 1
+        return "unreadable"
+    row = store.execute("SELECT size, digest FROM warc_imports WHERE file = ?", (name,)).fetchone()
+    if row is not None and (row[0], row[1]) == (size, digest):
+        return "unchanged"
+    copy = store.execute("SELECT file FROM warc_imports WHERE digest = ? AND size = ? AND file != ?",
+                         (digest, size, name)).fetchone()
+    if copy is not None:
+        return "copy"
+    counts: Counter = Counter()
+    try:
+        software, writer = _warcinfo(path)
+        if skip_live and writer is not None and _alive_here(*writer):
+            return "live"
+        _index(store, path, name, counts)
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
+        # Whatever whole records came before the damage are indexed; the rest is counted.
+        counts[f"unreadable: {str(error).strip().splitlines()[0][:120] if str(error).strip() else type(error).__name__}"] += 1
+        software = None
+    for key, value in counts.items():
+        if key in ("fetches", "already_indexed"):
+            summary[key] += value
+        else:
+            skipped[key] += value
+    outcome = "imported" if counts["fetches"] or counts["already_indexed"] else "unreadable"
+    with store.transaction() as db:
+        db.execute("INSERT INTO warc_imports (file, size, digest, software, imported_at, summary) "
+                   "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (file) DO UPDATE SET size = excluded.size, "
+                   "digest = excluded.digest, software = excluded.software, imported_at = excluded.imported_at, "
+                   "summary = excluded.summary",
+                   (name, size, digest, software, utc_now(), json.dumps(dict(counts), ensure_ascii=False)))
+    return outcome
+
+
+def _warcinfo(path: Path) -> tuple[str | None, tuple[str, int] | None]:
+    """The ``software`` of the file's first record, if a warcinfo, and (hostname, pid) if ours wrote it."""
+    with open(path, "rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type != "warcinfo":
+                return None, None
+            fields = _warc_fields(record.content_stream().read(65536))
+            pid = fields.get("pid", "")
+            writer = (fields["hostname"], int(pid)) if "hostname" in fields and pid.isdigit() else None
+            return fields.get("software"), writer
+    return None, None
+
+
+def _warc_fields(payload: bytes) -> dict[str, str]:
+    fields = {}
+    for line in payload.decode("utf-8", "replace").splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            fields[key.strip().lower()] = value.strip()
+    return fields
+
+
+def _alive_here(hostname: str, pid: int) -> bool:
+    if hostname != socket.gethostname() or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# -- reading records -------------------------------------------------------------------------------
+
+def _index(store: Store, path: Path, name: str, counts: Counter) -> None:
+    """Two passes: collect responses and our metadata records, then write one fetch per response."""
+    responses: list[_Response] = []
+    metadata: dict[str, dict] = {}
+    failures: list[tuple[int, dict]] = []
+    try:
+        with open(path, "rb") as stream:
+            archive = ArchiveIterator(stream)
+            for record in archive:
+                _collect(record, archive, responses, metadata, failures, counts)
+    finally:
+        # A damaged tail must not lose what was read before it.
+        _write_all(store, path, name, responses, metadata, failures, counts)
+
+
+def _collect(record, archive: ArchiveIterator, responses: list, metadata: dict, failures: list,
+             counts: Counter) -> None:
+    kind = record.rec_type
+    headers = record.rec_headers
+    if record.format != "warc":
+        counts["not a WARC record (ARC or garbage)"] += 1
+    elif kind == "response":
+        if record.http_headers is None or not (record.http_headers.get_statuscode() or "").isdigit():
+            counts["not an HTTP response"] += 1
+            return
+        if headers.get_header("WARC-Truncated"):
+            # A cut body would make a cut document: the page is left for a crawl to fetch whole.
+            counts[f"truncated ({headers.get_header('WARC-Truncated')})"] += 1
+            return
+        if not _whole(record):
+            counts["torn record (file cut, or still being written)"] += 1
+            return
+        responses.append(_Response(
+            headers.get_header("WARC-Record-ID") or "", headers.get_header("WARC-Target-URI") or "",
+            archive.get_record_offset(), archive.get_record_length(), headers.get_header("WARC-Date") or "",
+            int(record.http_headers.get_statuscode()), list(record.http_headers.headers),
+            headers.get_header("WARC-Payload-Digest")))
+    elif kind == "metadata":
+        fields = _our_metadata(record)
+        if fields is None:
+            counts["metadata of another tool"] += 1
+        elif headers.get_header("WARC-Concurrent-To"):
+            metadata[headers.get_header("WARC-Concurrent-To")] = fields
+        else:
+            failures.append((archive.get_record_offset(), fields))
+    elif kind in ("warcinfo", "request"):
+        pass  # a file's description; the request a response answers
+    else:
+        counts[f"{kind} record"] += 1  # revisit, resource, conversion, continuation
+
+
+def _whole(record) -> bool:
+    """Whether the record's block is as long as its Content-Length says (a file cut mid-record is not)."""
+    read = 0
+    while chunk := record.raw_stream.read(1 << 16):
+        read += len(chunk)
+    return record.http_headers.total_len + read == record.length
+
+
+def _our_metadata(record) -> dict | None:
+    if (record.rec_headers.get_header("Content-Type") or "").split(";")[0].strip() != "application/json":
+        return None
+    try:
+        fields = json.loads(record.content_stream().read(1_000_000))
+    except ValueError:
+        return None
+    return fields if isinstance(fields, dict) and fields.get("format") == METADATA_FORMAT else None
+
+
+def _write_all(store: Store, path: Path, name: str, responses: list[_Response], metadata: dict,
+               failures: list[tuple[int, dict]], counts: Counter) -> None:
+    fetches = _fetches(path, name, responses, metadata, failures, counts)
+    failed: set[str] = set()  # a file is about one crawl: its retries of a URL count as one failure
+    batch: list[ImportedFetch] = []
+    for fetch in fetches:
+        batch.append(fetch)
+        if len(batch) >= IMPORT_BATCH:
+            _write_batch(store, batch, counts, failed)
+    _write_batch(store, batch, counts, failed)
+
+
+def _fetches(path: Path, name: str, responses: list[_Response], metadata: dict,
+             failures: list[tuple[int, dict]], counts: Counter) -> Iterator[ImportedFetch]:
+    """Fetch rows in the order they happened in the file (failures after the responses)."""
+    # In our workers' files a response's metadata follows it: responses past the last described
+    # one are the tail of a file still being written, indexed when the file has grown.
+    described = [i for i, response in enumerate(responses) if response.record_id in metadata]
+    complete = described[-1] + 1 if described else len(responses)
+    with open(path, "rb") as stream:
+        for i, response in enumerate(responses):
+            fields = metadata.get(response.record_id)
+            if i >= complete:
+                counts["awaiting its metadata record (file still being written)"] += 1
+                continue
+            if fields is not None:
+                fetch = _from_metadata(fields)
+            else:
+                try:
+                    fetch = _sniffed(stream, response)
+                except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
+                    counts[f"unreadable record: {type(error).__name__}"] += 1
+                    continue
+            _fill_http(fetch, response)
+            fetch.warc_file, fetch.warc_offset, fetch.warc_length = name, response.offset, response.length
+            yield fetch
+    for offset, fields in failures:
+        fetch = _from_metadata(fields)
+        fetch.warc_file, fetch.warc_offset = name, offset
+        yield fetch
+
+
+def _from_metadata(fields: dict) -> ImportedFetch:
+    """Our worker's record of the fetch, as its own fetch log would have held it."""
+    known = set(ImportedFetch.__dataclass_fields__) - {"warc_file", "warc_offset", "warc_length"}
+    values = {key: value for key, value in fields.items() if key in known}
+    if "url" not in values or "fetched_at" not in values:
+        raise ValueError("metadata record without url or fetched_at")
+    values.setdefault("site", urlsplit(values["url"]).hostname or "unknown")
+    values.setdefault("kind", "other")
+    values["kind"] = values["kind"] or "other"
+    return ImportedFetch(**values)
+
+
+def _sniffed(stream, response: _Response) -> ImportedFetch:
+    """Another tool's response: outlet from the host, kind and encoding from the bytes, as the crawl does."""
+    url = response.url
+    fetch = ImportedFetch(url=url, site=_outlet(url), kind="other", fetched_at=_store_time(response.date),
+                          final_url=url, via="import")
+    if 300 <= response.status < 400 and response.status != 304:
+        location = _header(response.headers, "Location")
+        if location:
+            fetch.final_url = urljoin(url, location)
+        return fetch
+    if not 200 <= response.status < 300:
+        return fetch
+    stream.seek(response.offset)
+    record = next(iter(ArchiveIterator(stream)))
+    body = record.content_stream().read(IMPORT_MAX_BODY_BYTES)
+    xml = sniff_xml(body)
+    if xml:
+        fetch.kind = xml
+        return fetch
+    if not looks_like_html(body):
+        fetch.encoding_evidence = {"skipped": "not HTML or XML"}
+        return fetch
+    decoded = decode_html(body, content_type_charset(_header(response.headers, "Content-Type")))
+    fetch.encoding, fetch.encoding_evidence = decoded.encoding, decoded.evidence
+    fetch.kind, _ = classify_html(url, decoded.text)
+    return fetch
+
+
+def _fill_http(fetch: ImportedFetch, response: _Response) -> None:
+    """What the HTTP response itself says (the WARC is the authority on it)."""
+    fetch.final_url = fetch.final_url or response.url
+    fetch.status = response.status
+    fetch.content_type = _header(response.headers, "Content-Type")
+    length = _header(response.headers, "Content-Length")
+    fetch.content_length = fetch.content_length if fetch.content_length is not None else (
+        int(length) if length and length.isdigit() else None)
+    fetch.content_hash = response.digest
+    fetch.etag = _header(response.headers, "ETag")
+    fetch.last_modified = _header(response.headers, "Last-Modified")
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str | None:
+    lowered = name.lower()
+    return next((value for key, value in headers if key.lower() == lowered), None)
+
+
+def _outlet(url: str) -> str:
+    host = urlsplit(url).hostname or "unknown"
+    return host[4:] if host.startswith("www.") else host
+
+
+def _store_time(warc_date: str) -> str:
+    """WARC-Date (``2024-05-01T08:00:00Z``) in the store's format; now if it is missing or malformed."""
+    try:
+        moment = datetime.fromisoformat(warc_date.replace("Z", "+00:00"))
+    except ValueError:
+        return utc_now()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+# -- writing the fetch log -------------------------------------------------------------------------
+
+_INSERT_FETCH = """
+INSERT INTO fetches (url, final_url, site, kind, status, fetched_at, content_type, content_length, content_hash,
+                     encoding, encoding_evidence, etag, last_modified, warc_file, warc_offset, warc_length, error)
+VALUES (:url, :final_url, :site, :kind, :status, :fetched_at, :content_type, :content_length, :content_hash,
+        :encoding, :encoding_evidence, :etag, :last_modified, :warc_file, :warc_offset, :warc_length, :error)
+"""
+# The URL's state moves forward in time only: an old archive imported late does not undo a newer fetch.
+_UPSERT_URL = """
+INSERT INTO urls (url, site, kind, discovered_at, discovered_via, hints, last_fetch_id, last_status, last_fetched_at,
+                  etag, last_modified, next_visit_at, failures, last_error)
+VALUES (:url, :site, :kind, :fetched_at, :via, :hints, :fetch_id, :status, :fetched_at, :etag, :last_modified,
+        :next_visit_at, :failed, :error)
+ON CONFLICT (url) DO UPDATE SET
+    kind = excluded.kind,
+    hints = COALESCE(urls.hints, excluded.hints),
+    last_fetch_id = excluded.last_fetch_id,
+    last_status = excluded.last_status,
+    last_fetched_at = excluded.last_fetched_at,
+    etag = COALESCE(excluded.etag, urls.etag),
+    last_modified = COALESCE(excluded.last_modified, urls.last_modified),
+    next_visit_at = CASE WHEN :failed THEN urls.next_visit_at ELSE excluded.next_visit_at END,
+    failures = CASE WHEN :failed THEN urls.failures + :first_failure ELSE 0 END,
+    last_error = excluded.last_error
+WHERE urls.last_fetched_at IS NULL OR urls.last_fetched_at <= excluded.last_fetched_at
+"""
+
+
+def _write_batch(store: Store, batch: list[ImportedFetch], counts: Counter, failed: set[str]) -> None:
+    if not batch:
+        return
+    with store.transaction() as db:
+        for fetch in batch:
+            if _known(db, fetch):
+                counts["already_indexed"] += 1
+                continue
+            _write_fetch(db, fetch, failed)
+            counts["fetches"] += 1
+    batch.clear()
+
+
+def _known(db, fetch: ImportedFetch) -> bool:
+    if db.execute("SELECT 1 FROM fetches WHERE warc_file = ? AND warc_offset = ?",
+                  (fetch.warc_file, fetch.warc_offset)).fetchone():
+        return True
+    if fetch.status is None:
+        # A failure the crawl on this store logged itself (without a WARC location).
+        return db.execute("SELECT 1 FROM fetches WHERE url = ? AND fetched_at = ? AND error IS ? AND warc_file IS NULL",
+                          (fetch.url, fetch.fetched_at, fetch.error)).fetchone() is not None
+    return False
+
+
+def _write_fetch(db, fetch: ImportedFetch, failed_urls: set[str]) -> None:
+    row = {name: getattr(fetch, name) for name in (
+        "url", "final_url", "site", "kind", "status", "fetched_at", "content_type", "content_length",
+        "content_hash", "encoding", "etag", "last_modified", "warc_file", "warc_offset", "warc_length", "error")}
+    row["encoding_evidence"] = json.dumps(fetch.encoding_evidence, ensure_ascii=False) if fetch.encoding_evidence else None
+    fetch_id = db.execute(_INSERT_FETCH, row).lastrowid
+    if not fetch.final:
+        return
+    failed = not _settled(fetch.status)
+    next_visit = None
+    if not failed and fetch.kind not in DISCOVERY_KINDS and fetch.revisit_after is not None:
+        moment = datetime.fromisoformat(fetch.fetched_at) + timedelta(seconds=fetch.revisit_after)
+        next_visit = moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    state = {"site": fetch.site, "kind": fetch.kind, "fetched_at": fetch.fetched_at, "via": fetch.via,
+             "hints": json.dumps(fetch.hints, ensure_ascii=False) if fetch.hints else None, "fetch_id": fetch_id,
+             "status": fetch.status, "etag": fetch.etag, "last_modified": fetch.last_modified,
+             "next_visit_at": next_visit, "failed": int(failed), "error": fetch.error}
+    for url in (fetch.url, *fetch.extra_urls):
+        first_failure = int(failed and url not in failed_urls)
+        if failed:
+            failed_urls.add(url)
+        db.execute(_UPSERT_URL, {**state, "url": url, "first_failure": first_failure})
+
+
+def _settled(status: int | None) -> bool:
+    """As the crawl judges it: server errors, timeouts and throttling are tried again."""
+    return status is not None and status < 500 and status not in (408, 429)
