@@ -27,9 +27,10 @@ HINT_PREFIX = "epaper:"   # fetch hints the crawler passes to the extract stage
 class StoryLink:
     """One story of a layout page: where it is printed and where its text lives."""
 
-    url: str
+    url: str                                          # the story page, without Founder's ?div= selector
     title: str | None = None
     coords: list[str] = field(default_factory=list)   # one "x,y,x,y,..." per area of the story
+    link: str | None = None                           # the URL as the page links it (what a crawler follows)
 
     def hints(self, layout: "Layout", index: int) -> dict[str, str]:
         """The story's place in the edition (``index``: 1-based on its page), as flat string hints for its fetch."""
@@ -65,12 +66,18 @@ def _clean_url(base: str, href: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
+def _absolute(base: str, href: str) -> str:
+    return urljoin(base, href.strip()).split("#", 1)[0]
+
+
 def _flat(element: HtmlElement) -> str:
     return " ".join(element.text_content().split())
 
 
 def page_label(text: str) -> tuple[str, str] | None:
     """(page number, page name) of the first "第A01版：要聞" label in a text."""
+    if "版" not in text:
+        return None   # most pages: no regex run at all
     match = PAGE_LABEL.search(text)
     if not match:
         return None
@@ -95,11 +102,11 @@ def parse_layout(tree: HtmlElement, url: str) -> Layout | None:
         href = area.get("href")
         if not href or href.startswith(("javascript:", "#")):
             continue
-        link = stories.setdefault(_clean_url(url, href), StoryLink(_clean_url(url, href)))
+        link = stories.setdefault(_clean_url(url, href), StoryLink(_clean_url(url, href), link=_absolute(url, href)))
         if coords := (area.get("coords") or "").strip():
             link.coords.append(" ".join(coords.split())[:400])
     pages: dict[str, PageLink] = {}
-    titled: dict[str, str] = {}
+    titled: dict[str, tuple[str, str]] = {}   # story URL -> (title, the URL as the title list links it)
     for anchor in tree.iter("a"):
         href, text = anchor.get("href"), _flat(anchor)
         if not href or not text:
@@ -109,7 +116,7 @@ def parse_layout(tree: HtmlElement, url: str) -> Layout | None:
         if label and "node" in urlsplit(target).path:
             pages.setdefault(target, PageLink(target, *label))
         elif _STORY_HREF.search(urlsplit(target).path) and 2 <= len(text) <= 120:
-            titled.setdefault(target, text)
+            titled.setdefault(target, (text, _absolute(url, href)))
     body_text = _flat(tree.find(".//body") if tree.find(".//body") is not None else tree)
     own = pages.get(_clean_url(url, url))
     label = (own.page_number, own.page_name) if own else page_label(body_text)
@@ -118,7 +125,8 @@ def parse_layout(tree: HtmlElement, url: str) -> Layout | None:
             return None
         stories = {target: StoryLink(target) for target in titled}
     for target, link in stories.items():
-        link.title = titled.get(target)
+        # The title list's link wins: the page's other links to the story are written the same way.
+        link.title, link.link = titled.get(target, (None, link.link or target))
     image = next((_clean_url(url, img.get("src")) for img in tree.iter("img")
                   if (img.get("usemap") or "").lstrip("#").lower() == "pagepicmap" and img.get("src")), None)
     pdf = next((_clean_url(url, a.get("href")) for a in tree.iter("a")

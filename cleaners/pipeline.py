@@ -36,7 +36,7 @@ from cleaners.epaper import HINT_PREFIX as EPAPER_HINT
 from cleaners.epaper import edition_date, page_label
 from cleaners.rules import apply_rules
 from cleaners.settings import CleanerSettings
-from cleaners.stories import Story, matching_story, opens_story, split_stories
+from cleaners.stories import Story, dated_headlines, matching_story, opens_story, split_stories
 
 DEFAULT_SETTINGS = CleanerSettings()
 _TRAFILATURA_CONFIG = use_config()
@@ -247,6 +247,7 @@ def _finish(raw_text: str, url: str, outlet: str | None, found: PageMetadata, hi
     raw_chars = sum(map(len, lines))
     if raw_chars < settings.min_chars:
         return _reject(url, outlet, "too-short", f"{raw_chars} characters before cleaning (minimum {settings.min_chars})")
+    dated = dated_headlines(lines) if mode == "article" else set()   # seen before the rules take the date lines
     kept, rule_counts = apply_rules(lines)
     if sum(map(len, kept)) < settings.min_chars and rule_counts.get("photo-caption"):
         # A photo story: its captions are its text.
@@ -257,7 +258,10 @@ def _finish(raw_text: str, url: str, outlet: str | None, found: PageMetadata, hi
         return _reject(url, outlet, "empty", f"every line was removed by the rules {sorted(rule_counts)}")
     if mode == "whole":
         return _judge_stories(page, [(found.title, kept, rule_counts)], settings, None)
-    split = split_stories(([found.title] if mode == "article" and found.title else []) + kept)
+    if mode == "article":
+        split = split_stories(([found.title] if found.title else []) + kept, dated, settings.min_chars)
+    else:
+        split = split_stories(kept)
     if split.reason:
         title = found.title
         if mode == "page" and title is None and (title := next((line for line in kept[:4] if opens_story(line)), None)):

@@ -115,11 +115,16 @@ def _chars(story: Story) -> int:
     return sum(map(len, story.body))
 
 
-def split_stories(lines: list[str]) -> Split:
+def split_stories(lines: list[str], dated: frozenset[str] | set[str] = frozenset(),
+                  first_min_chars: int = STORIES_MIN_BODY_CHARS) -> Split:
     """The stories in a page's lines.
 
     Args:
         lines: the page's paragraphs, one per line, in reading order.
+        dated: headlines that a date or source line followed on the page (before the rules took that
+            line): each opens an article of its own, as on a portal that appends the next articles.
+        first_min_chars: body the first story needs before another may start (an article page's
+            own story may be a short item).
 
     Returns:
         A Split with two or more stories, or with the page as one story and the reason it was not split.
@@ -128,18 +133,24 @@ def split_stories(lines: list[str]) -> Split:
     if len(segments) < 2:
         return Split([Story(body=list(lines))], "one-segment")
     stories = [segments[0]]
+    grams = _bigrams(segments[0].lines)          # the current story's, kept up to date as segments join it
     for segment in segments[1:]:
         story = stories[-1]
+        segment_grams = _bigrams(segment.lines)
+        enough = _chars(story) >= (first_min_chars if len(stories) == 1 else STORIES_MIN_BODY_CHARS)
         opens_with_dateline = bool(segment.body) and DATELINE.match(segment.body[0]) is not None
-        if opens_with_dateline and _chars(story) >= STORIES_MIN_BODY_CHARS:
-            stories.append(segment)
-            continue
         headed_and_long = _chars(segment) >= STORIES_MIN_BODY_CHARS and any(map(opens_story, segment.headings))
-        if headed_and_long and _chars(story) >= STORIES_MIN_BODY_CHARS and similarity(
-                _bigrams(story.lines), _bigrams(segment.lines)) < STORIES_MAX_SIMILARITY:
+        if enough and (opens_with_dateline or (headed_and_long and any(h in dated for h in segment.headings))):
             stories.append(segment)
+            grams = segment_grams
+            continue
+        if headed_and_long and _chars(story) >= STORIES_MIN_BODY_CHARS and similarity(
+                grams, segment_grams) < STORIES_MAX_SIMILARITY:
+            stories.append(segment)
+            grams = segment_grams
             continue
         story.body.extend(segment.headings + segment.body)
+        grams.update(segment_grams)
     _share_headline_group(stories)
     if len(stories) < 2:
         return Split([Story(body=list(lines))], "one-topic")
@@ -166,6 +177,15 @@ def _share_headline_group(stories: list[Story]) -> None:
             (mine if scores[1] > scores[0] else theirs).append(heading)
         if mine and theirs:
             before.headings, story.headings = theirs, mine
+
+
+_DATED = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}|(?:来源|來源|稿源)\s*[:：]")
+
+
+def dated_headlines(lines: list[str]) -> set[str]:
+    """Headlines directly followed by a short date or source line ("2024-05-26 10:09 来源：新华网")."""
+    return {line for line, after in zip(lines, lines[1:])
+            if opens_story(line) and len(after) <= 80 and not _INNER_STOP.search(after) and _DATED.search(after)}
 
 
 def matching_story(stories: list[Story], title: str) -> int | None:

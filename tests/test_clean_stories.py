@@ -82,3 +82,36 @@ def test_a_page_whose_main_text_trafilatura_misses_is_rescued_by_its_paragraphs(
     document = clean_html(page, "https://www.jl.gov.cn/zw/xxgk/gfxwj/202201/t20220128_8383451.html").document
     assert document is not None and document["extra"]["rules"]["baseline-rescue"] == 1
     assert "禁止任何单位和个人新建、扩建和改建项目" in document["text"] and "特此通告。" in document["text"]
+
+
+def test_clean_prints_each_story_of_a_saved_e_paper_page(tmp_path):
+    import html
+    import re
+
+    from crawler.demosite.site import build_site
+
+    site = build_site(1, "http://127.0.0.1:8410")
+    rows = [row for row in site.ground_truth if row["kind"] == "epaper"]
+    url = next(row["url"] for row in rows if row["document_url"].endswith("#story-2"))
+    body = site.pages[url.removeprefix(site.base)].body
+    saved = tmp_path / "node.htm"
+    saved.write_bytes(body)
+    printed = [json.loads(line) for line in run_cli("clean", str(saved), "--url", url).stdout.splitlines()]
+    assert [row["url"] for row in printed] == sorted(row["document_url"] for row in rows if row["url"] == url)
+    assert all(row["page"] == url for row in printed) and [row["story_index"] for row in printed] == [1, 2]
+    headlines = [html.unescape(h) for h in re.findall(r"<h2>([^<]+)</h2>", body.decode("big5hkscs"))]
+    assert [row["title"] for row in printed] == headlines
+    assert all(row["page_number"].startswith("A") and row["page_name"] for row in printed)
+
+
+def test_a_second_dated_article_below_a_short_item_is_not_mixed_in():
+    item = "<p>【本報訊】重慶與香港今日簽署金融合作備忘錄，兩地將在跨境理財、綠色金融、科技金融等方面加強合作，並建立定期會商機制，具體細則將於下月公布。</p>"
+    appended = ("<h2>渝港金融合作再進一步 跨境理財通規模擴大</h2><p>2024-05-26 10:09 来源：新华网</p>"
+                + "".join(f"<p>重慶與香港在金融領域的合作持續深化，跨境理財通試點規模第{n}次擴大，兩地金融機構"
+                          f"積極參與，綠色金融和科技金融合作項目不斷增加，市場人士普遍看好合作前景。</p>" for n in range(4)))
+    html = (f"<html><head><title>重慶香港簽署金融合作備忘錄_山城晨報</title></head><body><div class='content'>"
+            f"<h1>重慶香港簽署金融合作備忘錄</h1>{item}{appended}</div></body></html>")
+    document = clean_html(html, "https://news.example.cn/2024/05/26/b.html").document
+    assert "金融合作備忘錄" in document["text"]
+    assert "跨境理財通試點規模" not in document["text"]
+    assert document["extra"]["rules"]["appended-stories"] == 1

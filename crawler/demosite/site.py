@@ -186,7 +186,9 @@ class SiteBuilder:
                     linked.append((f"content_{number}.htm", copy.title, coords))
                     self.add(path, html_page(render.founder_content(outlet, day, page, sections[page - 1], copy),
                                              outlet.codec, outlet.charset, copy.published))
-                    self.truth(copy, path, "epaper-story", page_url=self.site.base + layout_path, story_index=slot + 1,
+                    # Founder pages link a story with its region selector, "?div=-1": the URL crawlers meet.
+                    self.truth(copy, path + "?div=-1", "epaper-story", page_url=self.site.base + layout_path,
+                               story_index=slot + 1,
                                page_number=f"{page:02d}", page_name=sections[page - 1], coords=coords)
                 pdf = f"/morning/epaper/images/{day_path}/{page:02d}/SCCB{day:%Y%m%d}{page:02d}.pdf"
                 self.add(layout_path, html_page(render.founder_layout(outlet, day, page, sections, linked, pdf),

@@ -165,7 +165,8 @@ class NewsSpider(scrapy.Spider):
     def _from_html(self, url: str, page, site: SiteConfig, hops: int):
         layout = layout_of(url, page.text)   # an e-paper 版面: its stories, followed with their place as hints
         for index, story in enumerate(layout.stories if layout else (), 1):
-            yield self._consider(story.url, site, "article", "epaper", hops + 1, hints=story.hints(layout, index))
+            yield self._consider(story.link or story.url, site, "article", "epaper", hops + 1,
+                                 hints=story.hints(layout, index))
         selector = Selector(text=page.text)
         if page.kind == "listing":
             for href in html_feeds(selector):
