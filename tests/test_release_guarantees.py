@@ -91,11 +91,23 @@ def test_verify_names_a_flipped_byte_and_missing_or_extra_files(corpus_ws):
     assert "notes.txt: extra" in result.stderr
 
 
+# The real CLI, with the shard writer slowed from outside the product so a test can act half-way.
+_SLOW_SHARDS = """
+import sys, time
+from corpus.release import shards
+flush = shards.ShardWriter._flush
+shards.ShardWriter._flush = lambda self: (flush(self), time.sleep(30))
+from corpus.cli import main
+sys.argv[0] = "newscorpus"
+main()
+"""
+
+
 def _paused_release(ws, version):
-    """Start a release that sleeps after each file; return once its first shard is on disk."""
-    command = [sys.executable, "-m", "corpus.cli", "--home", str(ws.home), "release", "--version", version,
+    """Start a release that sleeps after each shard; return once its first shard is on disk."""
+    command = [sys.executable, "-c", _SLOW_SHARDS, "--home", str(ws.home), "release", "--version", version,
                "--shard-size", "1KB"]
-    env = {**os.environ, "NEWSCORPUS_RELEASE_TEST_PAUSE": "30"}
+    env = dict(os.environ)
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not list(ws.releases_dir.glob(f".tmp-{version}-*/data/*.parquet")):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -119,7 +118,6 @@ def _lineage(existing: list[ReleaseInfo]) -> Lineage:
 
 
 def _build(workspace, build, version, lineage: Lineage, notes, settings, progress) -> None:
-    pause = (lambda: time.sleep(settings.pause_seconds)) if settings.pause_seconds else (lambda: None)
     store = workspace.open_store()
     try:
         db = store.conn
@@ -127,7 +125,7 @@ def _build(workspace, build, version, lineage: Lineage, notes, settings, progres
         try:
             check_deduplicated(db)
             taken_down = taken_down_urls(db)
-            counts, members = _write_stories(db, build, taken_down, settings, progress, pause)
+            counts, members = _write_stories(db, build, taken_down, settings, progress)
             containments = list(iter_containments(db, {member["url"] for member in members}))
             dedup = dedup_configuration(db)
             decisions = decisions_summary(list_decisions(db))
@@ -138,7 +136,6 @@ def _build(workspace, build, version, lineage: Lineage, notes, settings, progres
     configuration = _configuration(dict(sorted(counts.cleaner_versions.items())), dedup, settings)
     write_table(members, CLUSTERS_SCHEMA, build / CLUSTERS_FILE, settings)
     write_table(containments, CONTAINMENTS_SCHEMA, build / "containments.parquet", settings)
-    pause()
     parent = lineage.parent.version if lineage.parent else None
     changes = compute_changes(lineage.parent_members, members, taken_down)
     write_table(changes, CHANGES_SCHEMA, build / "changes.parquet", settings)
@@ -160,7 +157,6 @@ def _build(workspace, build, version, lineage: Lineage, notes, settings, progres
     (build / "README.md").write_text(render_card(manifest), "utf-8")
     manifest["files"] = describe_files(build)
     write_json(build / MANIFEST, manifest)
-    pause()
 
 
 def _configuration(cleaner_versions: dict, dedup: dict | None, settings: ReleaseSettings) -> dict:
@@ -174,10 +170,10 @@ def _configuration(cleaner_versions: dict, dedup: dict | None, settings: Release
     }
 
 
-def _write_stories(db, build: Path, taken_down: set[str], settings: ReleaseSettings, progress, pause):
+def _write_stories(db, build: Path, taken_down: set[str], settings: ReleaseSettings, progress):
     """Write the data shards; return the counts and the rows of clusters.parquet."""
     (build / DATA_DIR).mkdir()
-    shards = ShardWriter(build / DATA_DIR, settings, lambda rows: pause())
+    shards = ShardWriter(build / DATA_DIR, settings)
     counts, members = ReleaseCounts(len(taken_down)), []
     total = db.execute("SELECT count(*) FROM clusters").fetchone()[0] if progress else 0
     for done, story in enumerate(iter_stories(db, taken_down), start=1):

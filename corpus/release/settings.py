@@ -21,9 +21,6 @@ RELEASE_ROW_GROUP_ROWS = 2_000
 # 42 % of the UTF-8 size at ~80 MB/s; level 9 gives 37.5 % at a tenth of the speed.
 RELEASE_COMPRESSION = "zstd"
 RELEASE_COMPRESSION_LEVEL = 3
-# Test hook: seconds to sleep after each file written into the temporary folder, so a test can
-# SIGKILL a release half-way. Unset (0) in normal use.
-RELEASE_PAUSE_ENV = "NEWSCORPUS_RELEASE_TEST_PAUSE"
 SHARD_SIZE_ENV = "NEWSCORPUS_RELEASE_SHARD_SIZE"
 COMPRESSION_LEVEL_ENV = "NEWSCORPUS_RELEASE_COMPRESSION_LEVEL"
 
@@ -46,7 +43,6 @@ class ReleaseSettings:
     row_group_rows: int = RELEASE_ROW_GROUP_ROWS
     compression: str = RELEASE_COMPRESSION
     compression_level: int = RELEASE_COMPRESSION_LEVEL
-    pause_seconds: float = 0.0
 
     def __post_init__(self):
         if self.shard_size < 1:
@@ -62,8 +58,7 @@ class ReleaseSettings:
         chosen = shard_size if shard_size is not None else os.environ.get(SHARD_SIZE_ENV)
         size = RELEASE_SHARD_SIZE if chosen is None else (chosen if isinstance(chosen, int) else parse_size(chosen))
         return cls(shard_size=size,
-                   compression_level=int(_number(COMPRESSION_LEVEL_ENV, RELEASE_COMPRESSION_LEVEL)),
-                   pause_seconds=_number(RELEASE_PAUSE_ENV, 0))
+                   compression_level=int(_number(COMPRESSION_LEVEL_ENV, RELEASE_COMPRESSION_LEVEL)))
 
 
 def _number(variable: str, default: float) -> float:

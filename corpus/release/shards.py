@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
 
 from corpus.release.settings import ReleaseSettings
 from corpus.release.tables import DOCUMENTS_SCHEMA, write_table
@@ -16,10 +15,9 @@ class ShardWriter:
     always matches) and renames the shards ``train-00000-of-00003.parquet`` and so on.
     """
 
-    def __init__(self, folder: Path, settings: ReleaseSettings, after_write: Callable[[int], None] = lambda rows: None):
+    def __init__(self, folder: Path, settings: ReleaseSettings):
         self.folder = folder
         self.settings = settings
-        self.after_write = after_write
         self.paths: list[Path] = []
         self._rows: list[dict] = []
         self._size = 0
@@ -42,5 +40,4 @@ class ShardWriter:
         path = self.folder / f"part-{len(self.paths):05d}.parquet"
         write_table(self._rows, DOCUMENTS_SCHEMA, path, self.settings)
         self.paths.append(path)
-        written, self._rows, self._size = len(self._rows), [], 0
-        self.after_write(written)
+        self._rows, self._size = [], 0
