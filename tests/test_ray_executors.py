@@ -20,7 +20,6 @@ DOCUMENTS = "SELECT id, url, outlet, fetch_id, title, text, published, script, t
 EXTRACTIONS = "SELECT fetch_id, url, status, reason FROM extractions ORDER BY fetch_id"
 
 
-
 def _summary(*args: str, home, env: dict | None = None) -> dict:
     """The summary of ``newscorpus ARGS --json`` (its run record's)."""
     return json.loads(run_cli(*args, "--json", home=home, env=env).stdout)["summary"]
@@ -72,6 +71,7 @@ def two_nodes():
     finally:
         child.stdin.close()
         child.wait(timeout=120)
+        child.stdout.close()
 
 
 def _data_files(home: Path) -> dict[str, bytes]:
