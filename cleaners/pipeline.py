@@ -36,7 +36,7 @@ from cleaners.epaper import HINT_PREFIX as EPAPER_HINT
 from cleaners.epaper import edition_date, page_label
 from cleaners.rules import apply_rules
 from cleaners.settings import CleanerSettings
-from cleaners.stories import Story, dated_headlines, matching_story, opens_story, split_stories
+from cleaners.stories import Story, dated_headlines, first_post, matching_story, opens_story, split_stories
 
 DEFAULT_SETTINGS = CleanerSettings()
 _TRAFILATURA_CONFIG = use_config()
@@ -259,6 +259,9 @@ def _finish(raw_text: str, url: str, outlet: str | None, found: PageMetadata, hi
     if mode == "whole":
         return _judge_stories(page, [(found.title, kept, rule_counts)], settings, None)
     if mode == "article":
+        kept, posts = first_post(kept, settings.min_chars)
+        if posts:
+            rule_counts = {**rule_counts, "appended-posts": posts}
         split = split_stories(([found.title] if found.title else []) + kept, dated, settings.min_chars)
     else:
         split = split_stories(kept)

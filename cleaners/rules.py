@@ -14,6 +14,7 @@ from typing import Protocol
 _DATE_ONLY = re.compile(r"^\s*\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s+\d{1,2}:\d{2}(:\d{2})?)?\s*$")
 _SENTENCE_END = re.compile(r"[。！？!?；;…”」』]\s*$")
 _CJK_OR_WORD = re.compile(r"[\w\u3400-\u9fff]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 _INLINE_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?|\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}")
 
 
@@ -195,6 +196,58 @@ class MenuLineRule:
         return len(items) >= 4 and all(len(item) <= self.max_item_chars for item in items)
 
 
+@dataclass(frozen=True)
+class RepeatedParagraphRule:
+    """Drops a paragraph printed again on the page: the same text, or a cut copy of a longer one
+    (a teaser of the first paragraph, a forum post quoted with its markup shown as text)."""
+
+    name: str = "repeated-paragraph"
+    removes: str = "paragraphs repeated on the page, whole or as a cut copy of a longer paragraph"
+    min_chars: int = 15           # Han characters: a repeated blank or rule line is no paragraph
+    max_lines: int = 400          # the pairwise check is quadratic; longer pages keep their lines
+    markup: re.Pattern = re.compile(r"<[A-Za-z/][^<>]{0,40}>|[\s\u3000]+")
+
+    def apply(self, lines: list[str]) -> list[str]:
+        if len(lines) > self.max_lines:
+            return lines
+        flat = [self.markup.sub("", line) for line in lines]
+        kept = []
+        for i, (line, text) in enumerate(zip(lines, flat)):
+            repeated = len(_HAN.findall(text)) >= self.min_chars and any(
+                j != i and (text == other and j < i or len(other) > len(text) and text in other)
+                for j, other in enumerate(flat))
+            if not repeated:
+                kept.append(line)
+        return kept
+
+
+@dataclass(frozen=True)
+class LinkCloudRule:
+    """Drops lines of link text run together: many short phrases separated by spaces or bullets
+    and not one comma or full stop ("打开你的窗 男人的玩物 泳衣也可爱 …", "·[幻灯]… ·[幻灯]…")."""
+
+    name: str = "link-cloud"
+    removes: str = "runs of link texts without punctuation (hot-topic clouds, bulleted teaser rows, search tags)"
+    min_items: int = 6
+    max_item_chars: int = 14
+    bullets: re.Pattern = re.compile(r"(?:^|\s)[·•▪►]\s*\S")
+    prose: re.Pattern = re.compile(r"[，,。；;]")
+    link_text: re.Pattern = re.compile(r"^(?!\d)[\w\u3400-\u9fff“”《》「」\[\]()（）!！]+$")
+
+    def apply(self, lines: list[str]) -> list[str]:
+        return [line for line in lines if not self._cloud(line)]
+
+    def _cloud(self, line: str) -> bool:
+        if len(line) < 30 or self.prose.search(line):
+            return len(self.bullets.findall(line)) >= 3 and not re.search(r"[。；]", line)
+        if len(self.bullets.findall(line)) >= 3:
+            return True
+        items = line.split()
+        # Link texts are words: a diagram, a numbered list or a form ("1.爱人如己", "否 是 →", "问题：") is not.
+        links = sum(len(item) <= self.max_item_chars and self.link_text.match(item) is not None for item in items)
+        return len(items) >= self.min_items and links >= 0.9 * len(items)
+
+
 _RULES: tuple[Rule, ...] = (
     TableRowRule(),
     MenuLineRule(),
@@ -247,7 +300,13 @@ _RULES: tuple[Rule, ...] = (
         re.compile(r"^(?:特别声明|特別聲明|免责声明|免責聲明)\s*[:：]|以上内容[(（]?包括在内的任何图片或视频[)）]?|"
                    r"仅代表作者本人观点|僅代表作者本人觀點|不代表本(?:站|网|網|平台)(?:观点|觀點|立场|立場)|"
                    r"^Notice\s*:\s*The content above|only represents? the (?:views|opinion) of the author|"
-                   r"is an information publishing platform", re.I), max_chars=300),
+                   r"is an information publishing platform|所有内容均由.{0,12}(?:内容合作方|合作媒体|合作媒體)|内容合作方负责|"
+                   r"涉及计算机网络著作权纠纷", re.I), max_chars=300),
+    LineRule(
+        "forum-reply-chain", "forum reply-chain headers (【回复 某某 】:【回复 某某 】:…)",
+        re.compile(r"^(?:\s*【\s*(?:回复|回覆|回復)[^】]{0,30}】\s*[:：]?){2,}"), max_chars=5000),
+    LinkCloudRule(),
+    RepeatedParagraphRule(),
     OrphanFragmentRule(),
 )
 

@@ -179,6 +179,31 @@ def _share_headline_group(stories: list[Story]) -> None:
             before.headings, story.headings = theirs, mine
 
 
+_POST_STAMP = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*\d{1,2}:\d{2}(?::\d{2})?")
+_LETTERS = re.compile(r"[\u3400-\u9fffA-Za-z]")
+
+
+def first_post(lines: list[str], min_chars: int) -> tuple[list[str], int]:
+    """The first post of a page that lists several, each closed by a footer of the same shape
+    ("由某某张贴 @ 2005-03-21 01:20:44 (359) 共 3 篇评论"), and how many posts followed it.
+
+    A blog's or forum's page of posts, seen as an article, is its first post; the others are the
+    next articles. Footers are short dated lines without a sentence that read the same once the
+    numbers are masked; pages whose first footer has less than ``min_chars`` of text above it
+    (footers that head their post) are left as they are.
+    """
+    shapes: dict[str, list[int]] = {}
+    for index, line in enumerate(lines):
+        if len(line) <= 100 and _POST_STAMP.search(line) and not _INNER_STOP.search(line):
+            shape = re.sub(r"\d+", "0", _POST_STAMP.sub("", line))
+            if len(_LETTERS.findall(shape)) >= 2:
+                shapes.setdefault(shape, []).append(index)
+    footers = max(shapes.values(), key=len, default=[])
+    if len(footers) < 2 or sum(map(len, lines[: footers[0]])) < min_chars:
+        return lines, 0
+    return lines[: footers[0]], len(footers) - 1
+
+
 _DATED = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}|(?:来源|來源|稿源)\s*[:：]")
 
 

@@ -44,7 +44,11 @@ DROP = {
     "platform-disclaimer": [
         "特别声明：以上内容(包括在内的任何图片或视频)为自媒体平台“网易号”用户上传并发布，本平台仅提供信息存储服务。",
         "Notice: The content above (including the pictures and videos if any) is uploaded and posted by a user of "
-        "NetEase Hao, which is a social media platform and only provides information storage services."],
+        "NetEase Hao, which is a social media platform and only provides information storage services.",
+        "雅虎中国的所有内容均由其内容合作方根据协议提供。"],
+    "link-cloud": ["打开你的窗 男人的玩物 泳衣也可爱 第五代刘三姐造型抢先曝光 动物的“发情”时刻 著名高校假校花大揭底",
+                   "·[幻灯]“窃看”美女别样景 人体摄影背后是什么？(新闻) ·[幻灯]爆笑：周星驰看球实录(体育) ·[组图]车展"],
+    "forum-reply-chain": ["【回复 abcd_a 】:【回复 孙律师 】:【回复 old-pop 】:不孝子的一封求助信"],
 }
 
 
@@ -58,6 +62,20 @@ def test_rule_drops_its_genre_line(rule_name, line):
 def test_no_rule_touches_article_sentences():
     kept, counts = apply_rules(list(KEEP))
     assert kept == KEEP and counts == {}
+
+
+def test_a_repeated_paragraph_goes_whole_or_as_a_cut_copy_and_its_full_copy_stays():
+    full = "各位朋友：大家好，真不知道该从何说起，也不知该怎样说，才能表达我的感受，因为近四个月的时间里。"
+    cut = "各位朋友：<BR>大家好，真不知道该从何说起，也不知该怎样说"
+    kept, counts = apply_rules(KEEP[:2] + [cut, full, full] + KEEP[2:4])
+    assert kept == KEEP[:2] + [full] + KEEP[2:4] and counts == {"repeated-paragraph": 2}
+
+
+def test_a_diagram_or_numbered_list_is_no_link_cloud():
+    lines = ["1.尽心尽意尽力爱神 2.爱人如己 3.律法的教训 4.成为圣洁 5.常常喜乐 6.不住祷告 7.凡事谢恩",
+             "我的问题： 圣经的原理 环境的带领 肢体的劝告 行动的动机 心中的负担 自己的能力 行动的后果"]
+    kept, counts = apply_rules(KEEP[:2] + lines)
+    assert kept == KEEP[:2] + lines and counts == {}
 
 
 def test_trailing_credits_are_cut_and_the_sentence_kept():

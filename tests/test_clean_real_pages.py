@@ -1,0 +1,37 @@
+"""Real pages where a named rule decides what the document holds (tests/fixtures/cleaners, SOURCE.md).
+
+Each assertion names text a human reader would (or would not) count as the article; it fails
+without the rule that handles it.
+"""
+
+from __future__ import annotations
+
+import lzma
+from pathlib import Path
+
+from cleaners.pipeline import clean_html
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cleaners"
+
+
+def _clean(name: str) -> dict:
+    cleaned = clean_html(lzma.decompress((FIXTURES / name).read_bytes()), "http://blog.example.com/page.html")
+    assert cleaned.document is not None, cleaned.reject
+    return cleaned.document
+
+
+def test_a_blog_page_of_posts_keeps_its_first_post_only():
+    document = _clean("wenxuecity-blog-posts.html.xz")
+    assert document["text"].startswith("距墨爾本西北約110公里處")          # the first post, 昨天去金矿玩
+    for later in ("头发留的很长很长了", "没中文报纸", "给我描述美丽的雪", "由海姑娘张贴"):
+        assert later not in document["text"]                               # the three posts below it and their footers
+    assert document["extra"]["rules"]["appended-posts"] == 3
+
+
+def test_link_clouds_and_a_portal_disclaimer_leave_the_article():
+    document = _clean("yahoo-link-cloud.html.xz")
+    text = document["text"]
+    assert "像许多日本女性一样，顺子一直等到30岁出头才结婚" in text and "夫妻关系变成室友" in text
+    for junk in ("打开你的窗 男人的玩物", "[幻灯]", "雅虎中国的所有内容均由其内容合作方", "雅虎中国在网上传输的所有内容"):
+        assert junk not in text
+    assert document["extra"]["rules"]["link-cloud"] >= 2 and document["extra"]["rules"]["platform-disclaimer"] == 2
