@@ -151,7 +151,7 @@ def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header
         extracted, removed = _without_other_containers(extracted, containers, found.title or "")
     cleaned = _finish(extracted, url, outlet, found, hints, _parse_time(fetched_at), used_encoding, settings,
                       mode=mode, containers=containers if mode == "page" else None, label=label)
-    if cleaned.reject is not None and cleaned.reject["reason"] in ("too-short", "empty"):
+    if _wrong_block(cleaned, settings):
         # trafilatura kept the wrong block (a metadata table, a teaser): its baseline, all of the
         # page's paragraphs, gets a second chance when it holds real prose.
         baseline = trafilatura.baseline(tree)[1]
@@ -362,6 +362,14 @@ def _published(found: PageMetadata, raw_text: str, url: str, hints: dict, fetche
     candidates["url"] = date_from_url(url)
     candidates["text-first-date"] = first_date_line(raw_text, fetched_at)
     return choose_published(candidates, fetched_at)
+
+
+def _wrong_block(cleaned: Cleaned, settings: CleanerSettings) -> bool:
+    """Too little text, or a short text without one sentence (a metadata table's rows)."""
+    if cleaned.reject is not None:
+        return cleaned.reject["reason"] in ("too-short", "empty")
+    text = cleaned.document["text"]
+    return len(cleaned.documents) == 1 and len(text) < settings.fallback_below and not re.search(r"[。！？]", text)
 
 
 def _has_prose(text: str, settings: CleanerSettings) -> bool:

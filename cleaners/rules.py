@@ -163,18 +163,42 @@ class TableRowRule:
     name: str = "table-navigation"
     removes: str = "layout-table rows of short link cells (menus, adverts, 'today's picks')"
     max_cell_chars: int = 30
+    min_data_rows: int = 4
+    data_cell: re.Pattern = re.compile(r"\d|[《》、]")
 
     def apply(self, lines: list[str]) -> list[str]:
+        cells = [self._cells(line) if line.startswith("|") else None for line in lines]
+        data = self._data_rows(cells)
         kept = []
-        for line in lines:
-            if not line.startswith("|"):
+        for index, (line, row) in enumerate(zip(lines, cells)):
+            if row is None:
                 kept.append(line)
                 continue
-            cells = [cell.strip() for cell in line.replace("\\|", "|").split("|") if cell.strip(" -·")]
-            prose = [cell for cell in cells if _SENTENCE_END.search(cell) or re.search(r"[。！？]", cell)]
-            if cells and not all(len(cell) <= self.max_cell_chars for cell in cells) and (prose or len(cells) < 3):
-                kept.append(" ".join(cells))
+            prose = [cell for cell in row if _SENTENCE_END.search(cell) or re.search(r"[。！？]", cell)]
+            long = not all(len(cell) <= self.max_cell_chars for cell in row)
+            if row and (index in data or long and (prose or len(row) < 3)):
+                kept.append(" ".join(row))
         return kept
+
+    @staticmethod
+    def _cells(line: str) -> list[str]:
+        return [cell.strip() for cell in line.replace("\\|", "|").split("|") if cell.strip(" -·")]
+
+    def _data_rows(self, rows: list[list[str] | None]) -> set[int]:
+        """Rows of a data table (an infobox, a discography, a results table): a run of rows with the same
+        number of cells, most of which hold a number, a title in 《》 or an enumeration; menus hold words."""
+        found: set[int] = set()
+        start = 0
+        while start < len(rows):
+            end = start
+            while end < len(rows) and rows[end] and len(rows[end]) >= 2 and len(rows[end]) == len(rows[start] or ()):
+                end += 1
+            run = range(start, end)
+            if len(run) >= self.min_data_rows and sum(
+                    any(self.data_cell.search(cell) for cell in rows[i][1:]) for i in run) >= 0.6 * len(run):
+                found.update(run)
+            start = max(end, start + 1)
+        return found
 
 
 @dataclass(frozen=True)
@@ -210,7 +234,8 @@ class RepeatedParagraphRule:
     def apply(self, lines: list[str]) -> list[str]:
         if len(lines) > self.max_lines:
             return lines
-        flat = [self.markup.sub("", line) for line in lines]
+        # A cut copy ends where it was cut: an ellipsis, or "?" for a character cut in half.
+        flat = [self.markup.sub("", line).rstrip(".…?") for line in lines]
         kept = []
         for i, (line, text) in enumerate(zip(lines, flat)):
             repeated = len(_HAN.findall(text)) >= self.min_chars and any(

@@ -78,6 +78,15 @@ def test_a_diagram_or_numbered_list_is_no_link_cloud():
     assert kept == KEEP[:2] + lines and counts == {}
 
 
+def test_a_data_table_keeps_its_rows_and_a_menu_table_does_not():
+    discography = ["| 1st | 首张正规专辑《Renaissance》 | 2001年12月6日 |", "| 2nd | 第二张正规专辑《Evolution》 | 2004年6月19日 |",
+                   "| 3rd | 第三张正规专辑《This Is Me》 | 2005年7月1日 |", "| 4th | 第四张正规专辑《第四封信》 | 2006年4月13日 |"]
+    menu = ["| 首页 | 滚动 | 国内 | 国际 |", "| 财经 | 体育 | 娱乐 | 汽车 |", "| 房产 | 科技 | 教育 | 健康 |"]
+    kept, counts = apply_rules(KEEP[:2] + discography + menu)
+    assert kept == KEEP[:2] + [row.strip("| ").replace(" | ", " ") for row in discography]
+    assert counts == {"table-navigation": 3}     # the menu rows; the data rows stay, without their bars
+
+
 def test_trailing_credits_are_cut_and_the_sentence_kept():
     line = "...高峰”,为加快建设具有全国影响力的教育强市谱写开放新篇章。(资讯)文/邓琢琳编辑:李宏伟责编:吴磊 审核:赵蕾"
     kept, counts = apply_rules(KEEP[:3] + [line])
