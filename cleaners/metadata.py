@@ -22,6 +22,7 @@ _META_DATE_NAMES = (
 _META_AUTHOR_NAMES = ("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author")
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜–—]|\s-\s|--)\s*")
 _MAX_JSONLD_CHARS = 200_000
+_MIN_LEADING_CHARS = 8      # a heading this long that opens the declared title is its headline (section names are shorter)
 
 
 @dataclass
@@ -92,6 +93,20 @@ def _agree(a: str, b: str) -> bool:
     return bool(a and b) and (a == b or (min(len(a), len(b)) >= 0.6 * max(len(a), len(b)) and (a in b or b in a)))
 
 
+# Site and section names: what a news site calls itself or a section ("中時電子報", "ETtoday 新聞雲",
+# "即時新聞", "人民网", "財經頻道"). Short, and ending in a word a headline rarely ends in.
+_NAME = re.compile(r"^.{0,8}(?:新聞|新闻|電子報|电子报|新聞網|新闻网|新聞雲|新闻云|網|网|報|报|日報|日报|時報|时报|頻道|频道|"
+                   r"首頁|首页|中心|news|tv|online|daily)$|^(?:即時|即时|最新|熱門|热门|焦點|焦点|要聞|要闻|滾動|滚动)"
+                   r"|^(?:港聞|港闻|國際|国际|財經|财经|社會|社会|體育|体育|娛樂|娱乐|地方|兩岸|两岸|評論|评论|社論|社论|副刊|"
+                   r"新聞動態|新闻动态|新聞資訊|新闻资讯)(?:新聞|新闻)?$", re.I)
+
+
+def name_like(text: str) -> bool:
+    """A short text shaped like a site's or a section's name, not a headline."""
+    flat = re.sub(r"[\W_]+", "", text).lower()
+    return len(flat) <= 10 and _NAME.search(flat) is not None
+
+
 def _titles(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict]) -> list[str]:
     """Headline candidates, best first, chosen by agreement among JSON-LD ``headline``, ``og:title``,
     ``<title>`` and ``<h1>``/``<h2>``; never a site or section name (the parts of ``<title>`` that
@@ -100,26 +115,37 @@ def _titles(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict]) -> list
     title_tag = " ".join((tree.findtext(".//title") or "").split())
     parts = [p.strip() for p in _TITLE_SEPARATORS.split(title_tag) if p.strip()]
     declared: list[tuple[str, str]] = []
+    whole = [_squash(title_tag)]       # the declared titles as written, suffixes and all
     for name, value in (("jsonld", next((o.get("headline") for o in jsonld if isinstance(o.get("headline"), str)), None)),
                         ("og", meta.get("og:title")), ("twitter", meta.get("twitter:title"))):
         if isinstance(value, str) and value.strip():
             declared.append((name, max(_TITLE_SEPARATORS.split(" ".join(value.split())), key=len)[:300]))
+            whole.append(_squash(value))
     headings = [text for h in tree.xpath(".//h1|.//h2")[:8]
-                if 4 <= len(text := " ".join(h.text_content().split())) <= 120]
+                if 4 <= len(text := " ".join(h.text_content().replace("\ufeff", "").split())) <= 120]
+    declared = [(name, value) for name, value in declared if not name_like(value)]
     # The <title> part that og:title/JSON-LD (else a heading) repeats is the headline; the others name the site.
-    own = next((p for group in ([v for _, v in declared], headings) for p in parts if any(_agree(p, o) for o in group)),
-               max(parts, key=len) if parts else None)
+    candidates = [p for p in parts if not name_like(p)]
+    own = next((p for group in ([v for _, v in declared], headings) for p in candidates if any(_agree(p, o) for o in group)),
+               max(candidates, key=len) if candidates else None)
     names = {_squash(p) for p in parts if p != own} | {_squash(meta.get(k, "")) for k in ("og:site_name", "application-name")}
+    names |= {_squash(h) for h in headings if name_like(h)}
     names.discard("")
     sources = declared + ([("title", own[:300])] if own else [])
     sources += [("heading", h) for h in headings if _squash(h) not in names]
 
     if not declared and not own:
-        return []          # headings alone: a sidebar's or a blog's widget as often as the headline
+        # Headings alone are a sidebar's or a blog's widget as often as the headline; when the page's
+        # <title> holds only names ("即時新聞 - 自由時報"), its first other heading is the best there is.
+        return [h for _, h in sources[:1]] if parts else []
 
     def votes(candidate: str) -> int:
         return len({name for name, value in sources if _agree(candidate, value)})
 
+    # A heading the declared titles start with is the headline they carry, whatever follows it in them
+    # (a subhead, the blog's name, separators inside the headline itself: "新竹尖石_美樹營地賞楓 (2) @ 某某的家").
+    leading = next((h for h in headings if len(flat := _squash(h)) >= _MIN_LEADING_CHARS and flat not in names
+                    and any(w.startswith(flat) for w in whole)), None)
     in_title = {value for name, value in sources if name == "heading" and _squash(value) in _squash(title_tag)}
     ranked: list[str] = []
     # Ties go to headline-length candidates (section names are short), then to headings the <title> repeats.
@@ -129,6 +155,8 @@ def _titles(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict]) -> list
     if ranked and votes(ranked[0]) == 1 and ranked[0] not in in_title:
         # No agreement: a declared title before a lone heading (which may be a teaser or a sidebar's).
         ranked.sort(key=lambda v: next(i for i, (_, s) in enumerate(sources) if s == v))
+    if leading:
+        ranked = [leading] + [r for r in ranked if r != leading]
     return ranked
 
 

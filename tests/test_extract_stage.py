@@ -165,14 +165,14 @@ def test_a_killed_extract_resumes_without_doing_anything_twice(workspace):
 
 
 def test_a_title_the_outlet_repeats_on_every_page_gives_way_to_the_headline(workspace):
-    """A section name in <title> and <h1> on every page ("即時新聞") is learned as boilerplate; the
-    page's own headline (its <h2>) becomes the title."""
+    """A section name in <title> and <h1> on every page ("灣區觀察", which no single page shows to be a
+    name) is learned as boilerplate; the page's own headline (its <h2>) becomes the title."""
     paragraphs = _paragraphs("001_b2decae2bf799c5f.txt")
     pages = []
     for number in range(6):
         headline = f"渝港合作再添新項目第{number}宗簽約落地"
         body = "".join(f"<p>{p}</p>" for p in paragraphs[number * 2: number * 2 + 3])
-        html = (f"<html><head><meta charset='utf-8'><title>即時新聞</title></head><body><h1>即時新聞</h1>"
+        html = (f"<html><head><meta charset='utf-8'><title>灣區觀察</title></head><body><h1>灣區觀察</h1>"
                 f"<article><h2>{headline}</h2>{body}</article></body></html>")
         pages.append(Page(f"http://127.0.0.1/hk/2024/05/{10 + number}/n{number}.html", html.encode("utf-8"), site="hk"))
     write_crawl(workspace, pages)
@@ -182,7 +182,7 @@ def test_a_title_the_outlet_repeats_on_every_page_gives_way_to_the_headline(work
     for url, doc in docs.items():
         number = url.rsplit("n", 1)[1].split(".")[0]
         assert doc["title"] == f"渝港合作再添新項目第{number}宗簽約落地", doc["title"]
-        assert json.loads(doc["extra"])["title_replaced"] == "即時新聞"
+        assert json.loads(doc["extra"])["title_replaced"] == "灣區觀察"
 
 
 def test_reextract_turns_a_page_kept_whole_into_its_stories(workspace):

@@ -1,0 +1,56 @@
+"""Titles are headlines: chosen among JSON-LD, og:title, <title> and headings, never a site or section name.
+
+The pages below are shaped like the misses the issue names (an <h1> holding "即時新聞", "中時電子報" or
+"ETtoday 新聞雲" while og:title or <title> held the headline); the headline each test expects is
+written in its input, never taken from the code's output.
+"""
+
+from __future__ import annotations
+
+import lzma
+from pathlib import Path
+
+import pytest
+
+from cleaners.pipeline import clean_html
+
+HEADLINE = "北市公車明年漲價 市民反應不一"
+BODY = "<p>" + "台北市政府今天宣布，明年起公車票價調整，市民反應不一，議員要求說明。" * 4 + "</p>"
+EPAPER = Path(__file__).resolve().parent / "fixtures" / "epaper"
+
+
+def _title(head: str, headings: str) -> str | None:
+    html = f"<html><head><meta charset='utf-8'>{head}</head><body>{headings}{BODY}</body></html>"
+    document = clean_html(html, "https://news.example.tw/a/1.html").document
+    assert document is not None
+    return document["title"]
+
+
+@pytest.mark.parametrize("head,headings", [
+    (f"<title>{HEADLINE} - 中時新聞網</title><meta property='og:title' content='{HEADLINE} - 中時新聞網'>", "<h1>即時新聞</h1>"),
+    (f"<title>{HEADLINE} | ETtoday新聞雲</title><meta property='og:site_name' content='ETtoday新聞雲'>",
+     f"<h1>ETtoday 新聞雲</h1><h2>{HEADLINE}</h2>"),
+    (f"<title>{HEADLINE} - 中時電子報</title>", "<h1>中時電子報</h1>"),
+    (f"<title>中時電子報</title><meta property='og:title' content='{HEADLINE}'>", "<h1>中時電子報</h1>"),
+    (f"<script type='application/ld+json'>{{\"headline\": \"{HEADLINE}\"}}</script><title>自由時報電子報</title>",
+     "<h1>即時新聞</h1>"),
+    ("<title>即時新聞 - 自由時報</title>", f"<h1>即時新聞</h1><h2>{HEADLINE}</h2>"),
+])
+def test_a_site_or_section_heading_never_beats_the_headline(head, headings):
+    assert _title(head, headings) == HEADLINE
+
+
+def test_a_heading_that_opens_the_declared_title_is_the_headline_without_what_follows_it():
+    # A blog: the <title> is the post's title, the blog's name and the platform's ("… @ 某某的家 :: 痞客邦 ::").
+    head = "<title>新竹尖石_美樹營地賞楓 (2) @ 史蒂文的家_藍天 :: 痞客邦 PIXNET ::</title>" \
+           "<meta property='og:site_name' content='史蒂文的家_藍天'>"
+    headings = "<h1>痞客邦 PIXNET</h1><h1>史蒂文的家_藍天</h1><h2>新竹尖石_美樹營地賞楓 (2)</h2>"
+    assert _title(head, headings) == "新竹尖石_美樹營地賞楓 (2)"
+
+
+def test_a_real_story_page_whose_og_title_adds_the_subhead_is_titled_by_its_headline():
+    # 晴報: og:title "垃圾徵費欠細節 各界憂執行混亂 擬明年底推 料住宅管理費升1成 - 晴報 - 港聞 - 要聞";
+    # the paper's own index links the story as "垃圾徵費欠細節 各界憂執行混亂".
+    raw = lzma.decompress((EPAPER / "hk_skypost_2019-04-24_story.html.xz").read_bytes())
+    document = clean_html(raw, "https://skypost.ulifestyle.com.hk/article/2333915/").document
+    assert document is not None and document["title"] == "垃圾徵費欠細節 各界憂執行混亂"
