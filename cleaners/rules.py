@@ -15,6 +15,7 @@ _DATE_ONLY = re.compile(r"^\s*\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\s+\d{1,2}
 _SENTENCE_END = re.compile(r"[。！？!?；;…”」』]\s*$")
 _CJK_OR_WORD = re.compile(r"[\w\u3400-\u9fff]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_CLAUSE = re.compile(r"[，,。！？；]")
 _INLINE_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?|\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}")
 
 
@@ -222,8 +223,8 @@ class MenuLineRule:
 
 @dataclass(frozen=True)
 class RepeatedParagraphRule:
-    """Drops a paragraph printed again on the page: the same text, or a cut copy of a longer one
-    (a teaser of the first paragraph, a forum post quoted with its markup shown as text)."""
+    """Drops a paragraph printed again on the page: the same text, or a cut copy of a longer one (its
+    start, a sentence or more: a teaser of the first paragraph, a forum post quoted with its markup shown)."""
 
     name: str = "repeated-paragraph"
     removes: str = "paragraphs repeated on the page, whole or as a cut copy of a longer paragraph"
@@ -238,8 +239,10 @@ class RepeatedParagraphRule:
         flat = [self.markup.sub("", line).rstrip(".…?") for line in lines]
         kept = []
         for i, (line, text) in enumerate(zip(lines, flat)):
+            # A cut copy is a sentence or more cut short: a headline that a paragraph repeats is no copy.
+            cut = _CLAUSE.search(text) is not None
             repeated = len(_HAN.findall(text)) >= self.min_chars and any(
-                j != i and (text == other and j < i or len(other) > len(text) and text in other)
+                j != i and (text == other and j < i or cut and len(other) > len(text) and other.startswith(text))
                 for j, other in enumerate(flat))
             if not repeated:
                 kept.append(line)
