@@ -36,7 +36,8 @@ from cleaners.epaper import HINT_PREFIX as EPAPER_HINT
 from cleaners.epaper import edition_date, page_label
 from cleaners.rules import apply_rules
 from cleaners.settings import CleanerSettings
-from cleaners.stories import Story, dated_headlines, first_post, matching_story, opens_story, split_stories
+from cleaners.stories import (STORIES_MAX_SIMILARITY, Story, bigrams, dated_headlines, first_post, matching_story,
+                              opens_story, similarity, split_stories)
 
 DEFAULT_SETTINGS = CleanerSettings()
 _TRAFILATURA_CONFIG = use_config()
@@ -185,12 +186,15 @@ def _page_kind(tree: HtmlElement, url: str, found: PageMetadata) -> tuple[str, l
 
 def _without_other_containers(extracted: str, containers: list[Container], title: str) -> tuple[str, int]:
     """An article page's text without the other stories the portal appended in their own containers,
-    and how many lines went."""
+    and how many lines went. A container that shares the story's words is a section of it (some
+    papers print each subheaded section in a box of its own), not another story."""
     own = matching_story([Story(headings=[c.title]) for c in containers], title)
     if own is None:
         return extracted, 0
+    grams = bigrams(containers[own].lines)
     mine = {"".join(line.split()) for line in containers[own].lines}
-    others = {"".join(line.split()) for i, c in enumerate(containers) if i != own for line in c.lines} - mine
+    others = {"".join(line.split()) for i, c in enumerate(containers)
+              if i != own and similarity(grams, bigrams(c.lines)) < STORIES_MAX_SIMILARITY for line in c.lines} - mine
     lines = extracted.split("\n")
     kept = [line for line in lines if "".join(line.split()) not in others]
     return ("\n".join(kept), len(lines) - len(kept)) if kept else (extracted, 0)

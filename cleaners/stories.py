@@ -78,7 +78,8 @@ def opens_story(line: str) -> bool:
             and not text.endswith(("]", "】", "）", ")")))
 
 
-def _bigrams(lines: list[str]) -> Counter:
+def bigrams(lines: list[str]) -> Counter:
+    """The Han character bigrams of some lines: a story's vocabulary, for ``similarity``."""
     text = "".join(_HAN.findall("".join(lines)))
     return Counter(text[i: i + 2] for i in range(len(text) - 1))
 
@@ -133,10 +134,10 @@ def split_stories(lines: list[str], dated: frozenset[str] | set[str] = frozenset
     if len(segments) < 2:
         return Split([Story(body=list(lines))], "one-segment")
     stories = [segments[0]]
-    grams = _bigrams(segments[0].lines)          # the current story's, kept up to date as segments join it
+    grams = bigrams(segments[0].lines)          # the current story's, kept up to date as segments join it
     for segment in segments[1:]:
         story = stories[-1]
-        segment_grams = _bigrams(segment.lines)
+        segment_grams = bigrams(segment.lines)
         enough = _chars(story) >= (first_min_chars if len(stories) == 1 else STORIES_MIN_BODY_CHARS)
         opens_with_dateline = bool(segment.body) and DATELINE.match(segment.body[0]) is not None
         headed_and_long = _chars(segment) >= STORIES_MIN_BODY_CHARS and any(map(opens_story, segment.headings))
@@ -168,11 +169,11 @@ def _share_headline_group(stories: list[Story]) -> None:
     for before, story in zip(stories, stories[1:]):
         if story.headings or len(before.headings) < 2:
             continue
-        pair = (_bigrams(before.body), _bigrams(story.body))
+        pair = (bigrams(before.body), bigrams(story.body))
         mine: list[str] = []
         theirs: list[str] = []
         for heading in before.headings:
-            grams = _bigrams([heading])
+            grams = bigrams([heading])
             scores = [sum(min(grams[g], body[g]) for g in grams) / max(sum(grams.values()), 1) for body in pair]
             (mine if scores[1] > scores[0] else theirs).append(heading)
         if mine and theirs:

@@ -46,6 +46,7 @@ DROP = {
         "Notice: The content above (including the pictures and videos if any) is uploaded and posted by a user of "
         "NetEase Hao, which is a social media platform and only provides information storage services.",
         "雅虎中国的所有内容均由其内容合作方根据协议提供。"],
+    "image-viewer": ["放大圖片 / 顯示原圖", "点击图片查看原图"],
     "link-cloud": ["打开你的窗 男人的玩物 泳衣也可爱 第五代刘三姐造型抢先曝光 动物的“发情”时刻 著名高校假校花大揭底",
                    "·[幻灯]“窃看”美女别样景 人体摄影背后是什么？(新闻) ·[幻灯]爆笑：周星驰看球实录(体育) ·[组图]车展"],
     "forum-reply-chain": ["【回复 abcd_a 】:【回复 孙律师 】:【回复 old-pop 】:不孝子的一封求助信"],
