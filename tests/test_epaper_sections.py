@@ -41,7 +41,10 @@ def test_a_story_page_is_one_story_and_no_list():
     assert layout_of(STORY_URL, html) is None          # its sidebar links other stories; it is one of them
     cleaned = clean_html(html, STORY_URL, "orientaldaily")
     assert len(cleaned.documents) == 1 and cleaned.document["title"] == "街市重開 鼠患不改"
-    assert "大鼠戊肝和新冠肺炎夾擊" in cleaned.document["text"]
+    text = cleaned.document["text"]
+    assert "大鼠戊肝和新冠肺炎夾擊" in text
+    # The paper prints each subheaded section in a box of its own: sections of the story, not appended stories.
+    assert "九龍城區議員任國棟到紅磡街市後稱" in text and "appended-stories" not in cleaned.document["extra"]["rules"]
     assert cleaned.document["published"].startswith("2020-08-09")
 
 
