@@ -89,8 +89,11 @@ class RelatedLinksRule:
     """
 
     name: str = "related-links"
-    removes: str = "related-links lists: short headlines each followed by a date, '更多关于…的资讯'"
+    removes: str = "related-links lists: short headlines each followed by a date or ending in one, '更多关于…的资讯'"
     max_gap: int = 3
+    # A headline ending in its date (and view count): "第六届中国经济学年会胜利闭幕(2006-12-19)[836]".
+    dated_item: re.Pattern = re.compile(r"[（(\[【]\s*\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2})?\s*[)）\]】]"
+                                        r"\s*(?:\[\d+\]|[（(]\d+[)）])?\s*$")
     more_about: re.Pattern = re.compile(r"^(更多关于|更多關於).{0,20}(资讯|資訊|新闻|新聞)[:：]?$|^(相关|相關|热门|熱門|推荐|推薦|延伸)(新闻|新聞|阅读|閱讀|文章|推荐|推薦|报道|報導|链接|連結)[:：]?$")
 
     def apply(self, lines: list[str]) -> list[str]:
@@ -105,6 +108,8 @@ class RelatedLinksRule:
             if index is not None:
                 run.append(index)
         drop.update(i for i, line in enumerate(lines) if self.more_about.match(line) or self._inline_list(line))
+        dated = [i for i, line in enumerate(lines) if len(line) <= 80 and self.dated_item.search(line)]
+        drop.update(i for i in dated if i - 1 in dated or i + 1 in dated)
         return [line for i, line in enumerate(lines) if i not in drop]
 
     @staticmethod
@@ -323,6 +328,9 @@ _RULES: tuple[Rule, ...] = (
                    r"^\s*(?:[0-2](?:\.\d{1,2})?[Xx×]\s*)+$|播放失败|播放失敗|重新播放|视频加载|視頻加載|正在加载|正在加載|"
                    r"^\s*\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}\s*$|您的浏览器不支持|您的瀏覽器不支援|倍速|清晰度|全屏播放", re.I),
         max_chars=80),
+    LineRule(
+        "calendar", "calendar widgets (rows of day numbers: 4 5 6 7 8 9 10)",
+        re.compile(r"^\s*(?:\d{1,2}\s+){4,}\d{1,2}\s*$")),
     LineRule(
         "image-viewer", "photo-viewer chrome (放大圖片, 顯示原圖, 查看大图, 点击图片查看原图)",
         re.compile(r"^(?:[/|·\s]*(?:放大圖片|放大图片|顯示原圖|显示原图|查看原圖|查看原图|查看大圖|查看大图|"

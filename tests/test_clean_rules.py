@@ -46,6 +46,7 @@ DROP = {
         "Notice: The content above (including the pictures and videos if any) is uploaded and posted by a user of "
         "NetEase Hao, which is a social media platform and only provides information storage services.",
         "雅虎中国的所有内容均由其内容合作方根据协议提供。"],
+    "calendar": ["4 5 6 7 8 9 10", "25 26 27 28 29 30 31"],
     "image-viewer": ["放大圖片 / 顯示原圖", "点击图片查看原图"],
     "link-cloud": ["打开你的窗 男人的玩物 泳衣也可爱 第五代刘三姐造型抢先曝光 动物的“发情”时刻 著名高校假校花大揭底",
                    "·[幻灯]“窃看”美女别样景 人体摄影背后是什么？(新闻) ·[幻灯]爆笑：周星驰看球实录(体育) ·[组图]车展"],
@@ -70,6 +71,14 @@ def test_a_repeated_paragraph_goes_whole_or_as_a_cut_copy_and_its_full_copy_stay
     cut = "各位朋友：<BR>大家好，真不知道该从何说起，也不知该怎样说"
     kept, counts = apply_rules(KEEP[:2] + [cut, full, full] + KEEP[2:4])
     assert kept == KEEP[:2] + [full] + KEEP[2:4] and counts == {"repeated-paragraph": 2}
+
+
+def test_a_run_of_headlines_ending_in_their_dates_is_a_related_list():
+    items = ["第六届中国经济学年会胜利闭幕(2006-12-19)[836]", "第六届中国经济学年会专家访谈——姚洋教授采访录(2006-12-18)[793]",
+             "李玲：发展的目的是让人们生活得更好(2006-12-16)[355]"]
+    lone = "会议于12月11日在南开大学开幕（2004-12-11）"
+    kept, counts = apply_rules(KEEP[:2] + items + KEEP[2:4] + [lone])
+    assert kept == KEEP[:4] + [lone] and counts == {"related-links": 3}
 
 
 def test_a_diagram_or_numbered_list_is_no_link_cloud():
