@@ -44,6 +44,7 @@ _TRAFILATURA_CONFIG = use_config()
 _TRAFILATURA_CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")   # lxml refuses str input that declares an encoding
+BALANCED_MIN_GAIN = 3      # times the precise pass's prose the balanced pass must find above it to win
 PAGE_TEXT_CHARS = 20_000   # how much of the whole page's text is searched for a labelled date
 # Hints the crawler keeps in urls.hints (contracts.md), by date source.
 HINT_DATE_KEYS = {"sitemap": "news:publication_date", "feed": "feed:published"}
@@ -97,15 +98,22 @@ def parse_html(html: str) -> HtmlElement | None:
 
 def main_text(tree: HtmlElement, url: str, settings: CleanerSettings) -> str | None:
     """trafilatura's main text, with its fallback extractors only where the settings ask for them."""
-    def run(fast: bool) -> str | None:
+    def run(fast: bool, precision: bool = settings.favor_precision) -> str | None:
         return trafilatura.extract(
             tree, url=url, output_format="txt", include_comments=settings.include_comments,
-            include_tables=settings.include_tables, favor_precision=settings.favor_precision,
+            include_tables=settings.include_tables, favor_precision=precision,
             favor_recall=settings.favor_recall, fast=fast, config=_TRAFILATURA_CONFIG)
 
     extracted = run(fast=settings.fallback != "always")
     if settings.fallback == "when-short" and len(extracted or "") < settings.fallback_below:
         extracted = run(fast=False) or extracted
+    if settings.fallback != "never" and settings.favor_precision and _prose_chars(extracted) < settings.fallback_below:
+        # Favouring precision sometimes keeps a comment block and drops the article above it (163.com's
+        # pages): the balanced pass's text above that block wins when it holds much more prose. Below
+        # the block (a forum's replies after the post) is what precision left out on purpose.
+        above = _above(run(fast=False, precision=False), extracted)
+        if _prose_chars(above) >= max(BALANCED_MIN_GAIN * _prose_chars(extracted), 3 * settings.min_chars):
+            extracted = above
     # trafilatura gives up on some layouts (forums, old table pages); its baseline still finds text.
     return extracted or trafilatura.baseline(tree)[1]
 
@@ -366,6 +374,19 @@ def _published(found: PageMetadata, raw_text: str, url: str, hints: dict, fetche
     candidates["url"] = date_from_url(url)
     candidates["text-first-date"] = first_date_line(raw_text, fetched_at)
     return choose_published(candidates, fetched_at)
+
+
+def _prose_chars(text: str | None) -> int:
+    """Characters in sentence-bearing lines: menus and link lists weigh nothing."""
+    return sum(len(line) for line in (text or "").split("\n") if len(line) >= 20 and re.search(r"[。！？，]", line))
+
+
+def _above(text: str | None, block: str | None) -> str:
+    """The lines of ``text`` above the first prose line of ``block`` (all of it when none is there)."""
+    lines = (text or "").split("\n")
+    marks = {line.strip() for line in (block or "").split("\n") if len(line) >= 20 and re.search(r"[。，]", line)}
+    end = next((i for i, line in enumerate(lines) if line.strip() in marks), len(lines))
+    return "\n".join(lines[:end])
 
 
 def _wrong_block(cleaned: Cleaned, settings: CleanerSettings) -> bool:

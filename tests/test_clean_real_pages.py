@@ -9,6 +9,8 @@ from __future__ import annotations
 import lzma
 from pathlib import Path
 
+import pytest
+
 from cleaners.pipeline import clean_html
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cleaners"
@@ -35,3 +37,18 @@ def test_link_clouds_and_a_portal_disclaimer_leave_the_article():
     for junk in ("打开你的窗 男人的玩物", "[幻灯]", "雅虎中国的所有内容均由其内容合作方", "雅虎中国在网上传输的所有内容"):
         assert junk not in text
     assert document["extra"]["rules"]["link-cloud"] >= 2 and document["extra"]["rules"]["platform-disclaimer"] == 2
+
+
+GNE_163 = Path(__file__).resolve().parents[1].parent / "shared" / "realdata" / "gne-testpages" / "tests" / "163"
+
+
+@pytest.mark.skipif(not GNE_163.is_dir(), reason="../shared/realdata/gne-testpages is not present (GPL pages, not copied)")
+@pytest.mark.parametrize("page,opening", [
+    ("1.html", "2019年，龙湖集团即将迎来赴港上市10周年"),
+    ("2.html", "新京报讯2019年篮球世界杯17-32名排位赛"),
+])
+def test_a_portal_article_beats_the_comment_block_precision_mode_keeps(page, opening):
+    # On 163.com trafilatura's precision mode keeps the readers' comments and drops the article above them.
+    cleaned = clean_html((GNE_163 / page).read_bytes(), "https://www.163.com/news/article/x.html")
+    assert cleaned.document is not None and opening in cleaned.document["text"]
+    assert "网友评论仅供其表达个人看法" not in cleaned.document["text"]
