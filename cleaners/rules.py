@@ -341,7 +341,7 @@ _RULES: tuple[Rule, ...] = (
                    r"仅代表作者本人观点|僅代表作者本人觀點|不代表本(?:站|网|網|平台)(?:观点|觀點|立场|立場)|"
                    r"^Notice\s*:\s*The content above|only represents? the (?:views|opinion) of the author|"
                    r"is an information publishing platform|所有内容均由.{0,12}(?:内容合作方|合作媒体|合作媒體)|内容合作方负责|"
-                   r"涉及计算机网络著作权纠纷|仅供其表达个人看法|僅供其表達個人看法|并不表明.{0,8}立场|並不表明.{0,8}立場", re.I), max_chars=300),
+                   r"涉及计算机网络著作权纠纷", re.I), max_chars=300),
     LineRule(
         "forum-reply-chain", "forum reply-chain headers (【回复 某某 】:【回复 某某 】:…)",
         re.compile(r"^(?:\s*【\s*(?:回复|回覆|回復)[^】]{0,30}】\s*[:：]?){2,}"), max_chars=5000),

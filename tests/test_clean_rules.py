@@ -45,7 +45,7 @@ DROP = {
         "特别声明：以上内容(包括在内的任何图片或视频)为自媒体平台“网易号”用户上传并发布，本平台仅提供信息存储服务。",
         "Notice: The content above (including the pictures and videos if any) is uploaded and posted by a user of "
         "NetEase Hao, which is a social media platform and only provides information storage services.",
-        "雅虎中国的所有内容均由其内容合作方根据协议提供。", "网友评论仅供其表达个人看法，并不表明网易立场。"],
+        "雅虎中国的所有内容均由其内容合作方根据协议提供。"],
     "calendar": ["4 5 6 7 8 9 10", "25 26 27 28 29 30 31"],
     "image-viewer": ["放大圖片 / 顯示原圖", "点击图片查看原图"],
     "link-cloud": ["打开你的窗 男人的玩物 泳衣也可爱 第五代刘三姐造型抢先曝光 动物的“发情”时刻 著名高校假校花大揭底",
