@@ -16,6 +16,8 @@ _SENTENCE_END = re.compile(r"[。！？!?；;…”」』]\s*$")
 _CJK_OR_WORD = re.compile(r"[\w\u3400-\u9fff]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _CLAUSE = re.compile(r"[，,。！？；]")
+_BULLET = re.compile(r"^\s*[-–•·]\s+")
+_ITEM_META = re.compile(r"^\s*[-–•·]\s+[^。，！？]{1,12}$")     # a list item's short detail: time, tag, count
 _INLINE_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?|\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}")
 
 
@@ -97,13 +99,18 @@ class RelatedLinksRule:
     more_about: re.Pattern = re.compile(r"^(更多关于|更多關於).{0,20}(资讯|資訊|新闻|新聞)[:：]?$|^(相关|相關|热门|熱門|推荐|推薦|延伸)(新闻|新聞|阅读|閱讀|文章|推荐|推薦|报道|報導|链接|連結)[:：]?$")
 
     def apply(self, lines: list[str]) -> list[str]:
-        dates = [i for i, line in enumerate(lines) if _DATE_ONLY.match(line)]
+        dates = [i for i, line in enumerate(lines) if _DATE_ONLY.match(_BULLET.sub("", line))]
+        meta = [bool(_ITEM_META.match(line)) for line in lines]
         drop: set[int] = set()
         run: list[int] = []
         for index in dates + [None]:
-            if run and (index is None or index - run[-1] > self.max_gap + 1):
+            # An item's bulleted details ("- 09:38", "- APP专享", "- 243,325") do not count as lines between dates.
+            if run and (index is None or sum(not m for m in meta[run[-1] + 1: index]) > self.max_gap):
                 if len(run) >= 2:
-                    drop.update(range(self._item_start(lines, run[0]), run[-1] + 1))
+                    end = run[-1] + 1
+                    while end < len(lines) and meta[end]:
+                        end += 1
+                    drop.update(range(self._item_start(lines, run[0]), end))
                 run = []
             if index is not None:
                 run.append(index)

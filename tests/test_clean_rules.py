@@ -81,6 +81,14 @@ def test_a_run_of_headlines_ending_in_their_dates_is_a_related_list():
     assert kept == KEEP[:4] + [lone] and counts == {"related-links": 3}
 
 
+def test_a_recommended_list_with_bulleted_details_is_a_related_list():
+    items = ["海尔4名员工午休被开除 员工：只有30分钟午餐时间", "- 2019年09月06日", "- 09:38", "- APP专享", "- 243,325",
+             "传iPhone 11成本下降了10% 但苹果没打算降价让利", "- 2019年09月08日", "- 14:10", "- APP专享", "- 新浪金融研究院",
+             "- 76,760"]
+    kept, counts = apply_rules(KEEP[:4] + items)
+    assert kept == KEEP[:4] and counts == {"related-links": len(items)}
+
+
 def test_a_diagram_or_numbered_list_is_no_link_cloud():
     lines = ["1.尽心尽意尽力爱神 2.爱人如己 3.律法的教训 4.成为圣洁 5.常常喜乐 6.不住祷告 7.凡事谢恩",
              "我的问题： 圣经的原理 环境的带领 肢体的劝告 行动的动机 心中的负担 自己的能力 行动的后果"]
