@@ -336,6 +336,12 @@ _RULES: tuple[Rule, ...] = (
                    r"^\s*\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}\s*$|您的浏览器不支持|您的瀏覽器不支援|倍速|清晰度|全屏播放", re.I),
         max_chars=80),
     LineRule(
+        "follow-promo", "follow-us and app promotions (扫描二维码关注…公众号, 下载…APP, 点【在看】, 更多猛料, 作者最近文章)",
+        re.compile(r"二维码|二維碼|公众号|公眾號|扫码关注|掃碼關注|下载.{0,12}APP|下載.{0,12}APP|【在看】|更多猛料|粉丝福利|"
+                   r"粉絲福利|解锁更多|解鎖更多|(?:小编|作者|小編)最近文章$|^我要跟帖$|^已输入\d+字|^评论\s*[(（]\d+[)）]$|"
+                   r"登录超时|登錄超時|^免注册|^免註冊|请支持独立网站|請支持獨立網站|更多原创资讯请下载|更多原創資訊請下載|^微信公众号$", re.I),
+        max_chars=120),
+    LineRule(
         "calendar", "calendar widgets (rows of day numbers: 4 5 6 7 8 9 10)",
         re.compile(r"^\s*(?:\d{1,2}\s+){4,}\d{1,2}\s*$")),
     LineRule(
@@ -348,7 +354,7 @@ _RULES: tuple[Rule, ...] = (
                    r"仅代表作者本人观点|僅代表作者本人觀點|不代表本(?:站|网|網|平台)(?:观点|觀點|立场|立場)|"
                    r"^Notice\s*:\s*The content above|only represents? the (?:views|opinion) of the author|"
                    r"is an information publishing platform|所有内容均由.{0,12}(?:内容合作方|合作媒体|合作媒體)|内容合作方负责|"
-                   r"涉及计算机网络著作权纠纷", re.I), max_chars=300),
+                   r"涉及计算机网络著作权纠纷|仅供参考，不构成.{0,8}投资建议|僅供參考，不構成.{0,8}投資建議", re.I), max_chars=300),
     LineRule(
         "forum-reply-chain", "forum reply-chain headers (【回复 某某 】:【回复 某某 】:…)",
         re.compile(r"^(?:\s*【\s*(?:回复|回覆|回復)[^】]{0,30}】\s*[:：]?){2,}"), max_chars=5000),

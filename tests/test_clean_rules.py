@@ -45,7 +45,10 @@ DROP = {
         "特别声明：以上内容(包括在内的任何图片或视频)为自媒体平台“网易号”用户上传并发布，本平台仅提供信息存储服务。",
         "Notice: The content above (including the pictures and videos if any) is uploaded and posted by a user of "
         "NetEase Hao, which is a social media platform and only provides information storage services.",
-        "雅虎中国的所有内容均由其内容合作方根据协议提供。"],
+        "雅虎中国的所有内容均由其内容合作方根据协议提供。",
+        "声明：证券时报力求信息真实、准确，文章提及内容仅供参考，不构成实质性投资建议，据此操作风险自担"],
+    "follow-promo": ["更多猛料！欢迎扫描左方二维码关注新浪新闻官方微信（xinlang-xinwen）", "看都看完了，点【在看】试试",
+                     "(本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP)", "作者最近文章", "已输入0字"],
     "calendar": ["4 5 6 7 8 9 10", "25 26 27 28 29 30 31"],
     "image-viewer": ["放大圖片 / 顯示原圖", "点击图片查看原图"],
     "link-cloud": ["打开你的窗 男人的玩物 泳衣也可爱 第五代刘三姐造型抢先曝光 动物的“发情”时刻 著名高校假校花大揭底",
