@@ -107,19 +107,28 @@ def name_like(text: str) -> bool:
     return len(flat) <= 10 and _NAME.search(flat) is not None
 
 
+_GLUED_SUFFIX = re.compile(r"^(.*\S)-([^-\s]{2,12})$")
+
+
+def _site_suffix(text: str) -> list[str]:
+    """A title and the site name glued to it without spaces ("法国全国大罢工再次严重影响交通-新华网"), as two parts."""
+    match = _GLUED_SUFFIX.match(text)
+    return [match.group(1), match.group(2)] if match and name_like(match.group(2)) else [text]
+
+
 def _titles(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict]) -> list[str]:
     """Headline candidates, best first, chosen by agreement among JSON-LD ``headline``, ``og:title``,
     ``<title>`` and ``<h1>``/``<h2>``; never a site or section name (the parts of ``<title>`` that
     are not the headline, ``og:site_name``), which some sites put in their ``<h1>`` ("即時新聞",
     "ETtoday 新聞雲")."""
     title_tag = " ".join((tree.findtext(".//title") or "").split())
-    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title_tag) if p.strip()]
+    parts = [p for part in _TITLE_SEPARATORS.split(title_tag) if part.strip() for p in _site_suffix(part.strip())]
     declared: list[tuple[str, str]] = []
     whole = [_squash(title_tag)]       # the declared titles as written, suffixes and all
     for name, value in (("jsonld", next((o.get("headline") for o in jsonld if isinstance(o.get("headline"), str)), None)),
                         ("og", meta.get("og:title")), ("twitter", meta.get("twitter:title"))):
         if isinstance(value, str) and value.strip():
-            declared.append((name, max(_TITLE_SEPARATORS.split(" ".join(value.split())), key=len)[:300]))
+            declared.append((name, _site_suffix(max(_TITLE_SEPARATORS.split(" ".join(value.split())), key=len))[0][:300]))
             whole.append(_squash(value))
     headings = [text for h in tree.xpath(".//h1|.//h2")[:8]
                 if 4 <= len(text := " ".join(h.text_content().replace("\ufeff", "").split())) <= 120]

@@ -35,6 +35,7 @@ def _title(head: str, headings: str) -> str | None:
     (f"<script type='application/ld+json'>{{\"headline\": \"{HEADLINE}\"}}</script><title>自由時報電子報</title>",
      "<h1>即時新聞</h1>"),
     ("<title>即時新聞 - 自由時報</title>", f"<h1>即時新聞</h1><h2>{HEADLINE}</h2>"),
+    (f"<title>{HEADLINE}-新华网</title>", ""),           # the site's name glued on without spaces
 ])
 def test_a_site_or_section_heading_never_beats_the_headline(head, headings):
     assert _title(head, headings) == HEADLINE
