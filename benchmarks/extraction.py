@@ -144,6 +144,38 @@ def story_split() -> None:
           f"{exact}/{len(pages)} pages with exact story boundaries")
 
 
+# Story counts and first headlines of real HK section lists, as the dataset's own parser tests assert them.
+SECTION_LISTS = {"hk_singtao_daily_2018-08-02_index.html": (13, "美擬加碼徵25%關稅 中方：必然反制"),
+                 "hk_skypost_2019-04-24_index.html": (22, "垃圾徵費欠細節 各界憂執行混亂")}
+
+
+def section_lists() -> None:
+    """Stories read off the real Hong Kong print-edition section lists in ../shared/realdata/epaper."""
+    from cleaners.epaper import parse_section_list
+    from cleaners.pipeline import parse_html
+
+    epaper = REALDATA / "epaper"
+    rows = [json.loads(line) for line in (epaper / "INDEX.jsonl").read_text("utf-8").splitlines()]
+    found = expected = first = linked = links = 0
+    for row in rows:
+        if row["cms"] != "hk-daily-web" or row["page_type"] != "index":
+            continue
+        layout = parse_section_list(parse_html((epaper / row["file"]).read_text("utf-8-sig")),
+                                    row["url"] or "https://bench.invalid/list.html")
+        stories = layout.stories if layout else []
+        if row["file"] in SECTION_LISTS:
+            count, headline = SECTION_LISTS[row["file"]]
+            found += max(count - abs(len(stories) - count), 0)      # a missing or an extra story costs one
+            expected += count
+            first += bool(stories) and stories[0].title == headline
+        titles = {story.title for story in stories}
+        links += len(row.get("links_to_saved", []))
+        linked += sum(link["anchor"] in titles for link in row.get("links_to_saved", []))
+    print(f"story split (real HK section lists): {found}/{expected} stories where the parser tests count them "
+          f"(a missing or extra story costs one), {first}/{len(SECTION_LISTS)} first headlines, "
+          f"{linked}/{links} saved stories found under their anchor's headline")
+
+
 def _flat_title(text: str | None) -> str:
     return re.sub(r"[\W_]+", "", text or "").lower()
 
@@ -267,6 +299,7 @@ def main() -> None:
     date_accuracy()
     title_accuracy()
     story_split()
+    section_lists()
     print(f"speed (wall): bare {bare_rate:.1f} pages/s, ours {our_rate:.1f} pages/s ({our_rate / bare_rate:.2f}x), "
           f"ours x{args.workers} workers {pool_rate:.1f} pages/s ({pool_rate / bare_rate:.2f}x bare)")
     print(f"speed (CPU of one process): bare {len(everything) / bare_cpu:.1f} pages/s, "
