@@ -111,8 +111,10 @@ def main_text(tree: HtmlElement, url: str, settings: CleanerSettings) -> str | N
         # Favouring precision sometimes keeps a comment block and drops the article above it (163.com's
         # pages): the balanced pass's text above that block wins when it holds much more prose. Below
         # the block (a forum's replies after the post) is what precision left out on purpose.
+        # Paragraphs, that is: a page run together into one line is no article.
         above = _above(run(fast=False, precision=False), extracted)
-        if _prose_chars(above) >= max(BALANCED_MIN_GAIN * _prose_chars(extracted), 3 * settings.min_chars):
+        if len(_prose_lines(above)) >= 2 and _prose_chars(above) >= max(
+                BALANCED_MIN_GAIN * _prose_chars(extracted), 3 * settings.min_chars):
             extracted = above
     # trafilatura gives up on some layouts (forums, old table pages); its baseline still finds text.
     return extracted or trafilatura.baseline(tree)[1]
@@ -376,9 +378,13 @@ def _published(found: PageMetadata, raw_text: str, url: str, hints: dict, fetche
     return choose_published(candidates, fetched_at)
 
 
+def _prose_lines(text: str | None) -> list[str]:
+    """The sentence-bearing lines: menus and link lists are none."""
+    return [line for line in (text or "").split("\n") if len(line) >= 20 and re.search(r"[。！？，]", line)]
+
+
 def _prose_chars(text: str | None) -> int:
-    """Characters in sentence-bearing lines: menus and link lists weigh nothing."""
-    return sum(len(line) for line in (text or "").split("\n") if len(line) >= 20 and re.search(r"[。！？，]", line))
+    return sum(map(len, _prose_lines(text)))
 
 
 def _above(text: str | None, block: str | None) -> str:

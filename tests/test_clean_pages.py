@@ -72,7 +72,7 @@ def test_an_english_page_is_rejected_as_wrong_language():
 
 
 def test_fallback_extractors_rescue_a_page_the_fast_pass_misses(monkeypatch):
-    """With "when-short", trafilatura's fallback runs only when its own pass finds too little."""
+    """With "when-short", trafilatura's fallback (and its balanced pass) run only when its own pass finds too little."""
     import trafilatura
 
     from cleaners.pipeline import main_text, parse_html
@@ -93,7 +93,7 @@ def test_fallback_extractors_rescue_a_page_the_fast_pass_misses(monkeypatch):
     calls.clear()
     stub = parse_html("<html><body><div><p>短讯</p></div></body></html>")
     main_text(stub, "http://example.cn/b.html", CleanerSettings())
-    assert calls == [True, False]               # too little: fallback extractors tried
+    assert calls == [True, False, False]        # too little: fallback extractors, then the balanced pass tried
     calls.clear()
     main_text(stub, "http://example.cn/b.html", CleanerSettings(fallback="never"))
     assert calls == [True]
