@@ -164,12 +164,11 @@ def _link_shape(url: str) -> str:
     return parts.netloc + "/".join(segments) + ("?" + keys if keys else "")
 
 
-def _item(anchor: HtmlElement, shape_of) -> HtmlElement:
+def _item(anchor: HtmlElement, story_of: dict[HtmlElement, str]) -> HtmlElement:
     """The list item around a story link: its highest ancestor holding no other story of the list."""
-    item = anchor
+    item, own = anchor, story_of[anchor]
     for ancestor in anchor.iterancestors():
-        links = {shape_of(a) for a in ancestor.iter("a") if a.get("href")} - {None}
-        if len(links) > 1:
+        if any(story_of.get(other, own) != own for other in ancestor.iter("a")):
             break
         item = ancestor
     return item
@@ -181,7 +180,8 @@ def parse_section_list(tree: HtmlElement, url: str) -> Layout | None:
     The stories are the largest group of headline links (6-80 characters, mostly Han) that share a
     URL template; links whose template shares most of the page's own path win ties (the section's
     own list before the site's other columns). Items labelled with another section than most items
-    are ("港聞" beside "娛樂" in a mixed card list) are left out.
+    are ("港聞" beside "娛樂" in a mixed card list) are left out, and so are links below the main list
+    (a "most read" box). A page whose own URL has its stories' template is one of them, not their list.
     """
     groups: dict[str, dict[str, str]] = {}
     anchors: dict[str, list[HtmlElement]] = {}
@@ -208,11 +208,11 @@ def parse_section_list(tree: HtmlElement, url: str) -> Layout | None:
     best = max(groups, key=rank, default=None)
     if best is None or len(groups[best]) < SECTION_LIST_MIN_STORIES or _link_shape(_clean_url(url, url)) == best:
         return None         # no list; or the page is one of the stories it links (a story page's sidebar)
-    stories, _majority_label = _same_section(groups[best], anchors[best], url, best)
+    stories, section = _same_section(groups[best], anchors[best], url, best)
     stories = _main_list(stories, anchors[best], url)
     if len(stories) < SECTION_LIST_MIN_STORIES:
         return None
-    label = _majority_label or _section_name(tree)
+    label = section or _section_name(tree)
     body = tree.find(".//body")
     text = " ".join((tree.findtext(".//title") or "").split()) + " " + _flat(body if body is not None else tree)[:3000]
     edition = edition_date(url, text) or _common_date(list(stories))
@@ -268,17 +268,18 @@ def _same_section(stories: dict[str, str], anchors: list[HtmlElement], base: str
                   shape: str) -> tuple[dict[str, str], str | None]:
     """The stories without those labelled with a minority section (each item's short link text, "港聞"),
     and the label most items carry."""
-    def shape_of(anchor: HtmlElement) -> str | None:
+    story_of: dict[HtmlElement, str] = {}
+    for anchor in (anchors[0].getroottree().getroot().iter("a") if anchors else ()):
         href = (anchor.get("href") or "").strip()
-        return _link_shape(_clean_url(base, href)) == shape and _clean_url(base, href) or None
-
+        if href and _link_shape(target := _clean_url(base, href)) == shape:
+            story_of[anchor] = target
     labels: dict[str, str] = {}
     for anchor in anchors:
-        target = _clean_url(base, anchor.get("href").strip())
+        target = story_of[anchor]
         if target in labels:
             continue
-        item = _item(anchor, shape_of)
-        short = [" ".join(a.text_content().split()) for a in item.iter("a") if a is not anchor and not shape_of(a)]
+        item = _item(anchor, story_of)
+        short = [" ".join(a.text_content().split()) for a in item.iter("a") if a not in story_of]
         labels[target] = next((t for t in short if 2 <= len(t) <= 6 and _HAN.search(t)), "")
     counts = Counter(label for label in labels.values() if label)
     if not counts:

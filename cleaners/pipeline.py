@@ -96,8 +96,9 @@ def parse_html(html: str) -> HtmlElement | None:
     return tree
 
 
-def main_text(tree: HtmlElement, url: str, settings: CleanerSettings) -> str | None:
-    """trafilatura's main text, with its fallback extractors only where the settings ask for them."""
+def main_text(tree: HtmlElement, url: str, settings: CleanerSettings) -> tuple[str | None, str | None]:
+    """trafilatura's main text, with its fallback extractors only where the settings ask for them, and
+    the name of the second pass that found it (``balanced-pass``), if one did."""
     def run(fast: bool, precision: bool = settings.favor_precision) -> str | None:
         return trafilatura.extract(
             tree, url=url, output_format="txt", include_comments=settings.include_comments,
@@ -115,9 +116,9 @@ def main_text(tree: HtmlElement, url: str, settings: CleanerSettings) -> str | N
         above = _above(run(fast=False, precision=False), extracted)
         if len(_prose_lines(above)) >= 2 and _prose_chars(above) >= max(
                 BALANCED_MIN_GAIN * _prose_chars(extracted), 3 * settings.min_chars):
-            extracted = above
+            return above, "balanced-pass"
     # trafilatura gives up on some layouts (forums, old table pages); its baseline still finds text.
-    return extracted or trafilatura.baseline(tree)[1]
+    return extracted or trafilatura.baseline(tree)[1], None
 
 
 def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header_charset: str | None = None,
@@ -150,7 +151,7 @@ def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header
     tree = parse_html(html)
     if tree is None:
         return _reject(url, outlet, "empty", "the page does not parse as HTML")
-    extracted = main_text(tree, url, settings)
+    extracted, second_pass = main_text(tree, url, settings)
     if not extracted:
         return _reject(url, outlet, "empty", "trafilatura found no main text")
     found = page_metadata(tree)
@@ -174,6 +175,8 @@ def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header
                 return second
     if removed and cleaned.document is not None:
         cleaned.document["extra"]["rules"]["appended-stories"] = removed
+    if second_pass and cleaned.document is not None:
+        cleaned.document["extra"]["rules"][second_pass] = 1
     return cleaned
 
 

@@ -52,3 +52,4 @@ def test_a_portal_article_beats_the_comment_block_precision_mode_keeps(page, ope
     cleaned = clean_html((GNE_163 / page).read_bytes(), "https://www.163.com/news/article/x.html")
     assert cleaned.document is not None and opening in cleaned.document["text"]
     assert "网友评论仅供其表达个人看法" not in cleaned.document["text"]
+    assert cleaned.document["extra"]["rules"]["balanced-pass"] == 1

@@ -80,7 +80,8 @@ def test_a_page_whose_main_text_trafilatura_misses_is_rescued_by_its_paragraphs(
 
     page = lzma.decompress((SEEDS.parent / "jl-gov-notice.html.xz").read_bytes())
     document = clean_html(page, "https://www.jl.gov.cn/zw/xxgk/gfxwj/202201/t20220128_8383451.html").document
-    assert document is not None and document["extra"]["rules"]["baseline-rescue"] == 1
+    # trafilatura's precise pass keeps the metadata table; a second pass over the page finds the notice.
+    assert document is not None and set(document["extra"]["rules"]) & {"baseline-rescue", "balanced-pass"}
     assert "禁止任何单位和个人新建、扩建和改建项目" in document["text"] and "特此通告。" in document["text"]
 
 
