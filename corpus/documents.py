@@ -19,15 +19,6 @@ DOCUMENT_FIELDS = ("id", "url", "outlet", "fetch_id", "title", "text", "publishe
 # Where a story was printed: NULL for a document that is its own page (cleaners.pipeline sets them).
 STORY_FIELDS = ("page_url", "story_index", "page_number", "page_name")
 
-# The fetches the extract stage has still to do: HTML pages answered 200, kept in WARC, not yet
-# extracted (`newscorpus extract` works through them; `newscorpus status` counts them).
-PENDING_FETCHES_WHERE = """
-f.status = 200 AND f.warc_file IS NOT NULL AND f.warc_offset IS NOT NULL
-  AND (f.content_type IS NULL OR f.content_type LIKE '%html%')
-  AND (f.kind IS NULL OR f.kind NOT IN ('listing', 'sitemap', 'feed'))
-  AND f.id NOT IN (SELECT fetch_id FROM extractions)
-"""
-
 _UPSERT_DOCUMENT = """
 INSERT INTO documents (url, outlet, fetch_id, title, text, published, date_source, author, lang, script, encoding,
                        cleaner_version, text_hash, source, extra, created_at, updated_at,

@@ -25,8 +25,8 @@ from cleaners.content_encoding import codings, decode_content
 from cleaners.encoding import content_type_charset
 from cleaners.pipeline import clean_html
 from cleaners.settings import CleanerSettings
-from corpus import site_boilerplate
-from corpus.documents import PENDING_FETCHES_WHERE, write_document, write_reject
+from corpus import fetches, site_boilerplate
+from corpus.documents import write_document, write_reject
 from corpus.executors import ExecutorSettings, open_executor
 from corpus.store import Store, utc_now
 from corpus.warcimport import import_pending
@@ -34,15 +34,6 @@ from corpus.workspace import Workspace
 
 EXTRACT_BATCH = 100                 # results per write transaction
 EXTRACT_MAX_BODY_BYTES = 10_000_000  # hostile input: larger bodies are cut
-
-# Fetches worth extracting: successful HTML responses of pages that may be articles.
-_PENDING = f"""
-SELECT f.id, COALESCE(f.final_url, f.url), f.url, f.site, f.warc_file, f.warc_offset, f.fetched_at, u.hints,
-       f.encoding, f.encoding_evidence
-FROM fetches f LEFT JOIN urls u ON u.url = f.url
-WHERE {PENDING_FETCHES_WHERE}
-ORDER BY f.id
-"""
 
 Progress = Callable[[int, int], None]
 
@@ -102,22 +93,11 @@ def extract_one(job: Job, settings: CleanerSettings) -> dict:
 
 
 def _jobs(store: Store, warc_dir: Path) -> list[Job]:
-    jobs = []
-    for (fetch_id, url, requested, outlet, warc_file, offset, fetched_at, hints, encoding,
-         evidence) in store.execute(_PENDING).fetchall():
-        parsed_hints = _json_object(hints)
-        imposed = encoding if _json_object(evidence).get("reason") == "override" else None
-        jobs.append(Job(fetch_id, url, requested, outlet, str(warc_dir / warc_file), offset, fetched_at,
-                        parsed_hints, imposed))
-    return jobs
-
-
-def _json_object(raw: str | None) -> dict:
-    try:
-        value = json.loads(raw) if raw else {}
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+    # An encoding the site config imposed at crawl time is imposed again; a detected one is detected again.
+    return [Job(pending.fetch_id, pending.url, pending.requested_url, pending.outlet,
+                str(warc_dir / pending.warc_file), pending.warc_offset, pending.fetched_at, pending.hints,
+                pending.encoding if pending.encoding_evidence.get("reason") == "override" else None)
+            for pending in fetches.pending_extraction(store.conn)]
 
 
 def extract_shard(jobs: list[Job], settings: CleanerSettings) -> list[dict]:

@@ -13,8 +13,11 @@ from pathlib import Path
 from conftest import ROOT
 
 PACKAGES = ("cleaners", "crawler", "corpus")
+# The typed gateways of the store's table groups: the only modules with SQL on those tables.
+GATEWAYS = {"corpus.runs", "corpus.fetches", "corpus.documents", "corpus.clusters"}
 # The bottom layer every stage and the crawler may use.
-STORE_LAYER = {"corpus", "corpus.store", "corpus.workspace", "corpus.runlock", "corpus.errors", "corpus.migrations"}
+STORE_LAYER = {"corpus", "corpus.store", "corpus.workspace", "corpus.runlock", "corpus.errors", "corpus.migrations",
+               *GATEWAYS}
 MAY_IMPORT_CRAWLER = {"corpus.cycle", "corpus.demo"}
 
 

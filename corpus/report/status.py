@@ -10,12 +10,11 @@ import sqlite3
 import unicodedata
 from pathlib import Path
 
-from corpus.documents import PENDING_FETCHES_WHERE
 from corpus.release.catalog import list_releases
 from corpus.report.build import LATEST
 from corpus.report.collect import UNDEDUPLICATED_SQL
 from corpus.report.sections import extra_sections
-from corpus import runs
+from corpus import fetches, runs
 from corpus.runlock import is_locked
 from corpus.store import Store
 from corpus.workspace import Workspace
@@ -33,10 +32,6 @@ SELECT n.name,
        n.name IN (SELECT name FROM sites)
 FROM names n ORDER BY n.name
 """
-
-# Fetches the extract stage will take next time.
-UNEXTRACTED_SQL = f"SELECT count(*) FROM fetches f WHERE {PENDING_FETCHES_WHERE}"
-
 
 def workspace_status(workspace: Workspace) -> dict:
     """Everything ``status`` prints, as plain data (the ``--json`` output)."""
@@ -58,7 +53,7 @@ def workspace_status(workspace: Workspace) -> dict:
         status["crawl_runs"] = crawl_runs(db)
         status["runs"] = recent_runs(db, is_locked(workspace.lock_path))
         status["corpus"] = corpus_counts(db)
-        status["pending"] = {"fetched_not_extracted": db.execute(UNEXTRACTED_SQL).fetchone()[0],
+        status["pending"] = {"fetched_not_extracted": fetches.count_pending_extraction(db),
                              "documents_not_deduplicated": db.execute(UNDEDUPLICATED_SQL).fetchone()[0]}
         status["alerts"] = [alert for section in extra_sections(db) for alert in section.alerts]
         latest = status["runs"][0] if status["runs"] else None
