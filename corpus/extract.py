@@ -25,8 +25,8 @@ from cleaners.content_encoding import codings, decode_content
 from cleaners.encoding import content_type_charset
 from cleaners.pipeline import clean_html
 from cleaners.settings import CleanerSettings
-from corpus import fetches, site_boilerplate
-from corpus.documents import write_document, write_reject
+from corpus import documents, fetches, site_boilerplate
+from corpus.documents import Document, Reject
 from corpus.executors import ExecutorSettings, open_executor
 from corpus.store import Store, utc_now
 from corpus.warcimport import import_pending
@@ -137,8 +137,7 @@ def _write(db, result: dict, summary: Counter, new_doc_ids: set[int], outlets: s
         if len(result["documents"]) > 1:
             _page_becomes_first_story(db, job.url, result["documents"][0]["url"])
         for document in result["documents"]:   # one per story of the page
-            write_document(db, document, job.fetch_id)
-            new_doc_ids.add(db.execute("SELECT id FROM documents WHERE url = ?", (document["url"],)).fetchone()[0])
+            new_doc_ids.add(documents.write_document(db, Document.from_cleaned(document, job.fetch_id)))
         if first:
             site_boilerplate.count_page(db, job.outlet, result["line_keys"])
         if job.outlet:
@@ -147,7 +146,7 @@ def _write(db, result: dict, summary: Counter, new_doc_ids: set[int], outlets: s
         summary["pages split into stories"] += len(result["documents"]) > 1
     else:
         status, reason = "reject", result["reject"]["reason"]
-        write_reject(db, result["reject"], job.fetch_id)
+        documents.write_reject(db, Reject.from_cleaned(result["reject"], job.fetch_id))
         summary[f"reject:{reason}"] += 1
     db.execute("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?, ?, ?)",
                (job.fetch_id, job.url, job.outlet, status, reason, CLEANER_VERSION, now))
@@ -156,8 +155,7 @@ def _write(db, result: dict, summary: Counter, new_doc_ids: set[int], outlets: s
 def _page_becomes_first_story(db, page_url: str, first_story_url: str) -> None:
     """A page an older cleaner kept whole, now split: its document (the id dedup points at) becomes
     the first story, so the page is never kept whole beside its stories."""
-    if not db.execute("SELECT 1 FROM documents WHERE url = ?", (first_story_url,)).fetchone():
-        db.execute("UPDATE documents SET url = ? WHERE url = ?", (first_story_url, page_url))
+    documents.move_document(db, page_url, first_story_url)
 
 
 def run_extract(workspace: Workspace, workers: int | None = None, reextract: bool = False,

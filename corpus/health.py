@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from corpus import fetches
+from corpus import documents, fetches
 from corpus.store import Store, has_table, utc_now
 
 if TYPE_CHECKING:
@@ -94,15 +94,11 @@ def measure_run(store: Store, crawl_run_id: int) -> list[OutletHealth]:
         pages[outlet] = count
     lengths: dict[str, list[int]] = {outlet: [] for outlet in pages}
     dated = Counter()
-    for outlet, length, published in store.execute(
-        "SELECT f.site, length(d.text), d.published FROM documents d JOIN fetches f ON f.id = d.fetch_id "
-        "WHERE f.run_id = ? AND f.kind = 'article'", (crawl_run_id,)):
+    for outlet, length, published in documents.run_article_documents(store.conn, crawl_run_id):
         lengths.setdefault(outlet, []).append(length)
         dated[outlet] += published is not None
     reasons: dict[str, Counter] = {outlet: Counter() for outlet in pages}
-    for outlet, reason, count in store.execute(
-        "SELECT f.site, r.reason, count(*) FROM rejects r JOIN fetches f ON f.id = r.fetch_id "
-        "WHERE f.run_id = ? AND f.kind = 'article' GROUP BY f.site, r.reason", (crawl_run_id,)):
+    for outlet, reason, count in documents.run_article_rejects(store.conn, crawl_run_id):
         reasons.setdefault(outlet, Counter())[reason] = count
     measured = []
     for outlet in sorted(pages):
