@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from corpus.store import utc_now
@@ -115,7 +115,7 @@ def _loads(raw: str | None) -> dict:
 
 def write_document(db: sqlite3.Connection, document: Document) -> int:
     """Insert or update the document of its URL and return its id; the URL's reject, if any, goes."""
-    row = asdict(document)
+    row = {name: getattr(document, name) for name in DOCUMENT_FIELDS}
     row.update(now=utc_now(), extra=_dumps(document.extra or {}))
     doc_id = db.execute(_UPSERT_DOCUMENT, row).fetchone()[0]
     db.execute("DELETE FROM rejects WHERE url = ?", (document.url,))
@@ -126,7 +126,7 @@ def write_reject(db: sqlite3.Connection, reject: Reject) -> bool:
     """Record a reject, unless the URL already has a document (kept: dedup refers to it). True if written."""
     if has_document(db, reject.url):
         return False
-    db.execute(_UPSERT_REJECT, {**asdict(reject), "now": utc_now()})
+    db.execute(_UPSERT_REJECT, {**vars(reject), "now": utc_now()})
     return True
 
 

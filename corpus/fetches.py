@@ -290,3 +290,41 @@ def article_pages(db: sqlite3.Connection, crawl_run_id: int) -> dict[str, int]:
     """Per outlet: the run's article pages answered 200."""
     return dict(db.execute("SELECT site, count(*) FROM fetches WHERE run_id = ? AND status = 200 AND kind = 'article' "
                            "GROUP BY site", (crawl_run_id,)).fetchall())
+
+
+# -- takedowns -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WarcRecordRef:
+    url: str
+    final_url: str | None
+    warc_file: str
+    warc_offset: int
+
+
+def warc_records_of(db: sqlite3.Connection, url: str) -> list[WarcRecordRef]:
+    """The WARC records that hold ``url``: fetched as it, redirected to it, or the fetch of its document."""
+    return [WarcRecordRef(*row) for row in db.execute(
+        """SELECT url, final_url, warc_file, warc_offset FROM fetches
+           WHERE (url = ? OR final_url = ? OR id IN (SELECT fetch_id FROM documents WHERE url = ?))
+             AND warc_file IS NOT NULL AND warc_offset IS NOT NULL""", (url, url, url))]
+
+
+# -- counts (status) -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SiteFetches:
+    fetches: int
+    last_fetched_at: str | None
+
+
+def fetches_by_site(db: sqlite3.Connection) -> dict[str, SiteFetches]:
+    """Per outlet: fetch rows and the latest fetch time."""
+    return {site: SiteFetches(count, last) for site, count, last in db.execute(
+        "SELECT site, count(*), max(fetched_at) FROM fetches WHERE site IS NOT NULL GROUP BY site")}
+
+
+def run_outcomes(db: sqlite3.Connection, crawl_run_id: int) -> tuple[int, int]:
+    """(fetches that got an answer, fetches that failed without one) of a crawl run."""
+    return db.execute("SELECT count(*) - count(error), count(error) FROM fetches WHERE run_id = ?",
+                      (crawl_run_id,)).fetchone()
