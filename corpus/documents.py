@@ -23,6 +23,8 @@ class Document:
 
     url: str
     text: str
+    cleaner_version: str
+    text_hash: str
     id: int | None = None
     outlet: str | None = None
     fetch_id: int | None = None
@@ -33,8 +35,6 @@ class Document:
     lang: str | None = None
     script: str | None = None
     encoding: str | None = None
-    cleaner_version: str | None = None
-    text_hash: str | None = None
     source: str = "crawl"
     extra: dict = field(default_factory=dict)
     created_at: str | None = None
@@ -62,15 +62,15 @@ class Reject:
 
     url: str
     reason: str
+    cleaner_version: str
     outlet: str | None = None
     detail: str | None = None
-    cleaner_version: str | None = None
     fetch_id: int | None = None
 
     @classmethod
     def from_cleaned(cls, cleaned: dict, fetch_id: int | None) -> Reject:
         return cls(url=cleaned["url"], reason=cleaned["reason"], outlet=cleaned.get("outlet"),
-                   detail=cleaned.get("detail"), cleaner_version=cleaned.get("cleaner_version"), fetch_id=fetch_id)
+                   detail=cleaned.get("detail"), cleaner_version=cleaned["cleaner_version"], fetch_id=fetch_id)
 
 
 DOCUMENT_FIELDS = ("id", "url", "outlet", "fetch_id", "title", "text", "published", "date_source", "author", "lang",
@@ -160,16 +160,6 @@ def has_document(db: sqlite3.Connection, url: str) -> bool:
 
 def has_any_document(db: sqlite3.Connection) -> bool:
     return db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
-
-
-def document_by_url(db: sqlite3.Connection, url: str) -> Document | None:
-    row = db.execute(f"SELECT {', '.join(DOCUMENT_FIELDS)} FROM documents WHERE url = ?", (url,)).fetchone()
-    return None if row is None else _document(row)
-
-
-def document_by_id(db: sqlite3.Connection, doc_id: int) -> Document | None:
-    row = db.execute(f"SELECT {', '.join(DOCUMENT_FIELDS)} FROM documents WHERE id = ?", (doc_id,)).fetchone()
-    return None if row is None else _document(row)
 
 
 def iter_documents(db: sqlite3.Connection, outlet: str | None = None) -> Iterator[Document]:
