@@ -173,7 +173,9 @@ def page_metadata(tree: HtmlElement) -> PageMetadata:
     """Title, author, and the JSON-LD and meta-tag publication dates of a page."""
     meta = _meta_map(tree)
     jsonld = _jsonld_objects(tree)
-    titles = _titles(tree, meta, jsonld)
+    # A name is a title only when the page offers nothing else (a bare page titled "山城晨报 本地新闻").
+    titles = _titles(tree, meta, jsonld) or [max(_TITLE_SEPARATORS.split(title), key=len)[:300]
+                                             for title in [" ".join((tree.findtext(".//title") or "").split())] if title]
     found = PageMetadata(title=titles[0] if titles else None, title_alternatives=titles[1:3])
     jsonld_date = next((o["datePublished"] for o in jsonld if isinstance(o.get("datePublished"), str)), None)
     found.dates["jsonld"] = parse_date(jsonld_date)
