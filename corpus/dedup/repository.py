@@ -129,13 +129,14 @@ def sentence_hashes(db: sqlite3.Connection, params: int) -> tuple[np.ndarray, li
 
 
 def save_fingerprints(db: sqlite3.Connection, fingerprints: list[Fingerprint], text_hashes: dict[int, str],
-                      params: int) -> None:
+                      params: int, run_id: int) -> None:
     now = utc_now()
     db.executemany(
         "INSERT OR REPLACE INTO dedup_signatures (doc_id, params_id, text_hash, norm_hash, norm_chars, shingles,"
-        " sentences, hashvalues, sentence_hashes, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " sentences, hashvalues, sentence_hashes, computed_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(f.doc_id, params, text_hashes[f.doc_id], f.norm_hash, f.norm_chars, f.shingles, len(f.sentences),
-          f.signature.astype("<u4").tobytes(), f.sentences.astype("<i8").tobytes(), now) for f in fingerprints],
+          f.signature.astype("<u4").tobytes(), f.sentences.astype("<i8").tobytes(), now, run_id)
+         for f in fingerprints],
     )
 
 
@@ -211,10 +212,37 @@ def start_run(db: sqlite3.Connection, settings: dict) -> int:
                       (utc_now(), json.dumps(settings, ensure_ascii=False))).lastrowid
 
 
-def last_settings(db: sqlite3.Connection) -> dict | None:
-    """The settings of the latest finished run (None before the first)."""
-    row = db.execute("SELECT settings FROM dedup_runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
-    return json.loads(row[0]) if row else None
+@dataclass(frozen=True)
+class LastRun:
+    """The latest finished run: its id, settings and summary."""
+
+    id: int
+    settings: dict
+    stats: dict
+
+
+def last_run(db: sqlite3.Connection) -> LastRun | None:
+    """The latest finished run (None before the first)."""
+    row = db.execute("SELECT id, settings, stats FROM dedup_runs WHERE finished_at IS NOT NULL"
+                     " ORDER BY id DESC LIMIT 1").fetchone()
+    return LastRun(row[0], json.loads(row[1]), json.loads(row[2] or "{}")) if row else None
+
+
+def fingerprinted_after(db: sqlite3.Connection, run_id: int) -> list[int]:
+    """Documents fingerprinted by runs after ``run_id`` (this one, or runs killed before they finished)."""
+    return [row[0] for row in db.execute("SELECT doc_id FROM dedup_signatures WHERE run_id > ?", (run_id,))]
+
+
+def fingerprint_rows(db: sqlite3.Connection, doc_ids: np.ndarray, num_perm: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """``(len(doc_ids), num_perm)`` uint32 signatures and the sorted sentence hashes of ``doc_ids``."""
+    found: dict[int, tuple[bytes, bytes]] = {}
+    for part in chunks(doc_ids.tolist()):
+        marks = ",".join("?" * len(part))
+        found.update((row[0], row[1:]) for row in db.execute(
+            f"SELECT doc_id, hashvalues, sentence_hashes FROM dedup_signatures WHERE doc_id IN ({marks})", part))
+    rows = [found[doc] for doc in doc_ids.tolist()]
+    matrix = np.frombuffer(b"".join(row[0] for row in rows), dtype="<u4").reshape(len(rows), num_perm)
+    return matrix, [np.frombuffer(row[1], dtype="<i8") for row in rows]
 
 
 def finish_run(db: sqlite3.Connection, run_id: int, params: int, stats: dict) -> None:

@@ -5,15 +5,19 @@ Recipe (each stage commits its own work, so a killed run resumes where it stoppe
 1. Fingerprint new and changed documents (``text_hash`` differs from the one fingerprinted):
    ``fingerprint_batch`` mapped over batches by the executor; the driver writes each batch's
    signatures and sentence-hash blobs. Forget documents that are gone or taken down.
-2. Candidates, in memory (``candidates.py``): LSH band buckets over one signature per
-   exact-duplicate group, and shared long sentences (containments, shortened copies).
-3. The scope: changed documents, their exact-duplicate groups, every member of the clusters they
-   belonged to and the documents editors' decisions name; grown along candidate pairs (and their
-   clusters) until closed. A first run's scope is everything. Unrelated clusters keep their ids.
-4. Verify each candidate pair on exact shingle sets (``judge.py``) and cluster (``clustering.py``):
+2. The scope: changed documents, their exact-duplicate groups, every member of the clusters they
+   (or gone documents) belonged to and the documents editors' decisions name; grown along
+   candidate pairs (and their clusters) until closed. A first run's scope is everything.
+   Unrelated clusters keep their ids. Candidates are LSH band buckets over one signature per
+   exact-duplicate group, and shared long sentences (containments, shortened copies):
+   - with the index the last run left (``index.py``), asked only about the scope's documents
+     (``incremental.py``): an incremental run's cost follows what changed, not the corpus;
+   - else over every document, in memory (``candidates.py``), and a new index is written.
+3. Verify each candidate pair on exact shingle sets (``judge.py``) and cluster (``clustering.py``):
    ``verify_batch`` mapped by the executor over batches of connected components (memory stays
    bounded by the largest one).
-5. Replace the scope's clusters, reasons, containments and links in one transaction.
+4. Replace the scope's clusters, reasons, containments and links in one transaction; then write
+   the index and record it with the finished run.
 """
 
 from __future__ import annotations
@@ -22,19 +26,21 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import xxhash
 from datasketch.lsh import _optimal_param
 
+from corpus.dedup import incremental
 from corpus.dedup import repository as repo
 from corpus.dedup.candidates import lsh_pairs, sentence_pairs
 from corpus.dedup.canonical import Candidate
 from corpus.dedup.clustering import Cluster, components, stable_ids
 from corpus.dedup.constraints import Constraints
 from corpus.dedup.fingerprint import NORMALIZER, FingerprintSpec, band_keys, fingerprint_batch
+from corpus.dedup.index import CandidateIndex, IndexState, Segment, prune
 from corpus.dedup.judge import DocFacts
 from corpus.dedup.minhash import SignatureMaker
 from corpus.dedup.normalize import prepare
@@ -61,18 +67,6 @@ def fingerprint_spec(settings: DedupSettings) -> FingerprintSpec:
     bands, rows = _optimal_param(settings.lsh_threshold, settings.num_perm, 0.5, 0.5)
     return FingerprintSpec(settings.shingle_size, settings.num_perm, settings.seed, settings.sentence_min_chars,
                            bands, rows)
-
-
-@dataclass
-class _Index:
-    """One representative per exact-duplicate group, their LSH candidate pairs and sentence hashes."""
-
-    rep_of: dict[int, int]
-    groups: dict[int, list[int]]
-    pairs: np.ndarray                # (m, 2) int64 LSH candidates, low id first
-    sentence_ids: np.ndarray         # representatives with long sentences...
-    sentences: list[np.ndarray]      # ...and their sorted sentence hashes
-    stats: dict[str, int]
 
 
 def run_dedup(store: Store, threshold: float | None = None, settings: DedupSettings | None = None,
@@ -108,47 +102,70 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
     maker = SignatureMaker(settings.shingle_size, settings.num_perm, settings.seed)
     params = {**maker.params(), "normalizer": NORMALIZER}
     with store.transaction():
-        previous = repo.last_settings(db)
+        previous = repo.last_run(db)
         run_id = repo.start_run(db, settings.as_dict())
         params_id = repo.params_id(db, params)
     # Another threshold or policy changes every decision: then everything is re-clustered.
-    settings_changed = previous is not None and _decisive(previous) != _decisive(settings.as_dict())
+    settings_changed = previous is not None and _decisive(previous.settings) != _decisive(settings.as_dict())
 
     clock = time.perf_counter()
     docs = repo.live_documents(db)
-    fingerprinted, gone, rebuilt = _fingerprint(store, docs, spec, params_id, settings, executor, progress)
+    fingerprinted, gone, rebuilt = _fingerprint(store, docs, spec, params_id, run_id, settings, executor, progress)
+    # Fingerprinted by a run killed before it finished: new to the clusters and to the index too.
+    changed = set(fingerprinted) | set(gone)
+    if previous is not None:
+        changed.update(repo.fingerprinted_after(db, previous.id))
     timings["fingerprint"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     stored = repo.stored_signatures(db)
-    index = _build_index(db, docs, stored, params_id, spec, settings)
+    groups = _groups(docs, stored)
+    rep_of = {doc: rep for rep, members in groups.items() for doc in members}
+    old_ids = repo.memberships(db)
+    seeds = (changed & set(docs)) | {doc for doc in docs if doc not in old_ids}
+    seeds |= {doc for doc in constraints.documents() if doc in docs}
+    gone_clusters = {old_ids[doc] for doc in gone if doc in old_ids}
+    seeds |= {doc for doc, cid in old_ids.items() if cid in gone_clusters and doc in docs}
+    folder = _index_folder(store)
+    state = IndexState(**previous.stats["index"]) if previous and "index" in previous.stats else None
+    before = CandidateIndex.open(folder, state) if folder and state and not settings_changed else None
+    if before is None:
+        index, scope = _full_candidates(db, docs, stored, groups, rep_of, params_id, spec, settings,
+                                        seeds | set(docs) if settings_changed else seeds, old_ids, constraints)
+    else:
+        reps = np.array(sorted(rep for rep in groups if stored[rep].shingles > 0), dtype=np.int64)
+        change = incremental.update(before, reps, np.array(sorted(changed), dtype=np.int64),
+                                    partial(_index_rows, db, spec), settings)
+        index = change.index
+        grow = _grower(seeds | change.disturbed, groups, rep_of, old_ids, docs, constraints)
+        scope = incremental.grow_scope(index, grow, grow.scope, rep_of, partial(_sentences, db, settings), settings)
+        scope.stats["disturbed"] = len(change.disturbed)
+    _editors_pairs(scope, rep_of, constraints)
     timings["candidates"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    old_ids = repo.memberships(db)
-    seeds = set(fingerprinted) | {doc for doc in docs if doc not in old_ids} | set(gone)
-    seeds |= {doc for doc in constraints.documents() if doc in docs}
-    if settings_changed:
-        seeds |= set(docs)
-    scope, pairs = _scope(index, seeds, old_ids, docs, constraints, settings)
-    timings["scope"] = time.perf_counter() - clock
-
-    clock = time.perf_counter()
-    candidates = {doc: Candidate(doc, docs[doc].outlet, docs[doc].published, stored[doc].norm_chars) for doc in scope}
-    facts = {doc: DocFacts(docs[doc].title, docs[doc].published) for doc in scope}
+    candidates = {doc: Candidate(doc, docs[doc].outlet, docs[doc].published, stored[doc].norm_chars)
+                  for doc in scope.docs}
+    facts = {doc: DocFacts(docs[doc].title, docs[doc].published) for doc in scope.docs}
     result = VerifyResult()
     for part in executor.map(partial(verify_batch, settings, constraints),
-                             _verify_jobs(store, index, candidates, facts, pairs, progress)):
+                             _verify_jobs(store, groups, rep_of, candidates, facts, scope.pairs, progress)):
         result.clusters += part.clusters
         result.containments += part.containments
         result.links += part.links
         result.verified += part.verified
-    _write(store, docs, result.clusters, result.containments, result.links, old_ids, scope | set(gone))
+    _write(store, docs, result.clusters, result.containments, result.links, old_ids, scope.docs | set(gone))
     timings["verify_cluster"] = time.perf_counter() - clock
 
-    summary = _summary(db, docs, fingerprinted, gone, rebuilt, scope, pairs, result.verified, index, timings)
+    clock = time.perf_counter()
+    saved = index.save(folder, state) if folder else None
+    timings["index"] = time.perf_counter() - clock
+    summary = _summary(db, docs, fingerprinted, gone, rebuilt, scope, result.verified, timings)
+    summary["incremental"] = before is not None
     with store.transaction():
-        repo.finish_run(db, run_id, params_id, summary)
+        repo.finish_run(db, run_id, params_id, {**summary, **({"index": saved.as_dict()} if saved else {})})
+    if saved:
+        prune(folder, saved)
     return summary
 
 
@@ -183,7 +200,7 @@ def _text_batches(store: Store, dirty: list[int], size: int) -> Iterator[list[tu
         yield [(doc, texts[doc]) for doc in batch]
 
 
-def _fingerprint(store: Store, docs: dict, spec: FingerprintSpec, params_id: int, settings: DedupSettings,
+def _fingerprint(store: Store, docs: dict, spec: FingerprintSpec, params_id: int, run_id: int, settings: DedupSettings,
                  executor: Executor, progress: Progress) -> tuple[list[int], list[int], int]:
     stored = repo.stored_signatures(store.conn)
     gone = [doc for doc in stored if doc not in docs]
@@ -198,7 +215,7 @@ def _fingerprint(store: Store, docs: dict, spec: FingerprintSpec, params_id: int
                                      _text_batches(store, dirty, settings.fingerprint_batch)):
         with store.transaction() as db:
             repo.save_fingerprints(db, fingerprints, {f.doc_id: docs[f.doc_id].text_hash for f in fingerprints},
-                                   params_id)
+                                   params_id, run_id)
         done += len(fingerprints)
         rebuilt += sum(f.rebuilt for f in fingerprints)
         progress("fingerprint", done, len(dirty))
@@ -208,8 +225,8 @@ def _fingerprint(store: Store, docs: dict, spec: FingerprintSpec, params_id: int
     return dirty, gone, rebuilt
 
 
-def _build_index(db, docs: dict, stored: dict, params_id: int, spec: FingerprintSpec,
-                 settings: DedupSettings) -> _Index:
+def _groups(docs: dict, stored: dict) -> dict[int, list[int]]:
+    """Exact-duplicate groups by representative (the lowest id of a normalised text)."""
     groups: dict[int, list[int]] = {}
     by_hash: dict[str, int] = {}
     for doc in sorted(docs):
@@ -217,80 +234,123 @@ def _build_index(db, docs: dict, stored: dict, params_id: int, spec: Fingerprint
         # An empty normalised text says nothing about its document: never an exact duplicate.
         rep = by_hash.setdefault(row.norm_hash, doc) if row.norm_chars else doc
         groups.setdefault(rep, []).append(doc)
-    rep_of = {doc: rep for rep, members in groups.items() for doc in members}
+    return groups
+
+
+class _Grower:
+    """Grows a scope: a document brings its exact-duplicate group, its old cluster, its editors'
+    group and (when ``adjacency`` is given) its representative's candidates."""
+
+    def __init__(self, groups: dict[int, list[int]], rep_of: dict[int, int], old_ids: dict[int, str], docs: dict,
+                 constraints: Constraints, adjacency: dict[int, list[int]] | None = None):
+        self.groups, self.rep_of, self.old_ids, self.docs = groups, rep_of, old_ids, docs
+        self.members_of: dict[str, list[int]] = {}
+        for doc, cid in old_ids.items():
+            self.members_of.setdefault(cid, []).append(doc)
+        self.together = constraints.together_of()
+        self.adjacency = adjacency or {}
+        self.scope: set[int] = set()
+
+    def __call__(self, stack: list[int]) -> None:
+        while stack:
+            doc = stack.pop()
+            if doc not in self.docs or doc in self.scope:
+                continue
+            rep = self.rep_of[doc]
+            for member in self.groups[rep]:
+                self.scope.add(member)
+                if member in self.old_ids:
+                    stack.extend(self.members_of[self.old_ids[member]])
+                stack.extend(self.together.get(member, ()))
+            stack.extend(self.adjacency.get(rep, ()))
+
+
+def _grower(seeds: set[int], groups: dict[int, list[int]], rep_of: dict[int, int], old_ids: dict[int, str],
+            docs: dict, constraints: Constraints, adjacency: dict[int, list[int]] | None = None) -> _Grower:
+    grow = _Grower(groups, rep_of, old_ids, docs, constraints, adjacency)
+    grow(sorted(seeds, reverse=True))
+    return grow
+
+
+def _index_folder(store: Store) -> Path | None:
+    """Where the candidate index lives: beside the store file (none for an in-memory store)."""
+    return None if store.path in ("", ":memory:") else Path(store.path + ".dedup-index")
+
+
+def _index_rows(db, spec: FingerprintSpec, docs: np.ndarray) -> Segment:
+    signatures, sentences = repo.fingerprint_rows(db, docs, spec.num_perm)
+    return incremental.segment_of(docs, signatures, sentences, spec.bands, spec.rows)
+
+
+def _sentences(db, settings: DedupSettings, docs: np.ndarray) -> list[np.ndarray]:
+    return repo.fingerprint_rows(db, docs, settings.num_perm)[1]
+
+
+def _full_candidates(db, docs: dict, stored: dict, groups: dict[int, list[int]], rep_of: dict[int, int],
+                     params_id: int, spec: FingerprintSpec, settings: DedupSettings, seeds: set[int],
+                     old_ids: dict[int, str], constraints: Constraints) -> tuple[CandidateIndex, incremental.Scope]:
+    """Candidates over every representative (a first run, new settings, or no usable index), the
+    scope grown from ``seeds`` along them, and a new index holding them."""
     ids, matrix = repo.signature_matrix(db, params_id, settings.num_perm)
     is_rep = np.fromiter((int(doc) in groups for doc in ids), dtype=bool, count=len(ids))
     ids, matrix = ids[is_rep], matrix[is_rep]
-    pairs, lsh_stats = lsh_pairs(ids, band_keys(matrix, spec.bands, spec.rows), settings.max_candidates,
-                                 settings.crowded_neighbours)
+    keys = band_keys(matrix, spec.bands, spec.rows)
     del matrix
+    pairs, lsh_stats = lsh_pairs(ids, keys, settings.max_candidates, settings.crowded_neighbours)
     sentence_ids, hashes = repo.sentence_hashes(db, params_id)
     keep = [i for i, doc in enumerate(sentence_ids.tolist()) if doc in groups]
+    sentence_ids, hashes = sentence_ids[keep], [hashes[i] for i in keep]
     stats = {"lsh_pairs": lsh_stats.pairs, "crowded_buckets": lsh_stats.crowded_buckets}
-    return _Index(rep_of, groups, pairs, sentence_ids[keep], [hashes[i] for i in keep], stats)
-
-
-def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict, constraints: Constraints,
-           settings: DedupSettings) -> tuple[set[int], set[tuple[int, int]]]:
-    """Documents to re-cluster and the candidate pairs among their representatives.
-
-    Grown from the seeds along old clusters, editors' groups and LSH pairs; then along sentence
-    pairs, computed only over the sentences the scope holds (on an incremental run a small share of
-    all postings), until nothing new joins."""
-    members_of: dict[str, list[int]] = {}
-    for doc, cid in old_ids.items():
-        members_of.setdefault(cid, []).append(doc)
     adjacency: dict[int, list[int]] = {}
-    for a, b in index.pairs.tolist():
+    for a, b in pairs.tolist():
         adjacency.setdefault(a, []).append(b)
         adjacency.setdefault(b, []).append(a)
-    together = constraints.together_of()
-    scope: set[int] = set()
+    grow = _grower(seeds, groups, rep_of, old_ids, docs, constraints, adjacency)
+    scope = _close_along_sentences(grow, sentence_ids, hashes, len(docs), settings, stats)
+    scope.pairs.update((a, b) for a, b in pairs.tolist() if a in scope.docs)
+    lengths = np.fromiter(map(len, hashes), dtype=np.int64, count=len(hashes))
+    counts = np.zeros(len(ids), dtype=np.int64)
+    counts[np.searchsorted(ids, sentence_ids)] = lengths  # a text with a long sentence has shingles
+    postings = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.int64)
+    base = Segment.build(ids, keys, counts, postings, np.repeat(sentence_ids, lengths))
+    return CandidateIndex(base, Segment.empty(spec.bands), np.empty(0, dtype=np.int64)), scope
 
-    def grow(stack: list[int]) -> None:
-        while stack:
-            doc = stack.pop()
-            if doc not in docs or doc in scope:
-                continue
-            # A document brings its exact-duplicate group, its old cluster, its candidates and its editors' group.
-            rep = index.rep_of[doc]
-            for member in index.groups[rep]:
-                scope.add(member)
-                if member in old_ids:
-                    stack.extend(members_of[old_ids[member]])
-                stack.extend(together.get(member, ()))
-            stack.extend(adjacency.get(rep, ()))
 
-    grow(sorted(seeds, reverse=True))
+def _close_along_sentences(grow: _Grower, sentence_ids: np.ndarray, hashes: list[np.ndarray], total: int,
+                           settings: DedupSettings, stats: dict[str, int]) -> incremental.Scope:
+    """Grow the scope along sentence pairs, computed only over the sentences the scope holds (on an
+    incremental run a small share of all postings), until nothing new joins."""
+    scope = grow.scope
     inside = np.empty((0, 2), dtype=np.int64)
     frequent = 0
     while True:
-        whole = len(scope) == len(docs)
-        reps = np.fromiter((doc in scope for doc in index.sentence_ids.tolist()), dtype=bool,
-                           count=len(index.sentence_ids))
+        whole = len(scope) == total
+        reps = np.fromiter((doc in scope for doc in sentence_ids.tolist()), dtype=bool, count=len(sentence_ids))
         only = None if whole else np.unique(np.concatenate(
-            [index.sentences[i] for i in np.flatnonzero(reps)] or [np.empty(0, dtype=np.int64)]))
-        inside, sentence_stats = sentence_pairs(index.sentence_ids, index.sentences, settings.sentence_max_docs,
+            [hashes[i] for i in np.flatnonzero(reps)] or [np.empty(0, dtype=np.int64)]))
+        inside, sentence_stats = sentence_pairs(sentence_ids, hashes, settings.sentence_max_docs,
                                                 settings.sentence_min_share, only=only)
         frequent = sentence_stats.frequent_sentences
         before = len(scope)
         grow([doc for a, b in inside.tolist() if a in scope or b in scope for doc in (a, b) if doc not in scope])
         if whole or len(scope) == before:
             break
-    index.stats.update(sentence_pairs=len(inside), frequent_sentences=frequent)
-    pairs = {(a, b) for a, b in index.pairs.tolist() if a in scope}
-    pairs.update((a, b) for a, b in inside.tolist() if a in scope)
-    for group in constraints.together:  # an editors' group is verified and clustered as one unit
-        reps = sorted({index.rep_of[doc] for doc in group if doc in scope})
-        pairs.update((reps[0], other) for other in reps[1:])
-    return scope, pairs
+    stats.update(sentence_pairs=len(inside), frequent_sentences=frequent)
+    return incremental.Scope(scope, {(a, b) for a, b in inside.tolist() if a in scope}, stats)
 
 
-def _verify_jobs(store: Store, index: _Index, candidates: dict[int, Candidate], facts: dict[int, DocFacts],
-                 pairs: set[tuple[int, int]], progress: Progress) -> Iterator[VerifyJob]:
+def _editors_pairs(scope: incremental.Scope, rep_of: dict[int, int], constraints: Constraints) -> None:
+    """An editors' group is verified and clustered as one unit."""
+    for group in constraints.together:
+        reps = sorted({rep_of[doc] for doc in group if doc in scope.docs})
+        scope.pairs.update((reps[0], other) for other in reps[1:])
+
+
+def _verify_jobs(store: Store, groups: dict[int, list[int]], rep_of: dict[int, int], candidates: dict[int, Candidate],
+                 facts: dict[int, DocFacts], pairs: set[tuple[int, int]], progress: Progress) -> Iterator[VerifyJob]:
     """Connected components of the scope's representatives, batched to about VERIFY_BATCH_DOCS
     representatives, each batch with the texts it verifies (read here, in the driver)."""
-    reps = {index.rep_of[doc] for doc in candidates}
+    reps = {rep_of[doc] for doc in candidates}
     parts = components(reps, pairs)
     part_of = {rep: i for i, part in enumerate(parts) for rep in part}
     pairs_of: dict[int, list[tuple[int, int]]] = {}
@@ -299,7 +359,7 @@ def _verify_jobs(store: Store, index: _Index, candidates: dict[int, Candidate], 
     batch: list[Component] = []
     held = done = 0
     for i, part in enumerate(parts):
-        batch.append(Component({rep: [doc for doc in index.groups[rep] if doc in candidates] for rep in sorted(part)},
+        batch.append(Component({rep: [doc for doc in groups[rep] if doc in candidates] for rep in sorted(part)},
                                pairs_of.get(i, [])))
         held += len(part)
         if held >= VERIFY_BATCH_DOCS or i == len(parts) - 1:
@@ -311,8 +371,8 @@ def _verify_jobs(store: Store, index: _Index, candidates: dict[int, Candidate], 
             batch, held = [], 0
 
 
-def _summary(db, docs: dict, fingerprinted: list[int], gone: list[int], rebuilt: int, scope: set[int],
-             pairs: set, verified: int, index: _Index, timings: dict) -> dict:
+def _summary(db, docs: dict, fingerprinted: list[int], gone: list[int], rebuilt: int, scope: incremental.Scope,
+             verified: int, timings: dict) -> dict:
     clusters = db.execute("SELECT count(*) FROM clusters").fetchone()[0]
     duplicates = db.execute("SELECT count(*) FROM cluster_members WHERE method != 'canonical'").fetchone()[0]
     cross_script = db.execute(
@@ -326,14 +386,14 @@ def _summary(db, docs: dict, fingerprinted: list[int], gone: list[int], rebuilt:
         "fingerprinted": len(fingerprinted),
         "rebuilt_fingerprints": rebuilt,
         "forgotten": len(gone),
-        "scope": len(scope),
-        "candidate_pairs": len(pairs),
+        "scope": len(scope.docs),
+        "candidate_pairs": len(scope.pairs),
         "verified_pairs": verified,
         "clusters": clusters,
         "duplicates": duplicates,
         "cross_script_clusters": cross_script,
         "containments": containments,
         "template_links": template_links,
-        **index.stats,
+        **scope.stats,
         "seconds": {stage: round(value, 3) for stage, value in timings.items()},
     }
