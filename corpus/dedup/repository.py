@@ -9,6 +9,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -18,8 +19,9 @@ from corpus.store import has_table, utc_now
 SQL_CHUNK = 500  # host parameters per IN (...) list
 
 
-@dataclass(frozen=True)
-class DocRow:
+class DocRow(NamedTuple):
+    """What clustering needs of a document besides its fingerprint."""
+
     doc_id: int
     url: str
     outlet: str | None
@@ -34,12 +36,24 @@ def chunks(items: list, size: int = SQL_CHUNK) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def live_documents(db: sqlite3.Connection) -> dict[int, DocRow]:
-    """Documents dedup should see: all of them except those taken down (when takedowns exist)."""
-    sql = "SELECT id, url, outlet, published, script, text_hash, title FROM documents"
+def live_documents(db: sqlite3.Connection) -> dict[int, str]:
+    """Documents dedup should see (all of them except those taken down): id -> text_hash."""
+    sql = "SELECT id, text_hash FROM documents"
     if has_table(db, "takedowns"):
         sql += " WHERE url NOT IN (SELECT url FROM takedowns)"
-    return {row[0]: DocRow(*row) for row in db.execute(sql)}
+    return dict(db.execute(sql).fetchall())
+
+
+def document_rows(db: sqlite3.Connection, doc_ids: set[int], total: int) -> dict[int, DocRow]:
+    """``DocRow``s of ``doc_ids`` (read in one scan when they are most of the ``total`` documents)."""
+    sql = "SELECT id, url, outlet, published, script, text_hash, title FROM documents"
+    if len(doc_ids) > total // 2:
+        return {row[0]: DocRow._make(row) for row in db.execute(sql) if row[0] in doc_ids}
+    found = {}
+    for part in chunks(sorted(doc_ids)):
+        marks = ",".join("?" * len(part))
+        found.update((row[0], DocRow._make(row)) for row in db.execute(f"{sql} WHERE id IN ({marks})", part))
+    return found
 
 
 def texts(db: sqlite3.Connection, doc_ids: Iterable[int]) -> dict[int, str]:
@@ -78,8 +92,7 @@ class ClusterRow:
     reasons: dict[int, str]
 
 
-@dataclass(frozen=True)
-class StoredSignature:
+class StoredSignature(NamedTuple):
     params_id: int
     text_hash: str
     norm_hash: str
@@ -87,9 +100,16 @@ class StoredSignature:
     shingles: int
 
 
-def stored_signatures(db: sqlite3.Connection) -> dict[int, StoredSignature]:
-    rows = db.execute("SELECT doc_id, params_id, text_hash, norm_hash, norm_chars, shingles FROM dedup_signatures")
-    return {row[0]: StoredSignature(*row[1:]) for row in rows}
+def stored_signatures(db: sqlite3.Connection, doc_ids: list[int] | None = None) -> dict[int, StoredSignature]:
+    """Every stored signature's facts (or those of ``doc_ids``)."""
+    sql = "SELECT doc_id, params_id, text_hash, norm_hash, norm_chars, shingles FROM dedup_signatures"
+    if doc_ids is None:
+        return {row[0]: StoredSignature._make(row[1:]) for row in db.execute(sql)}
+    found = {}
+    for part in chunks(doc_ids):
+        marks = ",".join("?" * len(part))
+        found.update((row[0], StoredSignature._make(row[1:])) for row in db.execute(f"{sql} WHERE doc_id IN ({marks})", part))
+    return found
 
 
 def _rows_in_chunks(cursor: sqlite3.Cursor, size: int = 20_000) -> Iterator[list]:

@@ -110,7 +110,7 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
 
     clock = time.perf_counter()
     docs = repo.live_documents(db)
-    fingerprinted, gone, rebuilt = _fingerprint(store, docs, spec, params_id, run_id, settings, executor, progress)
+    fingerprinted, gone, rebuilt, stored = _fingerprint(store, docs, spec, params_id, run_id, settings, executor, progress)
     # Fingerprinted by a run killed before it finished: new to the clusters and to the index too.
     changed = set(fingerprinted) | set(gone)
     if previous is not None:
@@ -118,7 +118,6 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
     timings["fingerprint"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    stored = repo.stored_signatures(db)
     groups = _groups(docs, stored)
     rep_of = {doc: rep for rep, members in groups.items() for doc in members}
     old_ids = repo.memberships(db)
@@ -144,9 +143,10 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
     timings["candidates"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    candidates = {doc: Candidate(doc, docs[doc].outlet, docs[doc].published, stored[doc].norm_chars)
+    rows = repo.document_rows(db, scope.docs, len(docs))
+    candidates = {doc: Candidate(doc, rows[doc].outlet, rows[doc].published, stored[doc].norm_chars)
                   for doc in scope.docs}
-    facts = {doc: DocFacts(docs[doc].title, docs[doc].published) for doc in scope.docs}
+    facts = {doc: DocFacts(rows[doc].title, rows[doc].published) for doc in scope.docs}
     result = VerifyResult()
     for part in executor.map(partial(verify_batch, settings, constraints),
                              _verify_jobs(store, groups, rep_of, candidates, facts, scope.pairs, progress)):
@@ -154,7 +154,7 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
         result.containments += part.containments
         result.links += part.links
         result.verified += part.verified
-    _write(store, docs, result.clusters, result.containments, result.links, old_ids, scope.docs | set(gone))
+    _write(store, rows, result.clusters, result.containments, result.links, old_ids, scope.docs | set(gone))
     timings["verify_cluster"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -169,7 +169,7 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
     return summary
 
 
-def _write(store: Store, docs: dict, clusters: list[Cluster], containments: list[tuple[int, int, float]],
+def _write(store: Store, rows: dict[int, repo.DocRow], clusters: list[Cluster], containments: list[tuple[int, int, float]],
            links: list[tuple[int, int, str, float, str]], old_ids: dict[int, str], replaced: set[int]) -> None:
     """Replace the clusters of the ``replaced`` documents, keeping old ids where they still fit."""
     cluster_of = {doc: i for i, cluster in enumerate(clusters) for doc, _, _ in cluster.members}
@@ -179,7 +179,7 @@ def _write(store: Store, docs: dict, clusters: list[Cluster], containments: list
     affected_old = {old_ids[doc] for doc in replaced if doc in old_ids}
     taken = repo.cluster_ids(store.conn) - affected_old
     ids = stable_ids(clusters, {doc: cid for doc, cid in old_ids.items() if doc in replaced}, taken,
-                     lambda doc: new_cluster_id(docs[doc].url))
+                     lambda doc: new_cluster_id(rows[doc].url))
     with store.transaction() as db:
         repo.replace_clusters(db, sorted(replaced), affected_old, [
             repo.ClusterRow(cid, c.canonical, c.reason, c.members, c.reasons) for cid, c in zip(ids, clusters)
@@ -200,12 +200,14 @@ def _text_batches(store: Store, dirty: list[int], size: int) -> Iterator[list[tu
         yield [(doc, texts[doc]) for doc in batch]
 
 
-def _fingerprint(store: Store, docs: dict, spec: FingerprintSpec, params_id: int, run_id: int, settings: DedupSettings,
-                 executor: Executor, progress: Progress) -> tuple[list[int], list[int], int]:
+def _fingerprint(store: Store, docs: dict[int, str], spec: FingerprintSpec, params_id: int, run_id: int, settings: DedupSettings,
+                 executor: Executor, progress: Progress) -> tuple[list[int], list[int], int, dict]:
+    """Fingerprint what is new or changed and forget what is gone; also returns every live
+    document's stored signature facts."""
     stored = repo.stored_signatures(store.conn)
     gone = [doc for doc in stored if doc not in docs]
-    dirty = [doc for doc, row in docs.items()
-             if doc not in stored or stored[doc].params_id != params_id or stored[doc].text_hash != row.text_hash]
+    dirty = [doc for doc, text_hash in docs.items()
+             if doc not in stored or stored[doc].params_id != params_id or stored[doc].text_hash != text_hash]
     progress("fingerprint", 0, len(dirty))
     if dirty:
         prepare()
@@ -214,7 +216,7 @@ def _fingerprint(store: Store, docs: dict, spec: FingerprintSpec, params_id: int
     for fingerprints in executor.map(partial(fingerprint_batch, spec),
                                      _text_batches(store, dirty, settings.fingerprint_batch)):
         with store.transaction() as db:
-            repo.save_fingerprints(db, fingerprints, {f.doc_id: docs[f.doc_id].text_hash for f in fingerprints},
+            repo.save_fingerprints(db, fingerprints, {f.doc_id: docs[f.doc_id] for f in fingerprints},
                                    params_id, run_id)
         done += len(fingerprints)
         rebuilt += sum(f.rebuilt for f in fingerprints)
@@ -222,7 +224,10 @@ def _fingerprint(store: Store, docs: dict, spec: FingerprintSpec, params_id: int
     if gone:
         with store.transaction() as db:
             repo.forget(db, gone)
-    return dirty, gone, rebuilt
+    for doc in gone:
+        del stored[doc]
+    stored.update(repo.stored_signatures(store.conn, dirty))
+    return dirty, gone, rebuilt, stored
 
 
 def _groups(docs: dict, stored: dict) -> dict[int, list[int]]:
