@@ -19,6 +19,7 @@ import numpy as np
 from corpus.dedup.candidates import crowded_order, lsh_pairs_touching, sentence_pairs_touching
 from corpus.dedup.fingerprint import band_keys
 from corpus.dedup.index import CandidateIndex, Segment
+from corpus.dedup.scope import Grower
 from corpus.dedup.settings import DedupSettings
 
 
@@ -99,16 +100,16 @@ class Scope:
     stats: dict[str, int] = field(default_factory=dict)
 
 
-def grow_scope(index: CandidateIndex, grow: Callable[[list[int]], None], scope: set[int], rep_of: dict[int, int],
-               sentences_of: Callable[[np.ndarray], list[np.ndarray]], settings: DedupSettings) -> Scope:
-    """Close ``scope`` (already grown by ``grow`` from the seeds along groups and clusters) under the
-    full run's candidate pairs, asking the index about each representative once."""
+def grow_scope(index: CandidateIndex, grow: Grower, rep_of: Callable[[int], int], sentences_of: Callable[[np.ndarray], list[np.ndarray]], settings: DedupSettings) -> Scope:
+    """Close ``grow.scope`` (grown from the seeds along groups and clusters) under the full run's
+    candidate pairs, asking the index about each representative once."""
+    scope = grow.scope
     live = index.live_docs()
     queried = np.empty(0, dtype=np.int64)
     found: set[tuple[int, int]] = set()
     stats = {"lsh_pairs": 0, "crowded_buckets": 0, "sentence_pairs": 0, "frequent_sentences": 0}
     while True:
-        reps = np.unique(np.fromiter((rep_of[doc] for doc in scope), dtype=np.int64, count=len(scope)))
+        reps = np.unique(np.fromiter((rep_of(doc) for doc in scope), dtype=np.int64, count=len(scope)))
         fresh = np.setdiff1d(np.intersect1d(reps, live, assume_unique=True), queried, assume_unique=True)
         if not len(fresh):
             break

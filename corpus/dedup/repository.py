@@ -36,12 +36,76 @@ def chunks(items: list, size: int = SQL_CHUNK) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def live_documents(db: sqlite3.Connection) -> dict[int, str]:
-    """Documents dedup should see (all of them except those taken down): id -> text_hash."""
-    sql = "SELECT id, text_hash FROM documents"
-    if has_table(db, "takedowns"):
-        sql += " WHERE url NOT IN (SELECT url FROM takedowns)"
-    return dict(db.execute(sql).fetchall())
+def _live(db: sqlite3.Connection) -> str:
+    """The documents dedup should see: all of them except those taken down (when takedowns exist)."""
+    return "SELECT * FROM documents" + (" WHERE url NOT IN (SELECT url FROM takedowns)"
+                                        if has_table(db, "takedowns") else "")
+
+
+def live_ids(db: sqlite3.Connection) -> set[int]:
+    return {row[0] for row in db.execute(f"SELECT id FROM ({_live(db)})")}
+
+
+def dirty_documents(db: sqlite3.Connection, params: int, live: set[int]) -> list[int]:
+    """``live`` documents without a fingerprint of their current text made with ``params``."""
+    return [row[0] for row in db.execute(
+        "SELECT d.id FROM documents d LEFT JOIN dedup_signatures s ON s.doc_id = d.id"
+        " WHERE s.doc_id IS NULL OR s.params_id != ? OR s.text_hash != d.text_hash ORDER BY d.id", (params,))
+        if row[0] in live]
+
+
+def gone_documents(db: sqlite3.Connection) -> list[int]:
+    """Fingerprinted documents that are gone or taken down."""
+    return [row[0] for row in db.execute(
+        f"SELECT doc_id FROM dedup_signatures WHERE doc_id NOT IN (SELECT id FROM ({_live(db)}))")]
+
+
+def text_hashes(db: sqlite3.Connection, doc_ids: list[int]) -> dict[int, str]:
+    found = {}
+    for part in chunks(doc_ids):
+        marks = ",".join("?" * len(part))
+        found.update(db.execute(f"SELECT id, text_hash FROM documents WHERE id IN ({marks})", part).fetchall())
+    return found
+
+
+def duplicate_groups(db: sqlite3.Connection) -> list[list[int]]:
+    """Fingerprinted documents sharing one normalised text (of a character or more), lowest id first."""
+    groups: dict[str, list[int]] = {}
+    for norm_hash, doc in db.execute(
+            "SELECT norm_hash, doc_id FROM dedup_signatures WHERE norm_chars > 0 AND norm_hash IN"
+            " (SELECT norm_hash FROM dedup_signatures WHERE norm_chars > 0 GROUP BY norm_hash HAVING count(*) > 1)"
+            " ORDER BY doc_id"):
+        groups.setdefault(norm_hash, []).append(doc)
+    return list(groups.values())
+
+
+def shingled_ids(db: sqlite3.Connection) -> np.ndarray:
+    """Sorted ids of the fingerprinted documents with at least one shingle."""
+    rows = db.execute("SELECT doc_id FROM dedup_signatures WHERE shingles > 0").fetchall()
+    return np.sort(np.array([row[0] for row in rows], dtype=np.int64))
+
+
+def unclustered(db: sqlite3.Connection) -> list[int]:
+    """Documents in no cluster yet."""
+    return [row[0] for row in db.execute(
+        "SELECT id FROM documents WHERE id NOT IN (SELECT doc_id FROM cluster_members)")]
+
+
+def clusters_of(db: sqlite3.Connection, doc_ids: list[int]) -> dict[int, str]:
+    found = {}
+    for part in chunks(doc_ids):
+        marks = ",".join("?" * len(part))
+        found.update(db.execute(f"SELECT doc_id, cluster_id FROM cluster_members WHERE doc_id IN ({marks})",
+                                part).fetchall())
+    return found
+
+
+def members_of(db: sqlite3.Connection, cluster_id: str) -> list[int]:
+    return [row[0] for row in db.execute("SELECT doc_id FROM cluster_members WHERE cluster_id = ?", (cluster_id,))]
+
+
+def cluster_exists(db: sqlite3.Connection, cluster_id: str) -> bool:
+    return db.execute("SELECT 1 FROM clusters WHERE id = ?", (cluster_id,)).fetchone() is not None
 
 
 def document_rows(db: sqlite3.Connection, doc_ids: set[int], total: int) -> dict[int, DocRow]:
@@ -171,10 +235,6 @@ def forget(db: sqlite3.Connection, doc_ids: list[int]) -> None:
 
 def memberships(db: sqlite3.Connection) -> dict[int, str]:
     return dict(db.execute("SELECT doc_id, cluster_id FROM cluster_members").fetchall())
-
-
-def cluster_ids(db: sqlite3.Connection) -> set[str]:
-    return {row[0] for row in db.execute("SELECT id FROM clusters")}
 
 
 def cluster_created(db: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:

@@ -26,7 +26,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +44,7 @@ from corpus.dedup.index import CandidateIndex, IndexState, Segment, prune
 from corpus.dedup.judge import DocFacts
 from corpus.dedup.minhash import SignatureMaker
 from corpus.dedup.normalize import prepare
+from corpus.dedup.scope import Grower, Groups, OldClusters
 from corpus.dedup.settings import DedupSettings
 from corpus.dedup.verify import Component, VerifyJob, VerifyResult, verify_batch
 from corpus.executors import Executor, LocalExecutor
@@ -64,9 +65,15 @@ def new_cluster_id(url: str) -> str:
 
 def fingerprint_spec(settings: DedupSettings) -> FingerprintSpec:
     """The per-document work's parameters; bands x rows as datasketch's ``MinHashLSH`` picks them."""
-    bands, rows = _optimal_param(settings.lsh_threshold, settings.num_perm, 0.5, 0.5)
+    bands, rows = _lsh_shape(settings.lsh_threshold, settings.num_perm)
     return FingerprintSpec(settings.shingle_size, settings.num_perm, settings.seed, settings.sentence_min_chars,
                            bands, rows)
+
+
+@lru_cache(maxsize=8)
+def _lsh_shape(threshold: float, num_perm: int) -> tuple[int, int]:
+    """datasketch's choice of bands x rows (a numerical integration per candidate shape: 0.1 s)."""
+    return _optimal_param(threshold, num_perm, 0.5, 0.5)
 
 
 def run_dedup(store: Store, threshold: float | None = None, settings: DedupSettings | None = None,
@@ -109,8 +116,8 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
     settings_changed = previous is not None and _decisive(previous.settings) != _decisive(settings.as_dict())
 
     clock = time.perf_counter()
-    docs = repo.live_documents(db)
-    fingerprinted, gone, rebuilt, stored = _fingerprint(store, docs, spec, params_id, run_id, settings, executor, progress)
+    live = repo.live_ids(db)
+    fingerprinted, gone, rebuilt = _fingerprint(store, live, spec, params_id, run_id, settings, executor, progress)
     # Fingerprinted by a run killed before it finished: new to the clusters and to the index too.
     changed = set(fingerprinted) | set(gone)
     if previous is not None:
@@ -118,49 +125,51 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
     timings["fingerprint"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    groups = _groups(docs, stored)
-    rep_of = {doc: rep for rep, members in groups.items() for doc in members}
-    old_ids = repo.memberships(db)
-    seeds = (changed & set(docs)) | {doc for doc in docs if doc not in old_ids}
-    seeds |= {doc for doc in constraints.documents() if doc in docs}
-    gone_clusters = {old_ids[doc] for doc in gone if doc in old_ids}
-    seeds |= {doc for doc, cid in old_ids.items() if cid in gone_clusters and doc in docs}
+    groups = Groups(repo.duplicate_groups(db))
     folder = _index_folder(store)
     state = IndexState(**previous.stats["index"]) if previous and "index" in previous.stats else None
     before = CandidateIndex.open(folder, state) if folder and state and not settings_changed else None
+    old = OldClusters(db, everything=before is None)
+    seeds = (changed | set(repo.unclustered(db)) | constraints.documents()) & live
+    for cluster in set(old.of(set(gone)).values()):  # a gone document's cluster-mates are re-clustered
+        seeds.update(doc for doc in old.members(cluster) if doc in live)
     if before is None:
-        index, scope = _full_candidates(db, docs, stored, groups, rep_of, params_id, spec, settings,
-                                        seeds | set(docs) if settings_changed else seeds, old_ids, constraints)
+        index, scope = _full_candidates(db, live, groups, params_id, spec, settings,
+                                        live if settings_changed else seeds, old, constraints)
+        stored = repo.stored_signatures(db)
     else:
-        reps = np.array(sorted(rep for rep in groups if stored[rep].shingles > 0), dtype=np.int64)
+        reps = np.setdiff1d(repo.shingled_ids(db), np.array(sorted(groups.followers()), dtype=np.int64))
         change = incremental.update(before, reps, np.array(sorted(changed), dtype=np.int64),
                                     partial(_index_rows, db, spec), settings)
         index = change.index
-        grow = _grower(seeds | change.disturbed, groups, rep_of, old_ids, docs, constraints)
-        scope = incremental.grow_scope(index, grow, grow.scope, rep_of, partial(_sentences, db, settings), settings)
+        grow = Grower(groups, old, live, constraints)
+        grow(sorted(seeds | change.disturbed, reverse=True))
+        scope = incremental.grow_scope(index, grow, groups.rep_of, partial(_sentences, db, settings), settings)
         scope.stats["disturbed"] = len(change.disturbed)
-    _editors_pairs(scope, rep_of, constraints)
+        stored = repo.stored_signatures(db, sorted(scope.docs))
+    _editors_pairs(scope, groups, constraints)
     timings["candidates"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    rows = repo.document_rows(db, scope.docs, len(docs))
+    rows = repo.document_rows(db, scope.docs, len(live))
     candidates = {doc: Candidate(doc, rows[doc].outlet, rows[doc].published, stored[doc].norm_chars)
                   for doc in scope.docs}
     facts = {doc: DocFacts(rows[doc].title, rows[doc].published) for doc in scope.docs}
     result = VerifyResult()
     for part in executor.map(partial(verify_batch, settings, constraints),
-                             _verify_jobs(store, groups, rep_of, candidates, facts, scope.pairs, progress)):
+                             _verify_jobs(store, groups, candidates, facts, scope.pairs, progress)):
         result.clusters += part.clusters
         result.containments += part.containments
         result.links += part.links
         result.verified += part.verified
-    _write(store, rows, result.clusters, result.containments, result.links, old_ids, scope.docs | set(gone))
+    replaced = scope.docs | set(gone)
+    _write(store, rows, result.clusters, result.containments, result.links, old.of(replaced), replaced)
     timings["verify_cluster"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     saved = index.save(folder, state) if folder else None
     timings["index"] = time.perf_counter() - clock
-    summary = _summary(db, docs, fingerprinted, gone, rebuilt, scope, result.verified, timings)
+    summary = _summary(db, live, fingerprinted, gone, rebuilt, scope, result.verified, timings)
     summary["incremental"] = before is not None
     with store.transaction():
         repo.finish_run(db, run_id, params_id, {**summary, **({"index": saved.as_dict()} if saved else {})})
@@ -171,21 +180,30 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
 
 def _write(store: Store, rows: dict[int, repo.DocRow], clusters: list[Cluster], containments: list[tuple[int, int, float]],
            links: list[tuple[int, int, str, float, str]], old_ids: dict[int, str], replaced: set[int]) -> None:
-    """Replace the clusters of the ``replaced`` documents, keeping old ids where they still fit."""
+    """Replace the clusters of the ``replaced`` documents (``old_ids``: their old clusters), keeping
+    old ids where they still fit."""
     cluster_of = {doc: i for i, cluster in enumerate(clusters) for doc, _, _ in cluster.members}
     # Two copies of one story (a truncated and a wrapped one) can contain each other: not a flag.
     containments = [row for row in containments
                     if not (row[0] in cluster_of and cluster_of[row[0]] == cluster_of.get(row[1]))]
-    affected_old = {old_ids[doc] for doc in replaced if doc in old_ids}
-    taken = repo.cluster_ids(store.conn) - affected_old
-    ids = stable_ids(clusters, {doc: cid for doc, cid in old_ids.items() if doc in replaced}, taken,
-                     lambda doc: new_cluster_id(rows[doc].url))
+    affected_old = set(old_ids.values())
+    ids = stable_ids(clusters, old_ids, _Taken(store.conn, affected_old), lambda doc: new_cluster_id(rows[doc].url))
     with store.transaction() as db:
         repo.replace_clusters(db, sorted(replaced), affected_old, [
             repo.ClusterRow(cid, c.canonical, c.reason, c.members, c.reasons) for cid, c in zip(ids, clusters)
         ])
         repo.save_containments(db, containments)
         repo.save_links(db, links)
+
+
+class _Taken:
+    """Cluster ids in use, but for those being replaced: looked up in the store when asked."""
+
+    def __init__(self, db, replaced: set[str]):
+        self.db, self.replaced = db, replaced
+
+    def __contains__(self, cluster_id: str) -> bool:
+        return cluster_id not in self.replaced and repo.cluster_exists(self.db, cluster_id)
 
 
 def _decisive(settings: dict) -> str:
@@ -200,14 +218,11 @@ def _text_batches(store: Store, dirty: list[int], size: int) -> Iterator[list[tu
         yield [(doc, texts[doc]) for doc in batch]
 
 
-def _fingerprint(store: Store, docs: dict[int, str], spec: FingerprintSpec, params_id: int, run_id: int, settings: DedupSettings,
-                 executor: Executor, progress: Progress) -> tuple[list[int], list[int], int, dict]:
-    """Fingerprint what is new or changed and forget what is gone; also returns every live
-    document's stored signature facts."""
-    stored = repo.stored_signatures(store.conn)
-    gone = [doc for doc in stored if doc not in docs]
-    dirty = [doc for doc, text_hash in docs.items()
-             if doc not in stored or stored[doc].params_id != params_id or stored[doc].text_hash != text_hash]
+def _fingerprint(store: Store, live: set[int], spec: FingerprintSpec, params_id: int, run_id: int, settings: DedupSettings,
+                 executor: Executor, progress: Progress) -> tuple[list[int], list[int], int]:
+    """Fingerprint what is new or changed and forget what is gone."""
+    gone = repo.gone_documents(store.conn)
+    dirty = repo.dirty_documents(store.conn, params_id, live)
     progress("fingerprint", 0, len(dirty))
     if dirty:
         prepare()
@@ -216,7 +231,7 @@ def _fingerprint(store: Store, docs: dict[int, str], spec: FingerprintSpec, para
     for fingerprints in executor.map(partial(fingerprint_batch, spec),
                                      _text_batches(store, dirty, settings.fingerprint_batch)):
         with store.transaction() as db:
-            repo.save_fingerprints(db, fingerprints, {f.doc_id: docs[f.doc_id] for f in fingerprints},
+            repo.save_fingerprints(db, fingerprints, repo.text_hashes(db, [f.doc_id for f in fingerprints]),
                                    params_id, run_id)
         done += len(fingerprints)
         rebuilt += sum(f.rebuilt for f in fingerprints)
@@ -224,57 +239,7 @@ def _fingerprint(store: Store, docs: dict[int, str], spec: FingerprintSpec, para
     if gone:
         with store.transaction() as db:
             repo.forget(db, gone)
-    for doc in gone:
-        del stored[doc]
-    stored.update(repo.stored_signatures(store.conn, dirty))
-    return dirty, gone, rebuilt, stored
-
-
-def _groups(docs: dict, stored: dict) -> dict[int, list[int]]:
-    """Exact-duplicate groups by representative (the lowest id of a normalised text)."""
-    groups: dict[int, list[int]] = {}
-    by_hash: dict[str, int] = {}
-    for doc in sorted(docs):
-        row = stored[doc]
-        # An empty normalised text says nothing about its document: never an exact duplicate.
-        rep = by_hash.setdefault(row.norm_hash, doc) if row.norm_chars else doc
-        groups.setdefault(rep, []).append(doc)
-    return groups
-
-
-class _Grower:
-    """Grows a scope: a document brings its exact-duplicate group, its old cluster, its editors'
-    group and (when ``adjacency`` is given) its representative's candidates."""
-
-    def __init__(self, groups: dict[int, list[int]], rep_of: dict[int, int], old_ids: dict[int, str], docs: dict,
-                 constraints: Constraints, adjacency: dict[int, list[int]] | None = None):
-        self.groups, self.rep_of, self.old_ids, self.docs = groups, rep_of, old_ids, docs
-        self.members_of: dict[str, list[int]] = {}
-        for doc, cid in old_ids.items():
-            self.members_of.setdefault(cid, []).append(doc)
-        self.together = constraints.together_of()
-        self.adjacency = adjacency or {}
-        self.scope: set[int] = set()
-
-    def __call__(self, stack: list[int]) -> None:
-        while stack:
-            doc = stack.pop()
-            if doc not in self.docs or doc in self.scope:
-                continue
-            rep = self.rep_of[doc]
-            for member in self.groups[rep]:
-                self.scope.add(member)
-                if member in self.old_ids:
-                    stack.extend(self.members_of[self.old_ids[member]])
-                stack.extend(self.together.get(member, ()))
-            stack.extend(self.adjacency.get(rep, ()))
-
-
-def _grower(seeds: set[int], groups: dict[int, list[int]], rep_of: dict[int, int], old_ids: dict[int, str],
-            docs: dict, constraints: Constraints, adjacency: dict[int, list[int]] | None = None) -> _Grower:
-    grow = _Grower(groups, rep_of, old_ids, docs, constraints, adjacency)
-    grow(sorted(seeds, reverse=True))
-    return grow
+    return dirty, gone, rebuilt
 
 
 def _index_folder(store: Store) -> Path | None:
@@ -291,27 +256,28 @@ def _sentences(db, settings: DedupSettings, docs: np.ndarray) -> list[np.ndarray
     return repo.fingerprint_rows(db, docs, settings.num_perm)[1]
 
 
-def _full_candidates(db, docs: dict, stored: dict, groups: dict[int, list[int]], rep_of: dict[int, int],
-                     params_id: int, spec: FingerprintSpec, settings: DedupSettings, seeds: set[int],
-                     old_ids: dict[int, str], constraints: Constraints) -> tuple[CandidateIndex, incremental.Scope]:
+def _full_candidates(db, live: set[int], groups: Groups, params_id: int, spec: FingerprintSpec,
+                     settings: DedupSettings, seeds: set[int], old: OldClusters,
+                     constraints: Constraints) -> tuple[CandidateIndex, incremental.Scope]:
     """Candidates over every representative (a first run, new settings, or no usable index), the
     scope grown from ``seeds`` along them, and a new index holding them."""
     ids, matrix = repo.signature_matrix(db, params_id, settings.num_perm)
-    is_rep = np.fromiter((int(doc) in groups for doc in ids), dtype=bool, count=len(ids))
+    is_rep = np.fromiter((groups.is_rep(doc) for doc in ids.tolist()), dtype=bool, count=len(ids))
     ids, matrix = ids[is_rep], matrix[is_rep]
     keys = band_keys(matrix, spec.bands, spec.rows)
     del matrix
     pairs, lsh_stats = lsh_pairs(ids, keys, settings.max_candidates, settings.crowded_neighbours)
     sentence_ids, hashes = repo.sentence_hashes(db, params_id)
-    keep = [i for i, doc in enumerate(sentence_ids.tolist()) if doc in groups]
+    keep = [i for i, doc in enumerate(sentence_ids.tolist()) if groups.is_rep(doc)]
     sentence_ids, hashes = sentence_ids[keep], [hashes[i] for i in keep]
     stats = {"lsh_pairs": lsh_stats.pairs, "crowded_buckets": lsh_stats.crowded_buckets}
     adjacency: dict[int, list[int]] = {}
     for a, b in pairs.tolist():
         adjacency.setdefault(a, []).append(b)
         adjacency.setdefault(b, []).append(a)
-    grow = _grower(seeds, groups, rep_of, old_ids, docs, constraints, adjacency)
-    scope = _close_along_sentences(grow, sentence_ids, hashes, len(docs), settings, stats)
+    grow = Grower(groups, old, live, constraints, adjacency)
+    grow(sorted(seeds, reverse=True))
+    scope = _close_along_sentences(grow, sentence_ids, hashes, len(live), settings, stats)
     scope.pairs.update((a, b) for a, b in pairs.tolist() if a in scope.docs)
     lengths = np.fromiter(map(len, hashes), dtype=np.int64, count=len(hashes))
     counts = np.zeros(len(ids), dtype=np.int64)
@@ -321,7 +287,7 @@ def _full_candidates(db, docs: dict, stored: dict, groups: dict[int, list[int]],
     return CandidateIndex(base, Segment.empty(spec.bands), np.empty(0, dtype=np.int64)), scope
 
 
-def _close_along_sentences(grow: _Grower, sentence_ids: np.ndarray, hashes: list[np.ndarray], total: int,
+def _close_along_sentences(grow: Grower, sentence_ids: np.ndarray, hashes: list[np.ndarray], total: int,
                            settings: DedupSettings, stats: dict[str, int]) -> incremental.Scope:
     """Grow the scope along sentence pairs, computed only over the sentences the scope holds (on an
     incremental run a small share of all postings), until nothing new joins."""
@@ -344,18 +310,17 @@ def _close_along_sentences(grow: _Grower, sentence_ids: np.ndarray, hashes: list
     return incremental.Scope(scope, {(a, b) for a, b in inside.tolist() if a in scope}, stats)
 
 
-def _editors_pairs(scope: incremental.Scope, rep_of: dict[int, int], constraints: Constraints) -> None:
+def _editors_pairs(scope: incremental.Scope, groups: Groups, constraints: Constraints) -> None:
     """An editors' group is verified and clustered as one unit."""
     for group in constraints.together:
-        reps = sorted({rep_of[doc] for doc in group if doc in scope.docs})
+        reps = sorted({groups.rep_of(doc) for doc in group if doc in scope.docs})
         scope.pairs.update((reps[0], other) for other in reps[1:])
 
 
-def _verify_jobs(store: Store, groups: dict[int, list[int]], rep_of: dict[int, int], candidates: dict[int, Candidate],
-                 facts: dict[int, DocFacts], pairs: set[tuple[int, int]], progress: Progress) -> Iterator[VerifyJob]:
+def _verify_jobs(store: Store, groups: Groups, candidates: dict[int, Candidate], facts: dict[int, DocFacts], pairs: set[tuple[int, int]], progress: Progress) -> Iterator[VerifyJob]:
     """Connected components of the scope's representatives, batched to about VERIFY_BATCH_DOCS
     representatives, each batch with the texts it verifies (read here, in the driver)."""
-    reps = {rep_of[doc] for doc in candidates}
+    reps = {groups.rep_of(doc) for doc in candidates}
     parts = components(reps, pairs)
     part_of = {rep: i for i, part in enumerate(parts) for rep in part}
     pairs_of: dict[int, list[tuple[int, int]]] = {}
@@ -364,7 +329,7 @@ def _verify_jobs(store: Store, groups: dict[int, list[int]], rep_of: dict[int, i
     batch: list[Component] = []
     held = done = 0
     for i, part in enumerate(parts):
-        batch.append(Component({rep: [doc for doc in groups[rep] if doc in candidates] for rep in sorted(part)},
+        batch.append(Component({rep: [doc for doc in groups.members(rep) if doc in candidates] for rep in sorted(part)},
                                pairs_of.get(i, [])))
         held += len(part)
         if held >= VERIFY_BATCH_DOCS or i == len(parts) - 1:
@@ -376,7 +341,7 @@ def _verify_jobs(store: Store, groups: dict[int, list[int]], rep_of: dict[int, i
             batch, held = [], 0
 
 
-def _summary(db, docs: dict, fingerprinted: list[int], gone: list[int], rebuilt: int, scope: incremental.Scope,
+def _summary(db, live: set[int], fingerprinted: list[int], gone: list[int], rebuilt: int, scope: incremental.Scope,
              verified: int, timings: dict) -> dict:
     clusters = db.execute("SELECT count(*) FROM clusters").fetchone()[0]
     duplicates = db.execute("SELECT count(*) FROM cluster_members WHERE method != 'canonical'").fetchone()[0]
@@ -387,7 +352,7 @@ def _summary(db, docs: dict, fingerprinted: list[int], gone: list[int], rebuilt:
     containments = db.execute("SELECT count(*) FROM containments").fetchone()[0]
     template_links = db.execute("SELECT count(*) FROM dedup_links").fetchone()[0]
     return {
-        "documents": len(docs),
+        "documents": len(live),
         "fingerprinted": len(fingerprinted),
         "rebuilt_fingerprints": rebuilt,
         "forgotten": len(gone),
