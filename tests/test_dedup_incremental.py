@@ -107,3 +107,32 @@ def test_a_lost_index_is_rebuilt_from_the_store(tmp_path):
         put_documents(store, first + later)
         run_dedup(store)
         assert outcome(store) == stepwise
+
+
+def test_a_sentence_turning_frequent_unpairs_documents_that_did_not_change(tmp_path):
+    """A page holding a story is a containment while the story's sentences are rare; a second page
+    holding it makes them frequent (three holders, cap two): a full run no longer pairs the first
+    page with the story, and neither may an incremental run that never touched either."""
+    originals = sorted((row for row in labelled_rows() if row["variant"] == "original" and row.get("cls") == "base"),
+                       key=lambda row: len(row["text"]))
+    # A short story among long ones: the pages are far from it in Jaccard, so LSH never pairs them.
+    story, others = originals[8], originals[-8:]
+    page = {**story, "url": "https://page.example.org/1", "title": "第A01版",
+            "text": "\n".join([story["text"], *(row["text"] for row in others[:4])])}
+    second = {**story, "url": "https://page.example.org/2", "title": "第A02版",
+              "text": "\n".join([story["text"], *(row["text"] for row in others[4:])])}
+    settings = DedupSettings(sentence_max_docs=2)
+    with Store.open(tmp_path / "stepwise.sqlite") as store:
+        put_documents(store, [story, page, *others])
+        run_dedup(store, settings=settings)
+        assert (page["url"], story["url"]) in outcome(store)["containments"]
+        put_documents(store, [second])
+        summary = run_dedup(store, settings=settings)
+        assert summary["incremental"] is True and summary["disturbed"] >= 2
+        stepwise = outcome(store)
+    with Store.open(tmp_path / "at-once.sqlite") as store:
+        put_documents(store, [story, page, *others, second])
+        run_dedup(store, settings=settings)
+        at_once = outcome(store)
+    assert (page["url"], story["url"]) not in at_once["containments"]
+    assert stepwise == at_once
