@@ -71,20 +71,23 @@ def test_cli_dedup_of_n_then_delta_equals_dedup_of_both(tmp_path):
 def test_incremental_runs_with_the_hard_cases_equal_a_full_run(tmp_path, settings):
     rows = labelled_rows()
     first, later = split(rows, 3)
-    changed = {**first[7], "text": later[0]["text"]}  # a document rewritten after it was clustered
+    # Documents rewritten after they were clustered: one, then another (the second run reads the
+    # delta segment and dead rows the first left).
+    changed = [{**first[7], "text": later[0]["text"]}, {**first[2], "text": first[9]["text"] + "\n" + first[2]["text"]}]
     with Store.open(tmp_path / "stepwise.sqlite") as store:
         put_documents(store, first)
         assert run_dedup(store, settings=settings)["incremental"] is False
         put_documents(store, later)
         summary = run_dedup(store, settings=settings)
         assert summary["incremental"] is True and summary["fingerprinted"] == len(later)
-        put_documents(store, [changed])
-        summary = run_dedup(store, settings=settings)
-        assert summary["incremental"] is True and summary["fingerprinted"] == 1
+        for row in changed:
+            put_documents(store, [row])
+            summary = run_dedup(store, settings=settings)
+            assert summary["incremental"] is True and summary["fingerprinted"] == 1
         stepwise = outcome(store)
     with Store.open(tmp_path / "at-once.sqlite") as store:
         put_documents(store, first + later)
-        put_documents(store, [changed])
+        put_documents(store, changed)
         run_dedup(store, settings=settings)
         at_once = outcome(store)
     assert stepwise["clusters"] == at_once["clusters"]
