@@ -145,6 +145,8 @@ class CandidateIndex:
 
     def sentences_of(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(hash, doc)`` postings of live ``docs`` (a scan of the postings: for the few removed rows)."""
+        if not len(docs):
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
         found_hashes, found_docs = [], []
         for segment, check in ((self.base, True), (self.delta, False)):
             post_hash, post_doc = segment.postings()

@@ -100,6 +100,15 @@ def clusters_of(db: sqlite3.Connection, doc_ids: list[int]) -> dict[int, str]:
     return found
 
 
+def cluster_members(db: sqlite3.Connection, cluster_ids: list[str]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for part in chunks(cluster_ids):
+        marks = ",".join("?" * len(part))
+        for cid, doc in db.execute(f"SELECT cluster_id, doc_id FROM cluster_members WHERE cluster_id IN ({marks})", part):
+            found.setdefault(cid, []).append(doc)
+    return found
+
+
 def members_of(db: sqlite3.Connection, cluster_id: str) -> list[int]:
     return [row[0] for row in db.execute("SELECT doc_id FROM cluster_members WHERE cluster_id = ?", (cluster_id,))]
 

@@ -63,6 +63,13 @@ class OldClusters:
         self._cluster.update((doc, found.get(doc)) for doc in unknown)
         return {doc: self._cluster[doc] for doc in docs if self._cluster[doc] is not None}
 
+    def prefetch(self, docs: set[int]) -> None:
+        """Read the clusters of ``docs`` and their members in a few queries, not one per document."""
+        clusters = {cid for cid in self.of(docs).values() if cid not in self._members}
+        for cid, members in repo.cluster_members(self.db, sorted(clusters)).items():
+            self._members[cid] = members
+            self._cluster.update((doc, cid) for doc in members)
+
 
 class Grower:
     """Grows a scope: a document brings its exact-duplicate group, its old cluster, its editors'
@@ -76,15 +83,15 @@ class Grower:
         self.scope: set[int] = set()
 
     def __call__(self, stack: list[int]) -> None:
-        while stack:
-            doc = stack.pop()
-            if doc not in self.live or doc in self.scope:
-                continue
-            rep = self.groups.rep_of(doc)
-            for member in self.groups.members(rep):
+        while stack:  # in waves, each wave's old clusters read at once
+            wave = {doc for doc in stack if doc in self.live and doc not in self.scope}
+            wave = {member for doc in wave for member in self.groups.members(self.groups.rep_of(doc))}
+            self.old.prefetch(wave)
+            stack = []
+            for member in wave - self.scope:
                 self.scope.add(member)
                 cluster = self.old.cluster_of(member)
                 if cluster is not None:
                     stack.extend(self.old.members(cluster))
                 stack.extend(self.together.get(member, ()))
-            stack.extend(self.adjacency.get(rep, ()))
+                stack.extend(self.adjacency.get(self.groups.rep_of(member), ()))
