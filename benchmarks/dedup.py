@@ -180,7 +180,7 @@ def shingle_sweep(rows: list[dict], gold: set) -> None:
     for n in (3, 4, 5, 6, 8):
         sets = [shingle_set(text, n) for text in texts]
         signatures = SignatureMaker(n, 128, 1).signatures(texts)
-        spec = fingerprint_spec(DedupSettings(threshold=0.3, lsh_threshold=0.2))
+        spec = fingerprint_spec(DedupSettings().with_threshold(0.3))  # LSH at 0.2
         pairs, _ = lsh_pairs(np.arange(len(rows)), band_keys(signatures, spec.bands, spec.rows), len(rows), 1)
         positive, negative = [], []
         for i, j in pairs.tolist():
