@@ -55,7 +55,7 @@ class Fetch:
     """One HTTP exchange (or failed attempt) as it goes into ``fetches``; see 0001_core.sql."""
 
     url: str
-    site: str
+    site: str                          # the site config that asked for it (the URL state's key)
     kind: str | None
     fetched_at: str
     final_url: str | None = None
@@ -75,6 +75,7 @@ class Fetch:
     revisit_after: float | None = None  # seconds until a settled page is due again; None = never
     via: str | None = None
     extra_urls: list[str] = field(default_factory=list)  # also settled by this fetch (redirect target)
+    outlet: str | None = None          # who published the page, when not the site (crawler/outlets.py)
 
 
 class FetchLog:
@@ -166,6 +167,7 @@ class FetchLog:
             "url", "final_url", "site", "kind", "status", "fetched_at", "content_type", "content_length",
             "content_hash", "encoding", "etag", "last_modified", "warc_file", "warc_offset", "warc_length", "error")}
         row["run_id"] = self.run_id
+        row["site"] = fetch.outlet or fetch.site
         row["kind"] = row["kind"] or "other"
         row["encoding_evidence"] = (json.dumps(fetch.encoding_evidence, ensure_ascii=False)
                                     if fetch.encoding_evidence else None)

@@ -1,0 +1,95 @@
+"""Name each page's outlet on a crawl that was not given a site file, from what the pages say.
+
+``crawl --start-url`` of a host that serves several outlets (a newspaper group, an e-paper portal,
+the demo site) must not file them all under the host, or dedup, health, the report and releases
+see one outlet copying itself. A page's outlet, in this order:
+
+1. its own word: ``og:site_name``, JSON-LD ``publisher.name`` (``cleaners.publisher``), or the news
+   sitemap's ``<news:publication><news:name>`` for the URL;
+2. its section's: the name most pages of the same section gave. A section is a host and a path
+   folder: the folder a sitemap or feed was published in (the sitemaps protocol lets
+   ``/hk/sitemap.xml`` speak for ``/hk/`` only), else the URL's first path segment;
+3. the host (the ad hoc site's name).
+
+URLs at the root of a host (``/``, ``/robots.txt``, ``/sitemap_index.xml``) belong to no section:
+without their own word they stay the host's, so the host named by the crawl run always keeps rows
+of its own and health sees it answer or fail.
+
+What is learned is kept in ``outlet_sections``, so the next crawl names listings, feeds and failed
+fetches from its first request. Within a first crawl, pages fetched before their section was known
+are named when the crawl ends (``settle``); their WARC metadata records keep the host.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from urllib.parse import urlsplit
+
+from corpus.store import Store
+
+
+class OutletNames:
+    """Sections and the outlet names their pages gave, learned on this crawl and earlier ones."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._names: dict[str, Counter] = {}          # section -> name -> pages
+        self._announced: dict[str, set[str]] = {}     # host -> folders with a sitemap or feed
+        self._learned: Counter = Counter()            # (section, name) -> pages, not saved yet
+        for section, outlet, pages in store.execute("SELECT section, outlet, pages FROM outlet_sections"):
+            self._names.setdefault(section, Counter())[outlet] = pages
+
+    def announce(self, url: str) -> None:
+        """A sitemap or feed was published at ``url``: its folder is a section of the host."""
+        host, path = _host_path(url)
+        folder = path.rsplit("/", 1)[0] + "/"
+        if folder != "/":
+            self._announced.setdefault(host, set()).add(folder)
+
+    def learn(self, url: str, name: str) -> None:
+        """The page at ``url`` names its outlet ``name``."""
+        section = self._section(url)
+        if section is not None:
+            self._names.setdefault(section, Counter())[name] += 1
+            self._learned[section, name] += 1
+
+    def name_for(self, url: str) -> str | None:
+        """The outlet of the deepest named section holding ``url``; None at the root or when unknown."""
+        host, path = _host_path(url)
+        folder = path.rsplit("/", 1)[0]
+        while folder:
+            counts = self._names.get(f"{host}{folder}/")
+            if counts:
+                return min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+            folder = folder.rsplit("/", 1)[0]
+        return None
+
+    def settle(self, run_id: int, unnamed: set[str]) -> int:
+        """Name the run's fetch rows still filed under a host (``unnamed``) whose section is known now,
+        and keep what was learned. Returns the rows renamed."""
+        if not unnamed:
+            return 0
+        marks = ",".join("?" * len(unnamed))
+        rows = self.store.execute(f"SELECT id, COALESCE(final_url, url) FROM fetches WHERE run_id = ? "
+                                  f"AND site IN ({marks})", (run_id, *sorted(unnamed))).fetchall()
+        renamed = [(name, fetch_id) for fetch_id, url in rows if (name := self.name_for(url))]
+        with self.store.transaction() as db:
+            db.executemany("UPDATE fetches SET site = ? WHERE id = ?", renamed)
+            db.executemany("INSERT INTO outlet_sections (section, outlet, pages) VALUES (?, ?, ?) "
+                           "ON CONFLICT (section, outlet) DO UPDATE SET pages = pages + excluded.pages",
+                           [(section, name, pages) for (section, name), pages in self._learned.items()])
+        self._learned.clear()
+        return len(renamed)
+
+    def _section(self, url: str) -> str | None:
+        host, path = _host_path(url)
+        announced = [folder for folder in self._announced.get(host, ()) if path.startswith(folder)]
+        if announced:
+            return host + max(announced, key=len)
+        first, sep, _ = path[1:].partition("/")
+        return f"{host}/{first}/" if sep and first else None
+
+
+def _host_path(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return (parts.hostname or ""), (parts.path or "/")
