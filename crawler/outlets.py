@@ -17,11 +17,14 @@ of its own and health sees it answer or fail.
 
 What is learned is kept in ``outlet_sections``, so the next crawl names listings, feeds and failed
 fetches from its first request. Within a first crawl, pages fetched before their section was known
-are named when the crawl ends (``settle``); their WARC metadata records keep the host.
+are named when the crawl ends (``settle``); their WARC metadata records keep the host. The crawl
+run lists the outlets known on its hosts beside its sites, so site health measures each of them
+on every crawl, and an outlet whose server stopped answering is reported, not silently absent.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from urllib.parse import urlsplit
 
@@ -64,17 +67,32 @@ class OutletNames:
             folder = folder.rsplit("/", 1)[0]
         return None
 
-    def settle(self, run_id: int, unnamed: set[str]) -> int:
-        """Name the run's fetch rows still filed under a host (``unnamed``) whose section is known now,
-        and keep what was learned. Returns the rows renamed."""
+    def outlets_on(self, domains: set[str]) -> set[str]:
+        """The outlet each named section on these domains (or below them) stands for."""
+        def inside(host: str) -> bool:
+            return any(host == domain or host.endswith("." + domain) for domain in domains)
+
+        return {min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+                for section, counts in self._names.items() if counts and inside(section.split("/", 1)[0])}
+
+    def settle(self, run_id: int, unnamed: set[str], domains: set[str]) -> int:
+        """Name the run's fetch rows still filed under a host (``unnamed``: the ad hoc sites) whose section
+        is known now, list the outlets on ``domains`` with the run, and keep what was learned.
+
+        Returns:
+            the fetch rows renamed.
+        """
         if not unnamed:
             return 0
         marks = ",".join("?" * len(unnamed))
         rows = self.store.execute(f"SELECT id, COALESCE(final_url, url) FROM fetches WHERE run_id = ? "
                                   f"AND site IN ({marks})", (run_id, *sorted(unnamed))).fetchall()
         renamed = [(name, fetch_id) for fetch_id, url in rows if (name := self.name_for(url))]
+        listed = self.store.execute("SELECT sites FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()[0]
+        sites = sorted(set(json.loads(listed or "[]")) | self.outlets_on(domains))
         with self.store.transaction() as db:
             db.executemany("UPDATE fetches SET site = ? WHERE id = ?", renamed)
+            db.execute("UPDATE crawl_runs SET sites = ? WHERE id = ?", (json.dumps(sites, ensure_ascii=False), run_id))
             db.executemany("INSERT INTO outlet_sections (section, outlet, pages) VALUES (?, ?, ?) "
                            "ON CONFLICT (section, outlet) DO UPDATE SET pages = pages + excluded.pages",
                            [(section, name, pages) for (section, name), pages in self._learned.items()])

@@ -38,6 +38,7 @@ class CrawlStorage:
         self.warc: WarcWriterRotating | None = None
         self.outlets: OutletNames | None = None
         self._unnamed: set[str] = set()   # ad hoc sites: pages without an outlet of their own stay under these
+        self._hosts: set[str] = set()     # ... and their hosts, whose outlets every run lists
         self._ticker = None
 
     @classmethod
@@ -65,7 +66,9 @@ class CrawlStorage:
         self.frontier = load_object(self.frontier_class).from_crawler(self.crawler, self.log)
         self.frontier.open(sorted(sites))
         self.outlets = OutletNames(self.log.store)
-        self._unnamed = {name for name, site in sites.items() if site.outlet_from_pages}
+        adhoc = [site for site in sites.values() if site.outlet_from_pages]
+        self._unnamed = {site.name for site in adhoc}
+        self._hosts = {host for site in adhoc for host in site.allowed_domains}
         self.crawler.stats.set_value("newscorpus/run_id", run_id)
 
     def spider_opened(self, spider) -> None:
@@ -82,6 +85,7 @@ class CrawlStorage:
         stats.set_value("newscorpus/warc_bytes", self.warc.bytes_written)
         self.warc.close()
         self.log.flush()
-        stats.set_value("newscorpus/outlets_named_late", self.outlets.settle(self.log.run_id, self._unnamed))
+        stats.set_value("newscorpus/outlets_named_late", self.outlets.settle(self.log.run_id, self._unnamed,
+                                                                                    self._hosts))
         self.log.finish_run("finished" if reason in FINISHED_REASONS else "failed", stats.get_stats())
         self.log.store.close()

@@ -3,7 +3,8 @@
 `newscorpus run --start-url` of the demo root, twice, as cron would: documents, site health, the
 report and the release carry the four demo outlets' mastheads (the demo site's own table, not our
 output), and the second crawl, which fetches only listings, feeds and sitemaps, files them under the
-same names, so health sees every outlet answer again.
+same names, so health sees every outlet answer again. A third run, with the site down, names every
+outlet in its alerts.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from crawler.demosite.outlets import OUTLETS
 def test_run_on_the_demo_root_names_each_outlet_in_every_stage(tmp_path):
     home = tmp_path / "ws"
     with DemoSite(scale=1, port=0) as site:
-        first = run_cli("run", "--start-url", site.url + "/", "--json", home=home, check=False)
-        second = run_cli("run", "--start-url", site.url + "/", "--release", "--json", home=home, check=False)
+        root = site.url + "/"
+        first = run_cli("run", "--start-url", root, "--json", home=home, check=False)
+        second = run_cli("run", "--start-url", root, "--release", "--json", home=home, check=False)
         truth = site.ground_truth()
+    down = run_cli("run", "--start-url", root, home=home, check=False)
     assert first.returncode == 0, first.stderr[-2000:]
     assert second.returncode == 0, second.stderr[-2000:]
     mastheads = {OUTLETS[name].title for name in OUTLETS}
@@ -39,8 +42,10 @@ def test_run_on_the_demo_root_names_each_outlet_in_every_stage(tmp_path):
     for run_id, outlet, pages, fetches, alerts in rows(
             home, "SELECT crawl_run_id, outlet, pages, fetches, alerts FROM site_health"):
         health.setdefault(run_id, {})[outlet] = (pages, fetches, json.loads(alerts))
-    assert set(health) == {1, 2}
-    for run_id, outlets in health.items():
+    assert set(health) == {1, 2, 3}
+    assert down.returncode == 3 and set(health[3]) == mastheads | {"127.0.0.1"}
+    assert all("no fetch was answered" in alerts[0] for _, _, alerts in health[3].values()), health[3]
+    for run_id, outlets in [(1, health[1]), (2, health[2])]:
         assert set(outlets) == mastheads | {"127.0.0.1"}, run_id
         assert all(fetches > 0 and not alerts for _, fetches, alerts in outlets.values()), (run_id, outlets)
     assert all(health[1][name][0] > 5 for name in mastheads)   # article pages, named on the first crawl
