@@ -17,7 +17,7 @@ request is queued and its lease ended in one transaction.
 from __future__ import annotations
 
 import itertools
-import pickle
+import json
 from collections.abc import Iterable, Sequence
 
 from scrapy.exceptions import NotConfigured
@@ -196,17 +196,21 @@ class FrontierScheduler:
         return True
 
     def next_request(self):
-        raw = self.shared.pop()
-        if raw is None:
-            self._starving = True
-            return None
-        self._starving = False
-        request = request_from_dict(pickle.loads(raw), spider=self.spider)
-        number = next(self._numbers)
-        self.leases[number] = (raw, request.url)
-        request.meta[LEASE] = number
-        self.stats.inc_value("scheduler/dequeued/redis")
-        return request
+        while (raw := self.shared.pop()) is not None:
+            try:
+                request = request_from_dict(_decode(raw), spider=self.spider)
+            except (ValueError, KeyError, TypeError, AttributeError):  # not a request we queued: drop, count
+                self.stats.inc_value("newscorpus/dropped/bad-queue-entry")
+                self.shared.ack(raw)
+                continue
+            self._starving = False
+            number = next(self._numbers)
+            self.leases[number] = (raw, request.url)
+            request.meta[LEASE] = number
+            self.stats.inc_value("scheduler/dequeued/redis")
+            return request
+        self._starving = True
+        return None
 
     def ack(self, request) -> None:
         """The request is finished; its lease ends with the next store commit (robots.txt has none)."""
@@ -227,7 +231,22 @@ class FrontierScheduler:
     def _encode(self, request) -> bytes:
         data = request.to_dict(spider=self.spider)
         data["meta"] = {key: value for key, value in data["meta"].items() if key not in _LOCAL_META}
-        return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+        data["headers"] = {_text(name): [_text(value) for value in values] for name, values in data["headers"].items()}
+        data["body"] = _text(data["body"])
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def _text(value: bytes) -> str:
+    return value.decode("latin-1")
+
+
+def _decode(raw: bytes) -> dict:
+    """A queued request as JSON, never pickle: whoever can write to Redis must not run code in the crawler."""
+    data = json.loads(raw)
+    data["headers"] = {name.encode("latin-1"): [value.encode("latin-1") for value in values]
+                       for name, values in data["headers"].items()}
+    data["body"] = data["body"].encode("latin-1")
+    return data
 
 
 def _connection(crawler) -> FrontierConnection:
