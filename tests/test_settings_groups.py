@@ -1,9 +1,14 @@
-"""Release settings live in the one settings system: newscorpus.toml < NEWSCORPUS_* < --set, shown by
-`config`, validated before work starts, and what the release writes obeys them."""
+"""Settings that were read on the side now live in the one settings system (newscorpus.toml <
+NEWSCORPUS_* < --set): shown by `config` with their source, validated before work starts, obeyed.
+
+Release settings were also read from the environment by the release writer; the report's clean-up
+age of half-written report folders was a constant nobody could set."""
 
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import pyarrow.parquet as pq
 import pytest
@@ -67,3 +72,21 @@ def test_a_bad_release_setting_is_one_line_and_exit_2_before_any_work(workspace,
     assert result.stderr.startswith("Error: ") and message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (home / "releases").exists() or not any((home / "releases").iterdir())
+
+
+def test_the_report_clean_up_age_is_a_setting_from_the_workspace_file(workspace):
+    home = workspace.home
+    (home / "newscorpus.toml").write_text("[report]\nREPORT_STALE_TEMP_SECONDS = 60\n", "utf-8")
+    shown = json.loads(run_cli("config", "--component", "report", "--format", "json", home=home).stdout)
+    assert (shown["REPORT_STALE_TEMP_SECONDS"]["value"], shown["REPORT_STALE_TEMP_SECONDS"]["source"]) == \
+        (60, "newscorpus.toml")
+    # What a killed report left two minutes ago: older than 60 s, younger than the default hour.
+    left = home / "reports" / ".tmp-20250101T000000Z-killed"
+    left.mkdir(parents=True)
+    os.utime(left, (time.time() - 120, time.time() - 120))
+    bad = run_cli("report", "--set", "REPORT_STALE_TEMP_SECONDS=0", home=home, check=False)
+    assert bad.returncode == 2 and bad.stderr.strip() == ("Error: setting REPORT_STALE_TEMP_SECONDS must be a positive "
+                                                          "integer, got 0 (REPORT_STALE_TEMP_SECONDS from --set)")
+    assert left.exists()
+    run_cli("report", home=home)
+    assert not left.exists()
