@@ -22,10 +22,11 @@ _HEAD_MAX_CHARS = 100_000
 _JSONLD_MAX_CHARS = 100_000
 _JSONLD_MAX_BLOCKS = 8
 
-_META = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+# [^<>] keeps each attempt inside one tag: a page of unclosed tags costs one pass, not one per tag.
+_META = re.compile(r"<meta\b[^<>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"""([a-zA-Z_:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
-_JSONLD = re.compile(r"""<script\b[^>]*type\s*=\s*["']?application/ld\+json["']?[^>]*>(.*?)</script\s*>""",
-                     re.IGNORECASE | re.DOTALL)
+_JSONLD_OPEN = re.compile(r"""<script\b[^<>]*type\s*=\s*["']?application/ld\+json["']?[^<>]*>""", re.IGNORECASE)
+_SCRIPT_CLOSE = re.compile(r"</script", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
 
@@ -58,10 +59,13 @@ def _site_name(text: str) -> str | None:
 def _jsonld_publisher(text: str) -> str | None:
     if "application/ld+json" not in text:
         return None
-    for index, block in enumerate(_JSONLD.finditer(text)):
-        if index >= _JSONLD_MAX_BLOCKS:
-            break
-        body = block.group(1)
+    position = 0
+    for _ in range(_JSONLD_MAX_BLOCKS):  # one pass over the page, whatever it holds
+        opening = _JSONLD_OPEN.search(text, position)
+        closing = _SCRIPT_CLOSE.search(text, opening.end()) if opening else None
+        if closing is None:
+            return None
+        body, position = text[opening.end():closing.start()], closing.end()
         if len(body) > _JSONLD_MAX_CHARS:
             continue
         try:
