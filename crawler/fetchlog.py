@@ -190,6 +190,25 @@ class FetchLog:
             db.execute(_UPSERT_STATE, {**state, "url": url, "first_failure": first_failure})
 
 
+def run_fetch_urls(db, run_id: int, sites: set[str]) -> list[tuple[int, str]]:
+    """(fetch id, the URL that answered) of a crawl run's rows filed under these sites."""
+    marks = ",".join("?" * len(sites))
+    return db.execute(f"SELECT id, COALESCE(final_url, url) FROM fetches WHERE run_id = ? AND site IN ({marks})",
+                      (run_id, *sorted(sites))).fetchall()
+
+
+def rename_fetches(db, renamed: list[tuple[str, int]]) -> None:
+    """File fetch rows under another outlet: (outlet, fetch id) pairs."""
+    db.executemany("UPDATE fetches SET site = ? WHERE id = ?", renamed)
+
+
+def add_run_sites(db, run_id: int, names: set[str]) -> None:
+    """List more sites (outlets) with a crawl run, for site health to measure."""
+    listed = db.execute("SELECT sites FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()[0]
+    sites = sorted(set(json.loads(listed or "[]")) | names)
+    db.execute("UPDATE crawl_runs SET sites = ? WHERE id = ?", (json.dumps(sites, ensure_ascii=False), run_id))
+
+
 def _alive(pid: object) -> bool:
     if not isinstance(pid, int):
         return False

@@ -24,11 +24,11 @@ on every crawl, and an outlet whose server stopped answering is reported, not si
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from urllib.parse import urlsplit
 
 from corpus.store import Store
+from crawler.fetchlog import add_run_sites, rename_fetches, run_fetch_urls
 
 
 class OutletNames:
@@ -84,15 +84,11 @@ class OutletNames:
         """
         if not unnamed:
             return 0
-        marks = ",".join("?" * len(unnamed))
-        rows = self.store.execute(f"SELECT id, COALESCE(final_url, url) FROM fetches WHERE run_id = ? "
-                                  f"AND site IN ({marks})", (run_id, *sorted(unnamed))).fetchall()
-        renamed = [(name, fetch_id) for fetch_id, url in rows if (name := self.name_for(url))]
-        listed = self.store.execute("SELECT sites FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()[0]
-        sites = sorted(set(json.loads(listed or "[]")) | self.outlets_on(domains))
+        renamed = [(name, fetch_id) for fetch_id, url in run_fetch_urls(self.store.conn, run_id, unnamed)
+                   if (name := self.name_for(url))]
         with self.store.transaction() as db:
-            db.executemany("UPDATE fetches SET site = ? WHERE id = ?", renamed)
-            db.execute("UPDATE crawl_runs SET sites = ? WHERE id = ?", (json.dumps(sites, ensure_ascii=False), run_id))
+            rename_fetches(db, renamed)
+            add_run_sites(db, run_id, self.outlets_on(domains))
             db.executemany("INSERT INTO outlet_sections (section, outlet, pages) VALUES (?, ?, ?) "
                            "ON CONFLICT (section, outlet) DO UPDATE SET pages = pages + excluded.pages",
                            [(section, name, pages) for (section, name), pages in self._learned.items()])
