@@ -111,7 +111,7 @@ class CaptureMiddleware:
             page = self._page(response, expected, site, fetch)
             meta[PAGE] = page
             fetch.kind = page.kind
-        fetch.outlet = self._outlet(site, response.url, page, meta.get(HINTS))
+        fetch.outlet = self._outlet(site, response.url, page, meta.get(HINTS), answered=True)
         if fetch.final and fetch.final_url != fetch.url and 200 <= status < 300:
             fetch.extra_urls.append(fetch.final_url)
         meta[FETCH] = fetch
@@ -143,7 +143,8 @@ class CaptureMiddleware:
     def _site(self, request):
         return self.crawler.spider.sites.get(request.meta.get(SITE))
 
-    def _outlet(self, site, url: str, page: Page | None = None, hints: dict | None = None) -> str | None:
+    def _outlet(self, site, url: str, page: Page | None = None, hints: dict | None = None,
+                answered: bool = False) -> str | None:
         """Who published ``url``, on an ad hoc site (``crawler/outlets.py``); None: the site's name."""
         if site is None or not site.outlet_from_pages:
             return None
@@ -151,11 +152,7 @@ class CaptureMiddleware:
         if page is not None and page.route in ("sitemap", "feed"):
             outlets.announce(url)
         said = publisher_name(page.text) if page is not None and page.route == "html" and page.text else None
-        said = said or clean_name((hints or {}).get("news:publication"))
-        if said:
-            outlets.learn(url, said)
-            return said
-        return outlets.name_for(url)
+        return outlets.outlet_of(url, said or clean_name((hints or {}).get("news:publication")), answered)
 
     def _revisit(self, site) -> float | None:
         if site is None or site.revisit_after == "default":

@@ -18,8 +18,8 @@ of its own and health sees it answer or fail.
 What is learned is kept in ``outlet_sections``, so the next crawl names listings, feeds and failed
 fetches from its first request. Within a first crawl, pages fetched before their section was known
 are named when the crawl ends (``settle``); their WARC metadata records keep the host. The crawl
-run lists the outlets known on its hosts beside its sites, so site health measures each of them
-on every crawl, and an outlet whose server stopped answering is reported, not silently absent.
+run lists the outlets it filed pages under beside its sites, and, for a host that never answered,
+every outlet known there: site health then reports each of them down, none is silently absent.
 """
 
 from __future__ import annotations
@@ -39,8 +39,26 @@ class OutletNames:
         self._names: dict[str, Counter] = {}          # section -> name -> pages
         self._announced: dict[str, set[str]] = {}     # host -> folders with a sitemap or feed
         self._learned: Counter = Counter()            # (section, name) -> pages, not saved yet
+        self._given: set[str] = set()                 # outlets this crawl filed pages under
+        self._answered: set[str] = set()              # hosts that answered this crawl
         for section, outlet, pages in store.execute("SELECT section, outlet, pages FROM outlet_sections"):
             self._names.setdefault(section, Counter())[outlet] = pages
+
+    def outlet_of(self, url: str, said: str | None, answered: bool) -> str | None:
+        """The outlet of ``url``: what the page ``said``, else its section's; None: the host's.
+
+        Args:
+            said: the page's own word (None when it said nothing, or there was no page).
+            answered: whether the server answered at all (a failed download did not).
+        """
+        if answered:
+            self._answered.add(_host_path(url)[0])
+        if said:
+            self.learn(url, said)
+        name = said or self.name_for(url)
+        if name:
+            self._given.add(name)
+        return name
 
     def announce(self, url: str) -> None:
         """A sitemap or feed was published at ``url``: its folder is a section of the host."""
@@ -67,17 +85,18 @@ class OutletNames:
             folder = folder.rsplit("/", 1)[0]
         return None
 
-    def outlets_on(self, domains: set[str]) -> set[str]:
-        """The outlet each named section on these domains (or below them) stands for."""
-        def inside(host: str) -> bool:
-            return any(host == domain or host.endswith("." + domain) for domain in domains)
+    def unreachable_outlets(self, domains: set[str]) -> set[str]:
+        """The outlets of named sections on these domains (or below them) whose host never answered."""
+        def silent(host: str) -> bool:
+            return host not in self._answered and any(host == d or host.endswith("." + d) for d in domains)
 
         return {min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
-                for section, counts in self._names.items() if counts and inside(section.split("/", 1)[0])}
+                for section, counts in self._names.items() if counts and silent(section.split("/", 1)[0])}
 
     def settle(self, run_id: int, unnamed: set[str], domains: set[str]) -> int:
         """Name the run's fetch rows still filed under a host (``unnamed``: the ad hoc sites) whose section
-        is known now, list the outlets on ``domains`` with the run, and keep what was learned.
+        is known now, list with the run the outlets it filed pages under and those of ``domains``
+        whose host never answered, and keep what was learned.
 
         Returns:
             the fetch rows renamed.
@@ -88,7 +107,7 @@ class OutletNames:
                    if (name := self.name_for(url))]
         with self.store.transaction() as db:
             rename_fetches(db, renamed)
-            add_run_sites(db, run_id, self.outlets_on(domains))
+            add_run_sites(db, run_id, self._given | {name for name, _ in renamed} | self.unreachable_outlets(domains))
             db.executemany("INSERT INTO outlet_sections (section, outlet, pages) VALUES (?, ?, ?) "
                            "ON CONFLICT (section, outlet) DO UPDATE SET pages = pages + excluded.pages",
                            [(section, name, pages) for (section, name), pages in self._learned.items()])

@@ -218,7 +218,10 @@ def test_a_section_takes_the_name_most_of_its_pages_gave_and_the_root_stays_the_
         assert names.name_for("https://e.example/wire/") == "通訊社"
         assert names.name_for("https://e.example/robots.txt") is None
         assert names.name_for("https://other.example/papers/hk/1.html") is None
-        assert names.outlets_on({"other.example"}) == set() and names.outlets_on({"e.example"}) == {"香江日報", "晨報", "通訊社"}
+        assert names.unreachable_outlets({"other.example"}) == set()
+        assert names.unreachable_outlets({"e.example"}) == {"香江日報", "晨報", "通訊社"}
+        assert names.outlet_of("https://e.example/wire/2.html", None, answered=True) == "通訊社"
+        assert names.unreachable_outlets({"e.example"}) == set()   # the host answered
         # What was learned outlives the crawl: a new crawl's map knows the sections from its first request.
         run = FetchLog(store).begin_run(["e.example"], {})
         names.settle(run, {"e.example"}, {"e.example"})
