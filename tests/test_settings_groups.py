@@ -60,7 +60,7 @@ def test_release_settings_from_the_workspace_file_are_shown_and_obeyed(deduplica
     ("", {"NEWSCORPUS_RELEASE_COMPRESSION": "lzma"}, [],
      "setting RELEASE_COMPRESSION must be one of zstd, gzip, brotli, snappy, none, got 'lzma'"),
     ("", {"NEWSCORPUS_RELEASE_SHARD_SIZE": "12XB"}, [],
-     "setting RELEASE_SHARD_SIZE must be a size such as 256MB"),
+     "setting RELEASE_SHARD_SIZE: cannot read the size '12XB': write a number with B, KB, MB or GB"),
     ("", {}, ["--shard-size", "0"], "setting RELEASE_SHARD_SIZE must be at least 1 byte, got 0"),
 ])
 def test_a_bad_release_setting_is_one_line_and_exit_2_before_any_work(workspace, toml, environment, overrides,

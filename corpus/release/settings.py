@@ -33,8 +33,8 @@ def parse_size(text: str) -> int:
     """
     match = re.fullmatch(r"\s*(\d+)\s*([a-zA-Z]*)\s*", str(text))
     if not match or match.group(2).lower() not in _UNITS:
-        raise ValueError(f"setting RELEASE_SHARD_SIZE must be a size such as 256MB (a number with B, KB, MB or GB), "
-                         f"got {text!r}")
+        raise ValueError(f"setting RELEASE_SHARD_SIZE: cannot read the size {text!r}: write a number with B, KB, MB "
+                         f"or GB, e.g. 256MB")
     return int(match.group(1)) * _UNITS[match.group(2).lower()]
 
 
