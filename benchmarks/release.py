@@ -32,7 +32,7 @@ import pyarrow as pa  # noqa: E402
 
 from corpus.release import ReleaseSettings, make_release, verify_release  # noqa: E402
 from corpus.release.tables import write_table  # noqa: E402
-from corpus.release.snapshot import MEMBERS_SQL  # noqa: E402
+from corpus.clusters import RELEASE_MEMBERS_SQL as MEMBERS_SQL  # noqa: E402
 from corpus.store import utc_now  # noqa: E402
 from corpus.workspace import Workspace  # noqa: E402
 

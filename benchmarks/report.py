@@ -38,7 +38,7 @@ sys.path.insert(0, str(REPO / "tests"))
 THUCNEWS = REPO.parent / "shared" / "realdata" / "thucnews-sample" / "data" / "cnews" / "cnews.val.txt"
 
 from corpus.report import ReportSettings, write_report  # noqa: E402
-from corpus.report.collect import MEMBERS_SQL  # noqa: E402
+from corpus.clusters import REPORT_MEMBERS_SQL as MEMBERS_SQL  # noqa: E402
 from corpus.report.copies import copy_matrix  # noqa: E402
 from corpus.store import utc_now  # noqa: E402
 from corpus.workspace import Workspace  # noqa: E402

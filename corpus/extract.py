@@ -25,8 +25,8 @@ from cleaners.content_encoding import codings, decode_content
 from cleaners.encoding import content_type_charset
 from cleaners.pipeline import clean_html
 from cleaners.settings import CleanerSettings
-from corpus import site_boilerplate
-from corpus.documents import PENDING_FETCHES_WHERE, write_document, write_reject
+from corpus import documents, fetches, site_boilerplate
+from corpus.documents import Document, Reject
 from corpus.executors import ExecutorSettings, open_executor
 from corpus.store import Store, utc_now
 from corpus.warcimport import import_pending
@@ -34,15 +34,6 @@ from corpus.workspace import Workspace
 
 EXTRACT_BATCH = 100                 # results per write transaction
 EXTRACT_MAX_BODY_BYTES = 10_000_000  # hostile input: larger bodies are cut
-
-# Fetches worth extracting: successful HTML responses of pages that may be articles.
-_PENDING = f"""
-SELECT f.id, COALESCE(f.final_url, f.url), f.url, f.site, f.warc_file, f.warc_offset, f.fetched_at, u.hints,
-       f.encoding, f.encoding_evidence
-FROM fetches f LEFT JOIN urls u ON u.url = f.url
-WHERE {PENDING_FETCHES_WHERE}
-ORDER BY f.id
-"""
 
 Progress = Callable[[int, int], None]
 
@@ -102,22 +93,11 @@ def extract_one(job: Job, settings: CleanerSettings) -> dict:
 
 
 def _jobs(store: Store, warc_dir: Path) -> list[Job]:
-    jobs = []
-    for (fetch_id, url, requested, outlet, warc_file, offset, fetched_at, hints, encoding,
-         evidence) in store.execute(_PENDING).fetchall():
-        parsed_hints = _json_object(hints)
-        imposed = encoding if _json_object(evidence).get("reason") == "override" else None
-        jobs.append(Job(fetch_id, url, requested, outlet, str(warc_dir / warc_file), offset, fetched_at,
-                        parsed_hints, imposed))
-    return jobs
-
-
-def _json_object(raw: str | None) -> dict:
-    try:
-        value = json.loads(raw) if raw else {}
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+    # An encoding the site config imposed at crawl time is imposed again; a detected one is detected again.
+    return [Job(pending.fetch_id, pending.url, pending.requested_url, pending.outlet,
+                str(warc_dir / pending.warc_file), pending.warc_offset, pending.fetched_at, pending.hints,
+                pending.encoding if pending.encoding_evidence.get("reason") == "override" else None)
+            for pending in fetches.pending_extraction(store.conn)]
 
 
 def extract_shard(jobs: list[Job], settings: CleanerSettings) -> list[dict]:
@@ -157,8 +137,7 @@ def _write(db, result: dict, summary: Counter, new_doc_ids: set[int], outlets: s
         if len(result["documents"]) > 1:
             _page_becomes_first_story(db, job.url, result["documents"][0]["url"])
         for document in result["documents"]:   # one per story of the page
-            write_document(db, document, job.fetch_id)
-            new_doc_ids.add(db.execute("SELECT id FROM documents WHERE url = ?", (document["url"],)).fetchone()[0])
+            new_doc_ids.add(documents.write_document(db, Document.from_cleaned(document, job.fetch_id)))
         if first:
             site_boilerplate.count_page(db, job.outlet, result["line_keys"])
         if job.outlet:
@@ -167,7 +146,7 @@ def _write(db, result: dict, summary: Counter, new_doc_ids: set[int], outlets: s
         summary["pages split into stories"] += len(result["documents"]) > 1
     else:
         status, reason = "reject", result["reject"]["reason"]
-        write_reject(db, result["reject"], job.fetch_id)
+        documents.write_reject(db, Reject.from_cleaned(result["reject"], job.fetch_id))
         summary[f"reject:{reason}"] += 1
     db.execute("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?, ?, ?)",
                (job.fetch_id, job.url, job.outlet, status, reason, CLEANER_VERSION, now))
@@ -176,8 +155,7 @@ def _write(db, result: dict, summary: Counter, new_doc_ids: set[int], outlets: s
 def _page_becomes_first_story(db, page_url: str, first_story_url: str) -> None:
     """A page an older cleaner kept whole, now split: its document (the id dedup points at) becomes
     the first story, so the page is never kept whole beside its stories."""
-    if not db.execute("SELECT 1 FROM documents WHERE url = ?", (first_story_url,)).fetchone():
-        db.execute("UPDATE documents SET url = ? WHERE url = ?", (first_story_url, page_url))
+    documents.move_document(db, page_url, first_story_url)
 
 
 def run_extract(workspace: Workspace, workers: int | None = None, reextract: bool = False,

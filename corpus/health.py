@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from corpus import documents, fetches
 from corpus.store import Store, has_table, utc_now
 
 if TYPE_CHECKING:
@@ -76,46 +77,33 @@ class OutletHealth:
     alerts: list[str] = field(default_factory=list)
 
 
-# Per outlet: fetch attempts, those that got no answer or a server error, and the commonest failure.
-_FETCHES_SQL = """
-SELECT site, count(*), sum(error IS NOT NULL OR status >= 500),
-       (SELECT coalesce(error, 'HTTP ' || status) FROM fetches g WHERE g.run_id = f.run_id AND g.site = f.site
-        AND (g.error IS NOT NULL OR g.status >= 500) GROUP BY 1 ORDER BY count(*) DESC LIMIT 1)
-FROM fetches f WHERE run_id = ? AND site IS NOT NULL GROUP BY site
-"""
+NO_FETCHES = fetches.OutletFetches(attempts=0, errors=0, top_error=None)
 
 
 def measure_run(store: Store, crawl_run_id: int) -> list[OutletHealth]:
     """Measure every outlet the crawl run was asked to crawl or fetched for (after extraction)."""
-    attempts = {row[0]: (row[1], row[2], row[3]) for row in store.execute(_FETCHES_SQL, (crawl_run_id,))}
+    attempts = fetches.outlet_fetches(store.conn, crawl_run_id)
     # An outlet can have no fetch row at all: its robots.txt (shared with others on the host) failed.
     # Then the run's commonest error stands for it, unless the run stopped at its page budget.
     listed, stats = store.execute("SELECT sites, stats FROM crawl_runs WHERE id = ?",
                                   (crawl_run_id,)).fetchone() or ("[]", "{}")
     pages = Counter({outlet: 0 for outlet in [*json.loads(listed or "[]"), *attempts]})
     budget_spent = str(json.loads(stats or "{}").get("finish_reason", "")).startswith("closespider_")
-    run_error = None if budget_spent else next(iter(store.execute(
-        "SELECT error FROM fetches WHERE run_id = ? AND error IS NOT NULL GROUP BY error ORDER BY count(*) DESC "
-        "LIMIT 1", (crawl_run_id,)).fetchone() or ()), None)
-    for outlet, count in store.execute(
-        "SELECT site, count(*) FROM fetches WHERE run_id = ? AND status = 200 AND kind = 'article' "
-        "GROUP BY site", (crawl_run_id,)):
+    run_error = None if budget_spent else fetches.commonest_error(store.conn, crawl_run_id)
+    for outlet, count in fetches.article_pages(store.conn, crawl_run_id).items():
         pages[outlet] = count
     lengths: dict[str, list[int]] = {outlet: [] for outlet in pages}
     dated = Counter()
-    for outlet, length, published in store.execute(
-        "SELECT f.site, length(d.text), d.published FROM documents d JOIN fetches f ON f.id = d.fetch_id "
-        "WHERE f.run_id = ? AND f.kind = 'article'", (crawl_run_id,)):
+    for outlet, length, published in documents.run_article_documents(store.conn, crawl_run_id):
         lengths.setdefault(outlet, []).append(length)
         dated[outlet] += published is not None
     reasons: dict[str, Counter] = {outlet: Counter() for outlet in pages}
-    for outlet, reason, count in store.execute(
-        "SELECT f.site, r.reason, count(*) FROM rejects r JOIN fetches f ON f.id = r.fetch_id "
-        "WHERE f.run_id = ? AND f.kind = 'article' GROUP BY f.site, r.reason", (crawl_run_id,)):
+    for outlet, reason, count in documents.run_article_rejects(store.conn, crawl_run_id):
         reasons.setdefault(outlet, Counter())[reason] = count
     measured = []
     for outlet in sorted(pages):
         n_pages, docs = pages[outlet], lengths.get(outlet, [])
+        tried = attempts.get(outlet, NO_FETCHES)
         measured.append(OutletHealth(
             outlet=outlet,
             pages=n_pages,
@@ -125,9 +113,9 @@ def measure_run(store: Store, crawl_run_id: int) -> list[OutletHealth]:
             dated_share=dated[outlet] / len(docs) if docs else None,
             garbled_share=reasons[outlet]["garbled"] / n_pages if n_pages else None,
             reject_reasons=dict(reasons[outlet]),
-            fetches=attempts.get(outlet, (0, 0, None))[0],
-            fetch_errors=attempts.get(outlet, (0, 0, None))[1],
-            top_error=attempts.get(outlet, (0, 0, None))[2] or run_error,
+            fetches=tried.attempts,
+            fetch_errors=tried.errors,
+            top_error=tried.top_error or run_error,
         ))
     return measured
 

@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 from cleaners.dates import parse_date
 from cleaners.pipeline import DEFAULT_SETTINGS, clean_text
 from cleaners.settings import CleanerSettings
-from corpus.documents import write_document, write_reject
+from corpus import documents
+from corpus.documents import Document, Reject
 from corpus.errors import NewscorpusError
 from corpus.store import Store
 
@@ -215,10 +216,10 @@ def _store(store: Store, pending: list, summary: IngestSummary) -> None:
         for cleaned in pending:
             if cleaned.document is not None:
                 url = cleaned.document["url"]
-                summary.replaced += db.execute("SELECT 1 FROM documents WHERE url = ?", (url,)).fetchone() is not None
-                write_document(db, cleaned.document, None, source="ingest")
+                summary.replaced += documents.has_document(db, url)
+                documents.write_document(db, Document.from_cleaned(cleaned.document, None, source="ingest"))
                 summary.documents += 1
             else:
-                write_reject(db, cleaned.reject, None)
+                documents.write_reject(db, Reject.from_cleaned(cleaned.reject, None))
                 summary.rejects[cleaned.reject["reason"]] += 1
     pending.clear()

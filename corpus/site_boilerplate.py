@@ -9,13 +9,14 @@ documents swept again, otherwise only the documents written in this run.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
 from cleaners.boilerplate import line_key, remove_boilerplate
 from cleaners.pipeline import text_hash
 from cleaners.settings import CleanerSettings
-from corpus.store import Store, utc_now
+from corpus import documents
+from corpus.documents import CrawledText
+from corpus.store import Store
 
 
 def count_page(db: sqlite3.Connection, outlet: str | None, keys: list[int]) -> None:
@@ -52,48 +53,30 @@ def sweep(store: Store, outlets: set[str], new_doc_ids: set[int], settings: Clea
             grew = bool(current - before)
             db.execute("DELETE FROM outlet_boilerplate WHERE outlet = ?", (outlet,))
             db.executemany("INSERT INTO outlet_boilerplate VALUES (?, ?)", [(outlet, key) for key in current])
-            for doc_id, text, extra, title in _documents(db, outlet, None if grew else new_doc_ids):
-                removed_total += _strip(db, doc_id, text, extra, current)
-                _retitle(db, doc_id, title, current)
+            for document in documents.crawled_texts(db, outlet, None if grew else new_doc_ids):
+                removed_total += _strip(db, document, current)
+                _retitle(db, document, current)
     return removed_total
 
 
-def _documents(db: sqlite3.Connection, outlet: str, only: set[int] | None) -> list[tuple]:
-    """The outlet's crawled documents, or only those among ``only`` (the ones written this run)."""
-    sql = "SELECT id, text, extra, title FROM documents WHERE outlet = ? AND source = 'crawl'"
-    if only is None:
-        return db.execute(sql, (outlet,)).fetchall()
-    ids = sorted(only)
-    found = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start: start + 500]
-        found += db.execute(f"{sql} AND id IN ({','.join('?' * len(chunk))})", (outlet, *chunk)).fetchall()
-    return found
-
-
-def _retitle(db: sqlite3.Connection, doc_id: int, title: str | None, boilerplate: set[int]) -> None:
+def _retitle(db: sqlite3.Connection, document: CrawledText, boilerplate: set[int]) -> None:
     """A title that is a line on many of the outlet's pages is its name or a section's, not a headline:
     the next-best headline the cleaner found replaces it."""
+    title, details = document.title, document.extra   # as _strip left it
     if not title or line_key(title) not in boilerplate:
         return
-    extra = db.execute("SELECT extra FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]   # as _strip left it
-    details = json.loads(extra) if extra else {}
     better = next((t for t in details.get("title_alternatives", []) if isinstance(t, str) and line_key(t) not in boilerplate), None)
     if better:
         details["title_replaced"] = title
-        db.execute("UPDATE documents SET title = ?, extra = ? WHERE id = ?",
-                   (better, json.dumps(details, ensure_ascii=False), doc_id))
+        documents.update_title(db, document.id, better, details)
 
 
-def _strip(db: sqlite3.Connection, doc_id: int, text: str, extra: str | None, boilerplate: set[int]) -> int:
-    lines = text.split("\n")
+def _strip(db: sqlite3.Connection, document: CrawledText, boilerplate: set[int]) -> int:
+    lines = document.text.split("\n")
     kept, removed = remove_boilerplate(lines, boilerplate)
     if not removed or not kept:
         return 0   # a page made only of boilerplate keeps its text: a reject needs a fresh extraction
-    details = json.loads(extra) if extra else {}
-    details["site_boilerplate"] = details.get("site_boilerplate", 0) + removed
+    document.extra["site_boilerplate"] = document.extra.get("site_boilerplate", 0) + removed
     new_text = "\n".join(kept)
-    db.execute("UPDATE documents SET text = ?, text_hash = ?, extra = ?, updated_at = ? WHERE id = ?",
-               (new_text, text_hash(new_text), json.dumps(details, ensure_ascii=False), utc_now(), doc_id))
+    documents.update_text(db, document.id, new_text, text_hash(new_text), document.extra)
     return removed
-

@@ -1,8 +1,10 @@
 """The SQLite store: one file per workspace, WAL mode, schema kept by named migrations.
 
 This module owns the connection, transactions and the migration ledger; the table groups have
-small typed gateways beside it (``corpus.runs`` for the run records). Migrations are the ``corpus/migrations/NNNN_name.sql``
-files, applied in name order, each inside one transaction, and recorded in ``schema_migrations``.
+small typed gateways beside it (``corpus.fetches``, ``corpus.documents``, ``corpus.clusters``,
+``corpus.runs``), the only modules with SQL on their tables. Migrations are the
+``corpus/migrations/NNNN_name.sql`` files, applied in name order, each inside one transaction, and
+recorded in ``schema_migrations``.
 """
 
 from __future__ import annotations

@@ -25,8 +25,8 @@ import json
 import os
 import socket
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 from urllib.parse import urljoin, urlsplit
@@ -37,47 +37,20 @@ from warcio.exceptions import ArchiveLoadFailed
 from cleaners.encoding import content_type_charset, decode_html
 from cleaners.pages import classify_html, looks_like_html, sniff_xml
 from cleaners.publisher import publisher_name
+from corpus import fetches
+from corpus.fetches import Fetch
 from corpus.store import Store, utc_now
 
 METADATA_FORMAT = "newscorpus-fetch/1"   # written by crawler/warc.py
 WARC_SUFFIXES = (".warc", ".warc.gz")
 IMPORT_BATCH = 500                      # records per write transaction
 IMPORT_MAX_BODY_BYTES = 10_000_000      # a body is read this far to sniff its kind and encoding
-DISCOVERY_KINDS = ("listing", "sitemap", "feed")  # re-read on every crawl: never due for a revisit
 
 Progress = Callable[[str, int, int], None]
 
 
 class WarcImportError(Exception):
     """A problem the user can act on (the message says how)."""
-
-
-@dataclass
-class ImportedFetch:
-    """One row for ``fetches`` (see 0001_core.sql) and what it says about its URL's state."""
-
-    url: str
-    site: str
-    kind: str
-    fetched_at: str
-    final_url: str | None = None
-    status: int | None = None
-    content_type: str | None = None
-    content_length: int | None = None
-    content_hash: str | None = None
-    encoding: str | None = None
-    encoding_evidence: dict | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    warc_file: str | None = None
-    warc_offset: int | None = None
-    warc_length: int | None = None
-    error: str | None = None
-    final: bool = True                  # False for a redirect hop
-    revisit_after: float | None = None
-    via: str | None = None
-    hints: dict | None = None
-    extra_urls: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -179,7 +152,7 @@ def import_pending(store: Store, warc_dir: Path, progress: Progress | None = Non
     if not warc_dir.is_dir():
         return import_warcs(store, [], warc_dir)
     recorded = {name: size for name, size in store.execute("SELECT file, size FROM warc_imports")}
-    crawled = {name for (name,) in store.execute("SELECT DISTINCT warc_file FROM fetches WHERE warc_file IS NOT NULL")}
+    crawled = fetches.warc_files(store.conn)
     pending = []
     for path in warc_files([warc_dir])[0]:
         name = store_name(path, warc_dir)
@@ -336,10 +309,9 @@ def _our_metadata(record) -> dict | None:
 
 def _write_all(store: Store, path: Path, name: str, responses: list[_Response], metadata: dict,
                failures: list[tuple[int, dict]], counts: Counter) -> None:
-    fetches = _fetches(path, name, responses, metadata, failures, counts)
     failed: set[str] = set()  # a file is about one crawl: its retries of a URL count as one failure
-    batch: list[ImportedFetch] = []
-    for fetch in fetches:
+    batch: list[Fetch] = []
+    for fetch in _fetches(path, name, responses, metadata, failures, counts):
         batch.append(fetch)
         if len(batch) >= IMPORT_BATCH:
             _write_batch(store, batch, counts, failed)
@@ -347,7 +319,7 @@ def _write_all(store: Store, path: Path, name: str, responses: list[_Response], 
 
 
 def _fetches(path: Path, name: str, responses: list[_Response], metadata: dict,
-             failures: list[tuple[int, dict]], counts: Counter) -> Iterator[ImportedFetch]:
+             failures: list[tuple[int, dict]], counts: Counter) -> Iterator[Fetch]:
     """Fetch rows in the order they happened in the file (failures after the responses)."""
     # In our workers' files a response's metadata follows it: responses past the last described
     # one are the tail of a file still being written, indexed when the file has grown.
@@ -377,22 +349,22 @@ def _fetches(path: Path, name: str, responses: list[_Response], metadata: dict,
         yield fetch
 
 
-def _from_metadata(fields: dict) -> ImportedFetch:
+def _from_metadata(fields: dict) -> Fetch:
     """Our worker's record of the fetch, as its own fetch log would have held it."""
-    known = set(ImportedFetch.__dataclass_fields__) - {"warc_file", "warc_offset", "warc_length"}
+    known = set(Fetch.__dataclass_fields__) - {"warc_file", "warc_offset", "warc_length"}
     values = {key: value for key, value in fields.items() if key in known}
     if "url" not in values or "fetched_at" not in values:
         raise ValueError("metadata record without url or fetched_at")
-    values["site"] = fields.get("outlet") or values.get("site") or urlsplit(values["url"]).hostname or "unknown"
+    values.setdefault("site", urlsplit(values["url"]).hostname or "unknown")
     values.setdefault("kind", "other")
     values["kind"] = values["kind"] or "other"
-    return ImportedFetch(**values)
+    return Fetch(**values)
 
 
-def _sniffed(stream, response: _Response) -> ImportedFetch:
+def _sniffed(stream, response: _Response) -> Fetch:
     """Another tool's response: outlet from the host, kind and encoding from the bytes, as the crawl does."""
     url = response.url
-    fetch = ImportedFetch(url=url, site=_outlet(url), kind="other", fetched_at=_store_time(response.date),
+    fetch = Fetch(url=url, site=_outlet(url), kind="other", fetched_at=_store_time(response.date),
                           final_url=url, via="import")
     if 300 <= response.status < 400 and response.status != 304:
         location = _header(response.headers, "Location")
@@ -418,7 +390,7 @@ def _sniffed(stream, response: _Response) -> ImportedFetch:
     return fetch
 
 
-def _fill_http(fetch: ImportedFetch, response: _Response) -> None:
+def _fill_http(fetch: Fetch, response: _Response) -> None:
     """What the HTTP response itself says (the WARC is the authority on it)."""
     fetch.final_url = fetch.final_url or response.url
     fetch.status = response.status
@@ -454,81 +426,14 @@ def _store_time(warc_date: str) -> str:
 
 # -- writing the fetch log -------------------------------------------------------------------------
 
-_INSERT_FETCH = """
-INSERT INTO fetches (url, final_url, site, kind, status, fetched_at, content_type, content_length, content_hash,
-                     encoding, encoding_evidence, etag, last_modified, warc_file, warc_offset, warc_length, error)
-VALUES (:url, :final_url, :site, :kind, :status, :fetched_at, :content_type, :content_length, :content_hash,
-        :encoding, :encoding_evidence, :etag, :last_modified, :warc_file, :warc_offset, :warc_length, :error)
-"""
-# The URL's state moves forward in time only: an old archive imported late does not undo a newer fetch.
-_UPSERT_URL = """
-INSERT INTO urls (url, site, kind, discovered_at, discovered_via, hints, last_fetch_id, last_status, last_fetched_at,
-                  etag, last_modified, next_visit_at, failures, last_error)
-VALUES (:url, :site, :kind, :fetched_at, :via, :hints, :fetch_id, :status, :fetched_at, :etag, :last_modified,
-        :next_visit_at, :failed, :error)
-ON CONFLICT (url) DO UPDATE SET
-    kind = excluded.kind,
-    hints = COALESCE(urls.hints, excluded.hints),
-    last_fetch_id = excluded.last_fetch_id,
-    last_status = excluded.last_status,
-    last_fetched_at = excluded.last_fetched_at,
-    etag = COALESCE(excluded.etag, urls.etag),
-    last_modified = COALESCE(excluded.last_modified, urls.last_modified),
-    next_visit_at = CASE WHEN :failed THEN urls.next_visit_at ELSE excluded.next_visit_at END,
-    failures = CASE WHEN :failed THEN urls.failures + :first_failure ELSE 0 END,
-    last_error = excluded.last_error
-WHERE urls.last_fetched_at IS NULL OR urls.last_fetched_at <= excluded.last_fetched_at
-"""
-
-
-def _write_batch(store: Store, batch: list[ImportedFetch], counts: Counter, failed: set[str]) -> None:
+def _write_batch(store: Store, batch: list[Fetch], counts: Counter, failed: set[str]) -> None:
     if not batch:
         return
     with store.transaction() as db:
         for fetch in batch:
-            if _known(db, fetch):
+            if fetches.is_indexed(db, fetch):
                 counts["already_indexed"] += 1
                 continue
-            _write_fetch(db, fetch, failed)
+            fetches.write_fetch(db, fetch, failed, forward_only=True)
             counts["fetches"] += 1
     batch.clear()
-
-
-def _known(db, fetch: ImportedFetch) -> bool:
-    if db.execute("SELECT 1 FROM fetches WHERE warc_file = ? AND warc_offset = ?",
-                  (fetch.warc_file, fetch.warc_offset)).fetchone():
-        return True
-    if fetch.status is None:
-        # A failure the crawl on this store logged itself (without a WARC location).
-        return db.execute("SELECT 1 FROM fetches WHERE url = ? AND fetched_at = ? AND error IS ? AND warc_file IS NULL",
-                          (fetch.url, fetch.fetched_at, fetch.error)).fetchone() is not None
-    return False
-
-
-def _write_fetch(db, fetch: ImportedFetch, failed_urls: set[str]) -> None:
-    row = {name: getattr(fetch, name) for name in (
-        "url", "final_url", "site", "kind", "status", "fetched_at", "content_type", "content_length",
-        "content_hash", "encoding", "etag", "last_modified", "warc_file", "warc_offset", "warc_length", "error")}
-    row["encoding_evidence"] = json.dumps(fetch.encoding_evidence, ensure_ascii=False) if fetch.encoding_evidence else None
-    fetch_id = db.execute(_INSERT_FETCH, row).lastrowid
-    if not fetch.final:
-        return
-    failed = not _settled(fetch.status)
-    next_visit = None
-    if not failed and fetch.kind not in DISCOVERY_KINDS and fetch.revisit_after is not None:
-        moment = datetime.fromisoformat(fetch.fetched_at) + timedelta(seconds=fetch.revisit_after)
-        next_visit = moment.astimezone(timezone.utc).isoformat(timespec="seconds")
-    state = {"site": fetch.site, "kind": fetch.kind, "fetched_at": fetch.fetched_at, "via": fetch.via,
-             "hints": json.dumps(fetch.hints, ensure_ascii=False) if fetch.hints else None, "fetch_id": fetch_id,
-             "status": fetch.status, "etag": fetch.etag, "last_modified": fetch.last_modified,
-             "next_visit_at": next_visit, "failed": int(failed), "error": fetch.error}
-    for url in (fetch.url, *fetch.extra_urls):
-        first_failure = int(failed and url not in failed_urls)
-        if failed:
-            failed_urls.add(url)
-        db.execute(_UPSERT_URL, {**state, "url": url, "first_failure": first_failure})
-
-
-def _settled(status: int | None) -> bool:
-    """As the crawl judges it: server errors, timeouts and throttling are tried again."""
-    return status is not None and status < 500 and status not in (408, 429)

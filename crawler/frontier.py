@@ -14,57 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from corpus.fetches import DISCOVERY_KINDS, Fetch, Visit
+
 if TYPE_CHECKING:
-    from crawler.fetchlog import Fetch, FetchLog
-
-# Kinds that are re-read on every crawl: they are how new articles are found.
-DISCOVERY_KINDS = ("listing", "sitemap", "feed")
-
-
-def is_settled(status: int | None) -> bool:
-    """A response that says what the URL is: success, not-modified, a final redirect or a client error.
-
-    Server errors, timeouts and throttling (408, 429) are not: the URL is tried again next crawl.
-    """
-    return status is not None and status < 500 and status not in (408, 429)
-
-
-@dataclass(frozen=True)
-class Visit:
-    """What earlier crawls learned of a URL: enough to skip it, revisit it or give up on it."""
-
-    site: str
-    kind: str
-    hops: int                   # link hops from a start page, sitemap or feed when it was found
-    last_status: int | None
-    last_fetched_at: str | None
-    failures: int               # crawls in a row whose fetch failed
-    etag: str | None
-    last_modified: str | None
-
-    @property
-    def settled(self) -> bool:
-        """The last answer said what the URL is (see ``fetchlog.is_settled``)."""
-        return is_settled(self.last_status)
-
-    def due(self, revisit_after: float | None, now: dt.datetime) -> bool:
-        """Is a settled page old enough to be checked again?"""
-        if revisit_after is None or self.last_fetched_at is None:
-            return False
-        return dt.datetime.fromisoformat(self.last_fetched_at) + dt.timedelta(seconds=revisit_after) <= now
-
-    def validators(self) -> dict[str, str]:
-        """Conditional-GET headers for a revisit (``If-None-Match``, ``If-Modified-Since``)."""
-        headers = {}
-        if self.etag:
-            headers["If-None-Match"] = self.etag
-        if self.last_modified:
-            headers["If-Modified-Since"] = self.last_modified
-        return headers
-
+    from crawler.fetchlog import FetchLog
 
 def refusal(visit: Visit | None, revisit_after: float | None, now: dt.datetime, max_failures: int) -> str | None:
     """Why a page known from earlier crawls is not fetched again: ``stored`` (settled, not due) or

@@ -27,8 +27,9 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import urlsplit
 
+from corpus.fetches import rename_fetches, run_fetch_urls
 from corpus.store import Store
-from crawler.fetchlog import add_run_sites, rename_fetches, run_fetch_urls
+from crawler.fetchlog import add_run_sites
 
 
 class OutletNames:

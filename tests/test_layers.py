@@ -8,13 +8,17 @@ the CLI package corpus/cli/ but itself.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from conftest import ROOT
 
 PACKAGES = ("cleaners", "crawler", "corpus")
+# The typed gateways of the store's table groups: the only modules with SQL on those tables.
+GATEWAYS = {"corpus.runs", "corpus.fetches", "corpus.documents", "corpus.clusters"}
 # The bottom layer every stage and the crawler may use.
-STORE_LAYER = {"corpus", "corpus.store", "corpus.workspace", "corpus.runlock", "corpus.errors", "corpus.migrations"}
+STORE_LAYER = {"corpus", "corpus.store", "corpus.workspace", "corpus.runlock", "corpus.errors", "corpus.migrations",
+               *GATEWAYS}
 MAY_IMPORT_CRAWLER = {"corpus.cycle", "corpus.demo"}
 
 
@@ -136,3 +140,45 @@ def test_the_checks_see_a_wrong_way_arrow_and_a_cycle():
                "crawler.fetchlog": {"corpus.dedup.run"}, "corpus.a": {"corpus.b"}, "corpus.b": {"corpus.a"}}
     assert len(wrong_way(planted)) == 4
     assert cycles(planted) == [["corpus.a", "corpus.b"]]
+
+
+# SQL that reads or writes a table group with a gateway: a keyword, then the table's name.
+GATEWAY_TABLES = ("documents", "rejects", "fetches", "urls", "clusters", "cluster_members", "runs")
+TABLE_SQL = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+(" + "|".join(GATEWAY_TABLES) + r")\b")
+# Dedup writes its clusters itself (corpus/dedup/repository.py); migrations define the tables.
+SQL_MAY_LIVE = ("corpus.dedup", "corpus.migrations")
+
+
+def table_sql(source: str) -> list[tuple[int, str]]:
+    """(line, table) for each string literal in ``source`` whose SQL names a gateway table."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found += [(node.lineno, match.group(1)) for match in TABLE_SQL.finditer(node.value)]
+    return sorted(found)
+
+
+def sql_outside_gateways() -> list[str]:
+    problems = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            name = module_name(path)
+            if name in GATEWAYS or name.startswith(SQL_MAY_LIVE):
+                continue
+            problems += [f"{path.relative_to(ROOT)}:{line}: SQL on {table} (use its gateway)"
+                         for line, table in table_sql(path.read_text("utf-8"))]
+    return problems
+
+
+def test_only_the_gateways_hold_sql_on_their_tables():
+    assert sql_outside_gateways() == []
+
+
+def test_the_sql_check_sees_sql_on_a_gateway_table():
+    """The checker itself: planted SQL, plain, multi-line and inside an f-string, must be caught."""
+    planted = ('db.execute("SELECT id FROM documents WHERE url = ?")\n'
+               'SQL = """INSERT OR REPLACE\n    INTO  cluster_members VALUES (?)"""\n'
+               'db.execute(f"UPDATE urls SET kind = {kind!r}")\n'
+               'db.execute("SELECT 1 FROM extractions")  # a table without a gateway\n'
+               '"""Documents come FROM the cleaners."""  # prose\n')
+    assert table_sql(planted) == [(1, "documents"), (2, "cluster_members"), (4, "urls")]

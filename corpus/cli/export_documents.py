@@ -35,7 +35,8 @@ def documents(ctx: click.Context, fmt: str, outlet: str | None, bom: bool) -> No
                 stdout.write("\ufeff")
             writer.writeheader()
         for document in iter_documents(store.conn, outlet):
+            row = document.as_dict()
             if writer:
-                writer.writerow(defuse_dict({**document, "extra": json.dumps(document["extra"], ensure_ascii=False)}))
+                writer.writerow(defuse_dict({**row, "extra": json.dumps(row["extra"], ensure_ascii=False)}))
             else:
-                stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
+                stdout.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from itertools import combinations
 
+from corpus import documents
 from corpus.decisions.jsonl import read_decisions
 from corpus.decisions.model import Decision
 from corpus.decisions.repository import add_decisions, list_decisions
@@ -27,12 +28,7 @@ def dedup_constraints(db: sqlite3.Connection) -> Constraints:
 
 
 def document_ids(db: sqlite3.Connection, decisions: list[Decision]) -> dict[str, int]:
-    urls = sorted({url for decision in decisions for url in decision.urls})
-    ids: dict[str, int] = {}
-    for start in range(0, len(urls), 500):
-        part = urls[start:start + 500]
-        ids.update(db.execute(f"SELECT url, id FROM documents WHERE url IN ({','.join('?' * len(part))})", part))
-    return ids
+    return documents.ids_by_url(db, sorted({url for decision in decisions for url in decision.urls}))
 
 
 def constraints_of(decisions: list[Decision], ids: dict[str, int]) -> Constraints:

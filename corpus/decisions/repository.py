@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from corpus import clusters
 from corpus.decisions.model import Decision
 from corpus.store import has_table, utc_now
 
@@ -64,18 +65,9 @@ def decisions_summary(decisions: list[Decision]) -> dict:
 def decision_statuses(db: sqlite3.Connection, decisions: list[Decision]) -> list[DecisionStatus]:
     """Whether each decision holds in the clusters as they are now (a later decision may undo an earlier one)."""
     urls = sorted({url for decision in decisions for url in decision.urls})
-    cluster_of: dict[str, str] = {}
-    canonical: set[str] = set()
-    for start in range(0, len(urls), 500):
-        part = urls[start:start + 500]
-        marks = ",".join("?" * len(part))
-        for url, cluster_id, is_canonical in db.execute(
-                f"SELECT d.url, m.cluster_id, c.canonical_doc_id = d.id FROM documents d "
-                f"JOIN cluster_members m ON m.doc_id = d.id JOIN clusters c ON c.id = m.cluster_id "
-                f"WHERE d.url IN ({marks})", part):
-            cluster_of[url] = cluster_id
-            if is_canonical:
-                canonical.add(url)
+    placed = clusters.placements(db, urls)
+    cluster_of = {url: cluster_id for url, (cluster_id, _) in placed.items()}
+    canonical = {url for url, (_, is_canonical) in placed.items() if is_canonical}
     statuses = []
     for decision in decisions:
         missing = tuple(url for url in decision.urls if url not in cluster_of)

@@ -17,7 +17,7 @@ from typing import Callable
 
 import pyarrow as pa
 
-from corpus import __version__
+from corpus import __version__, clusters
 from corpus.decisions import list_decisions
 from corpus.decisions.repository import decisions_summary
 from corpus.filemodes import file_mode, folder_mode
@@ -175,7 +175,7 @@ def _write_stories(db, build: Path, taken_down: set[str], settings: ReleaseSetti
     (build / DATA_DIR).mkdir()
     shards = ShardWriter(build / DATA_DIR, settings)
     counts, members = ReleaseCounts(len(taken_down)), []
-    total = db.execute("SELECT count(*) FROM clusters").fetchone()[0] if progress else 0
+    total = clusters.count_clusters(db) if progress else 0
     for done, story in enumerate(iter_stories(db, taken_down), start=1):
         shards.add(document_row(story), row_bytes(story))
         members.extend(cluster_rows(story))

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from corpus import clusters, documents, fetches
+from corpus.clusters import Page
 from corpus.release.catalog import list_releases
 from corpus.release.changes import read_members
 from corpus.release.errors import ReleaseError
@@ -20,13 +22,6 @@ from corpus.store import utc_now
 from corpus.workspace import Workspace
 
 MAX_REASON = 2_000
-
-
-@dataclass(frozen=True)
-class Page:
-    outlet: str | None
-    url: str
-    canonical: bool
 
 
 @dataclass
@@ -66,11 +61,11 @@ def record_takedown(workspace: Workspace, url: str, reason: str, purge: bool = F
     try:
         with store.transaction() as db:
             already = _tombstone(db, url, reason, purge, story=None)
-            story = _story_of(db, url)
-            remaining = [page for page in _pages(db, story) if page.url != url
+            story = clusters.cluster_of(db, url)
+            remaining = [page for page in clusters.pages(db, story) if page.url != url
                          and not _taken_down(db, page.url)] if story else []
-        documents = store.execute("SELECT count(*) FROM documents WHERE url = ?", (url,)).fetchone()[0]
-        result = Takedown(url, documents, releases_containing(workspace, {url}), already_recorded=already,
+        result = Takedown(url, int(documents.has_document(store.conn, url)), releases_containing(workspace, {url}),
+                          already_recorded=already,
                           story=story, remaining=remaining)
         if purge:
             result.records_blanked = _purge(workspace, store, url)
@@ -91,12 +86,12 @@ def record_story_takedown(workspace: Workspace, url_or_id: str, reason: str, pur
     store = workspace.open_store()
     try:
         with store.transaction() as db:
-            story = key if _pages(db, key) else _story_of(db, key)
+            story = key if clusters.pages(db, key) else clusters.cluster_of(db, key)
             if story is None:
                 raise ReleaseError(f"no story has the id or a page with the URL {key!r}: give a story id (the `id` "
                                    "column of a release) or the URL of one of its pages as stored "
                                    "(`newscorpus export documents` lists them)")
-            pages = _pages(db, story)
+            pages = clusters.pages(db, story)
             for page in pages:
                 _tombstone(db, page.url, reason, purge, story=story)
         result = StoryTakedown(story, pages, releases_containing(workspace, {page.url for page in pages}))
@@ -132,21 +127,6 @@ def _taken_down(db, url: str) -> bool:
     return db.execute("SELECT 1 FROM takedowns WHERE url = ?", (url,)).fetchone() is not None
 
 
-def _story_of(db, url: str) -> str | None:
-    row = db.execute("""SELECT m.cluster_id FROM cluster_members m JOIN documents d ON d.id = m.doc_id
-                        WHERE d.url = ?""", (url,)).fetchone()
-    return row[0] if row else None
-
-
-def _pages(db, story: str) -> list[Page]:
-    """The pages of a story, canonical first."""
-    rows = db.execute(
-        """SELECT d.outlet, d.url, d.id = c.canonical_doc_id FROM cluster_members m
-           JOIN clusters c ON c.id = m.cluster_id JOIN documents d ON d.id = m.doc_id
-           WHERE m.cluster_id = ? ORDER BY 3 DESC, d.url""", (story,))
-    return [Page(outlet, url, bool(canonical)) for outlet, url, canonical in rows]
-
-
 def releases_containing(workspace: Workspace, urls: set[str]) -> list[str]:
     """Versions of the published releases that carry any of ``urls`` (as canonical page or duplicate)."""
     found = []
@@ -160,16 +140,10 @@ def releases_containing(workspace: Workspace, urls: set[str]) -> list[str]:
 
 
 def _purge(workspace: Workspace, store, url: str) -> int:
-    rows = store.execute(
-        """SELECT url, final_url, warc_file, warc_offset FROM fetches
-           WHERE (url = ? OR final_url = ? OR id IN (SELECT fetch_id FROM documents WHERE url = ?))
-             AND warc_file IS NOT NULL AND warc_offset IS NOT NULL""",
-        (url, url, url),
-    ).fetchall()
     by_file, uris = defaultdict(list), {url}
-    for row in rows:
-        by_file[row["warc_file"]].append(row["warc_offset"])
-        uris.update(u for u in (row["url"], row["final_url"]) if u)
+    for record in fetches.warc_records_of(store.conn, url):
+        by_file[record.warc_file].append(record.warc_offset)
+        uris.update(u for u in (record.url, record.final_url) if u)
     blanked = 0
     try:
         # The crawler appends to WARC files: never swap one under a running cycle.
@@ -185,6 +159,6 @@ def _purge(workspace: Workspace, store, url: str) -> int:
         raise ReleaseError("a newscorpus run is using this workspace; the takedown is recorded, "
                            "run the same command with --purge again once the run has finished") from None
     with store.transaction() as db:
-        db.execute("UPDATE documents SET title = NULL, text = '', text_hash = 'purged' WHERE url = ?", (url,))
+        documents.purge_text(db, url)
         db.execute("UPDATE takedowns SET purged_at = ? WHERE url = ?", (utc_now(), url))
     return blanked

@@ -8,27 +8,11 @@ from dataclasses import dataclass, field
 
 import opencc
 
+from corpus import clusters as store_clusters
+from corpus import documents
 from corpus.report.settings import ReportSettings
 
 SIMPLIFIED = "zh-Hans"
-
-# Cluster members in report order: biggest clusters first, the canonical first inside each.
-MEMBERS_SQL = """
-SELECT cm.cluster_id, c.canonical_doc_id, cd.url AS canonical_url, c.canonical_reason, cm.doc_id, cm.similarity,
-       cm.method, d.url, d.outlet, d.published, d.script, d.title, d.page_url, d.page_number, d.page_name
-FROM cluster_members cm
-JOIN clusters c ON c.id = cm.cluster_id
-JOIN documents cd ON cd.id = c.canonical_doc_id
-JOIN documents d ON d.id = cm.doc_id
-ORDER BY cm.cluster_id, cm.doc_id = c.canonical_doc_id DESC, cm.similarity DESC, d.published, cm.doc_id
-"""
-
-# Documents dedup has not placed in a cluster yet (taken-down pages are skipped by dedup on purpose).
-UNDEDUPLICATED_SQL = """
-SELECT count(*) FROM documents d
-WHERE NOT EXISTS (SELECT 1 FROM cluster_members m WHERE m.doc_id = d.id)
-  AND d.url NOT IN (SELECT url FROM takedowns)
-"""
 
 MEMBER_FIELDS = ("doc_id", "url", "outlet", "published", "script", "similarity", "method", "title",
                  "page_url", "page_number", "page_name")   # the last three: the page a story was printed on
@@ -57,22 +41,18 @@ def collect(db: sqlite3.Connection, settings: ReportSettings) -> ReportData:
     rejects = read_rejects(db)
     containments = read_containments(db)
     summary = {
-        "documents": scalar(db, "SELECT count(*) FROM documents"),
+        "documents": documents.count_documents(db),
         "clusters": len(clusters),
         "clusters_with_duplicates": sum(c["size"] > 1 for c in clusters),
         "duplicates": sum(c["size"] - 1 for c in clusters),
         "cross_script_clusters": sum(c["cross_script"] for c in clusters),
         "containments": len(containments),
         "rejects": sum(row["count"] for row in rejects),
-        "not_deduplicated": scalar(db, UNDEDUPLICATED_SQL),
+        "not_deduplicated": store_clusters.undeduplicated(db)[0],
         "size_histogram": size_histogram(clusters),
     }
     texts = read_texts(db, clusters, settings)
     return ReportData(summary, outlets, rejects, containments, clusters, texts)
-
-
-def scalar(db: sqlite3.Connection, sql: str, params: tuple = ()) -> int:
-    return db.execute(sql, params).fetchone()[0]
 
 
 def read_clusters(db: sqlite3.Connection) -> list[dict]:
@@ -82,14 +62,15 @@ def read_clusters(db: sqlite3.Connection) -> list[dict]:
     canonical_reason, size, members), plus ``cross_script`` and each member's title.
     """
     by_id: dict[str, dict] = {}
-    for row in db.execute(MEMBERS_SQL):
-        cluster = by_id.get(row["cluster_id"])
+    for member in store_clusters.iter_report_members(db):
+        cluster = by_id.get(member.cluster.id)
         if cluster is None:
-            cluster = by_id[row["cluster_id"]] = {
-                "cluster_id": row["cluster_id"],
-                "canonical": {"doc_id": row["canonical_doc_id"], "url": row["canonical_url"]},
-                "canonical_reason": row["canonical_reason"], "size": 0, "cross_script": False, "members": []}
-        cluster["members"].append({name: row[name] for name in MEMBER_FIELDS})
+            cluster = by_id[member.cluster.id] = {
+                "cluster_id": member.cluster.id,
+                "canonical": {"doc_id": member.cluster.canonical_doc_id, "url": member.canonical_url},
+                "canonical_reason": member.cluster.canonical_reason, "size": 0, "cross_script": False,
+                "members": []}
+        cluster["members"].append({name: getattr(member, name) for name in MEMBER_FIELDS})
     for cluster in by_id.values():
         cluster["size"] = len(cluster["members"])
         scripts = {m["script"] for m in cluster["members"] if m["script"] in ("zh-Hans", "zh-Hant")}
@@ -99,7 +80,9 @@ def read_clusters(db: sqlite3.Connection) -> list[dict]:
 
 def outlet_rows(db: sqlite3.Connection, clusters: list[dict]) -> list[dict]:
     """Per outlet: documents, duplicates (members that are not their cluster's canonical), rate."""
-    documents = Counter(dict(db.execute("SELECT coalesce(outlet, ''), count(*) FROM documents GROUP BY 1")))
+    per_outlet: Counter = Counter()
+    for outlet, count in documents.documents_by_outlet(db).items():
+        per_outlet[outlet or ""] += count
     duplicates, of_other_outlets = Counter(), Counter()
     for cluster in clusters:
         canonical = cluster["members"][0]
@@ -108,18 +91,17 @@ def outlet_rows(db: sqlite3.Connection, clusters: list[dict]) -> list[dict]:
             duplicates[outlet] += 1
             of_other_outlets[outlet] += member["outlet"] != canonical["outlet"]
     rows = []
-    for outlet in sorted(documents, key=lambda o: (-documents[o], o)):
-        rows.append({"outlet": outlet, "documents": documents[outlet], "duplicates": duplicates[outlet],
+    for outlet in sorted(per_outlet, key=lambda o: (-per_outlet[o], o)):
+        rows.append({"outlet": outlet, "documents": per_outlet[outlet], "duplicates": duplicates[outlet],
                      "duplicates_of_other_outlets": of_other_outlets[outlet],
-                     "duplicate_rate": round(duplicates[outlet] / documents[outlet], 4)})
+                     "duplicate_rate": round(duplicates[outlet] / per_outlet[outlet], 4)})
     return rows
 
 
 def read_rejects(db: sqlite3.Connection) -> list[dict]:
     """Reject reasons, most frequent first, each with its count per outlet."""
     by_reason: dict[str, dict] = {}
-    for reason, outlet, count in db.execute(
-            "SELECT reason, coalesce(outlet, ''), count(*) FROM rejects GROUP BY 1, 2 ORDER BY 3 DESC, 2"):
+    for reason, outlet, count in documents.rejects_by_reason_and_outlet(db):
         entry = by_reason.setdefault(reason, {"reason": reason, "count": 0, "outlets": {}})
         entry["count"] += count
         entry["outlets"][outlet] = count
@@ -127,15 +109,12 @@ def read_rejects(db: sqlite3.Connection) -> list[dict]:
 
 
 def read_containments(db: sqlite3.Connection) -> list[dict]:
-    sql = """
-    SELECT c.containment, a.id, a.url, a.outlet, a.title, b.id, b.url, b.outlet, b.title
-    FROM containments c JOIN documents a ON a.id = c.container_doc_id JOIN documents b ON b.id = c.contained_doc_id
-    ORDER BY c.containment DESC, a.id, b.id
-    """
-    return [{"containment": row[0],
-             "container": {"doc_id": row[1], "url": row[2], "outlet": row[3], "title": row[4]},
-             "contained": {"doc_id": row[5], "url": row[6], "outlet": row[7], "title": row[8]}}
-            for row in db.execute(sql)]
+    return [{"containment": pair.share,
+             "container": {"doc_id": pair.container.doc_id, "url": pair.container.url,
+                           "outlet": pair.container.outlet, "title": pair.container.title},
+             "contained": {"doc_id": pair.contained.doc_id, "url": pair.contained.url,
+                           "outlet": pair.contained.outlet, "title": pair.contained.title}}
+            for pair in store_clusters.iter_containments(db)]
 
 
 def size_histogram(clusters: list[dict]) -> list[dict]:
@@ -168,16 +147,11 @@ def read_texts(db: sqlite3.Connection, clusters: list[dict], settings: ReportSet
     converter = opencc.OpenCC(settings.simplify_config)
     texts: dict[int, dict] = {}
     for cap, ids in by_cap.items():
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for doc_id, text, script, cut in db.execute(
-                    f"SELECT id, substr(text, 1, ?), script, length(text) > ? FROM documents WHERE id IN ({marks})",
-                    (cap, cap, *chunk)):
-                entry = {"t": text, "cut": bool(cut)}
-                if script != SIMPLIFIED:
-                    simplified = converter.convert(text)
-                    if simplified != text:
-                        entry["s"] = simplified
-                texts[doc_id] = entry
+        for doc_id, text, script, cut in documents.texts_by_id(db, ids, cap):
+            entry = {"t": text, "cut": bool(cut)}
+            if script != SIMPLIFIED:
+                simplified = converter.convert(text)
+                if simplified != text:
+                    entry["s"] = simplified
+            texts[doc_id] = entry
     return texts

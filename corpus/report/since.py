@@ -11,11 +11,11 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus import clusters, documents
 from corpus.release.catalog import load_release
 from corpus.release.changes import compute_changes, count_changes, read_members
 from corpus.release.snapshot import iter_stories, taken_down_urls
 from corpus.release.tables import cluster_rows
-from corpus.report.collect import UNDEDUPLICATED_SQL
 
 
 @dataclass
@@ -37,12 +37,12 @@ def changes_since(db: sqlite3.Connection, releases_dir: Path, version: str) -> S
     taken_down = taken_down_urls(db)
     now = [row for story in iter_stories(db, taken_down) for row in cluster_rows(story)]
     changes = compute_changes(read_members(release.path), now, taken_down)
-    outlets = dict(db.execute("SELECT url, outlet FROM documents"))
+    outlets = documents.outlets_by_url(db)
     for change in changes:
         change["outlet"] = outlets.get(change["url"])
     changed = {c["id"] for c in changes if c["change"] in ("added", "updated")}
     changed |= {c["into"] for c in changes if c["change"] == "merged" and c["into"]}
-    undeduplicated = db.execute(UNDEDUPLICATED_SQL).fetchone()[0]
+    undeduplicated = clusters.undeduplicated(db)[0]
     note = (f"{undeduplicated:,} document(s) are not deduplicated yet and are not counted; run "
             "`newscorpus dedup` first." if undeduplicated else "")
     return SinceRelease(version, release.manifest.get("created"), count_changes(changes), changes, changed, note)

@@ -10,32 +10,15 @@ import sqlite3
 import unicodedata
 from pathlib import Path
 
-from corpus.documents import PENDING_FETCHES_WHERE
 from corpus.release.catalog import list_releases
 from corpus.report.build import LATEST
-from corpus.report.collect import UNDEDUPLICATED_SQL
 from corpus.report.sections import extra_sections
-from corpus import runs
+from corpus import clusters, documents, fetches, runs
 from corpus.runlock import is_locked
 from corpus.store import Store
 from corpus.workspace import Workspace
 
 RECENT_RUNS = 5
-
-SITES_SQL = """
-WITH names AS (SELECT name FROM sites UNION SELECT outlet FROM documents WHERE outlet IS NOT NULL
-               UNION SELECT site FROM fetches WHERE site IS NOT NULL)
-SELECT n.name,
-       (SELECT count(*) FROM documents d WHERE d.outlet = n.name),
-       (SELECT count(*) FROM rejects r WHERE r.outlet = n.name),
-       (SELECT count(*) FROM fetches f WHERE f.site = n.name),
-       (SELECT max(fetched_at) FROM fetches f WHERE f.site = n.name),
-       n.name IN (SELECT name FROM sites)
-FROM names n ORDER BY n.name
-"""
-
-# Fetches the extract stage will take next time.
-UNEXTRACTED_SQL = f"SELECT count(*) FROM fetches f WHERE {PENDING_FETCHES_WHERE}"
 
 
 def workspace_status(workspace: Workspace) -> dict:
@@ -53,13 +36,12 @@ def workspace_status(workspace: Workspace) -> dict:
         db = store.conn
         db.execute("BEGIN")  # one consistent snapshot while other stages write
         status["store_bytes"] = workspace.db_path.stat().st_size
-        status["sites"] = [{"name": row[0], "configured": bool(row[5]), "documents": row[1], "rejects": row[2],
-                            "fetches": row[3], "last_fetched_at": row[4]} for row in db.execute(SITES_SQL)]
+        status["sites"] = sites(db)
         status["crawl_runs"] = crawl_runs(db)
         status["runs"] = recent_runs(db, is_locked(workspace.lock_path))
         status["corpus"] = corpus_counts(db)
-        status["pending"] = {"fetched_not_extracted": db.execute(UNEXTRACTED_SQL).fetchone()[0],
-                             "documents_not_deduplicated": db.execute(UNDEDUPLICATED_SQL).fetchone()[0]}
+        status["pending"] = {"fetched_not_extracted": fetches.count_pending_extraction(db),
+                             "documents_not_deduplicated": clusters.undeduplicated(db)[0]}
         status["alerts"] = [alert for section in extra_sections(db) for alert in section.alerts]
         latest = status["runs"][0] if status["runs"] else None
         if latest and latest["status"] == "degraded":
@@ -75,17 +57,15 @@ def empty_corpus() -> dict:
 
 
 def corpus_counts(db: sqlite3.Connection) -> dict:
-    clusters, with_duplicates, members = db.execute(
-        "SELECT count(*), coalesce(sum(n > 1), 0), coalesce(sum(n), 0) FROM "
-        "(SELECT count(*) AS n FROM cluster_members GROUP BY cluster_id)").fetchone()
+    placed = clusters.cluster_counts(db)
     return {
-        "documents": db.execute("SELECT count(*) FROM documents").fetchone()[0],
-        "documents_by_source": dict(db.execute("SELECT source, count(*) FROM documents GROUP BY source ORDER BY 2 DESC")),
-        "rejects": db.execute("SELECT count(*) FROM rejects").fetchone()[0],
-        "rejects_by_reason": dict(db.execute("SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY 2 DESC, 1")),
-        "clusters": clusters,
-        "clusters_with_duplicates": with_duplicates,
-        "duplicates": members - clusters,
+        "documents": documents.count_documents(db),
+        "documents_by_source": documents.documents_by_source(db),
+        "rejects": documents.count_rejects(db),
+        "rejects_by_reason": documents.rejects_by_reason(db),
+        "clusters": placed.clusters,
+        "clusters_with_duplicates": placed.with_duplicates,
+        "duplicates": placed.members - placed.clusters,
         "containments": db.execute("SELECT count(*) FROM containments").fetchone()[0],
         "taken_down": db.execute("SELECT count(*) FROM takedowns").fetchone()[0],
         "last_dedup": db.execute("SELECT max(finished_at) FROM dedup_runs").fetchone()[0],
@@ -105,16 +85,28 @@ def recent_runs(db: sqlite3.Connection, locked: bool) -> list[dict]:
     return found
 
 
+def sites(db: sqlite3.Connection) -> list[dict]:
+    """Every outlet configured, fetched or holding documents, by name, with its counts."""
+    configured = {name for (name,) in db.execute("SELECT name FROM sites")}
+    docs = documents.documents_by_outlet(db)
+    rejects = documents.rejects_by_outlet(db)
+    fetched = fetches.fetches_by_site(db)
+    names = sorted(configured | {outlet for outlet in docs if outlet is not None} | set(fetched))
+    none = fetches.SiteFetches(0, None)
+    return [{"name": name, "configured": name in configured, "documents": docs.get(name, 0),
+             "rejects": rejects.get(name, 0), "fetches": fetched.get(name, none).fetches,
+             "last_fetched_at": fetched.get(name, none).last_fetched_at} for name in names]
+
+
 def crawl_runs(db: sqlite3.Connection) -> list[dict]:
-    runs = []
-    for row in db.execute(
-            "SELECT r.id, r.started_at, r.finished_at, r.status, r.sites, "
-            "(SELECT count(*) FROM fetches f WHERE f.run_id = r.id AND f.error IS NULL), "
-            "(SELECT count(*) FROM fetches f WHERE f.run_id = r.id AND f.error IS NOT NULL) "
-            "FROM crawl_runs r ORDER BY r.id DESC LIMIT ?", (RECENT_RUNS,)):
-        runs.append({"id": row[0], "started_at": row[1], "finished_at": row[2], "status": row[3],
-                     "sites": json.loads(row[4]) if row[4] else [], "fetches": row[5], "errors": row[6]})
-    return runs
+    found = []
+    for run_id, started_at, finished_at, status, listed in db.execute(
+            "SELECT id, started_at, finished_at, status, sites FROM crawl_runs ORDER BY id DESC LIMIT ?",
+            (RECENT_RUNS,)).fetchall():
+        answered, failed = fetches.run_outcomes(db, run_id)
+        found.append({"id": run_id, "started_at": started_at, "finished_at": finished_at, "status": status,
+                      "sites": json.loads(listed) if listed else [], "fetches": answered, "errors": failed})
+    return found
 
 
 def releases(releases_dir: Path) -> list[dict]:

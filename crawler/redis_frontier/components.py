@@ -26,7 +26,8 @@ from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.request import request_from_dict
 
 from crawler.fetchlog import Fetch, FetchLog
-from crawler.frontier import StoreFrontier, Visit, is_settled
+from corpus.fetches import Visit, is_settled
+from crawler.frontier import StoreFrontier
 from crawler.meta import FETCH, FILTERED, PAGE
 from crawler.redis_frontier import connect
 from crawler.redis_frontier.shared import SharedFrontier, new_worker_id

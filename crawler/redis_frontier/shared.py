@@ -24,7 +24,7 @@ import socket
 from collections.abc import Iterator
 from dataclasses import asdict
 
-from crawler.frontier import DISCOVERY_KINDS, Visit
+from corpus.fetches import DISCOVERY_KINDS, Visit
 
 # Move every lease of a dead worker back to the queue (served first: they were taken first).
 _RECOVER = """
