@@ -386,7 +386,7 @@ def _sniffed(stream, response: _Response) -> Fetch:
     decoded = decode_html(body, content_type_charset(_header(response.headers, "Content-Type")))
     fetch.encoding, fetch.encoding_evidence = decoded.encoding, decoded.evidence
     fetch.kind, _ = classify_html(url, decoded.text)
-    fetch.site = publisher_name(decoded.text) or fetch.site
+    fetch.outlet = publisher_name(decoded.text)
     return fetch
 
 
