@@ -115,8 +115,7 @@ def _loads(raw: str | None) -> dict:
 
 def write_document(db: sqlite3.Connection, document: Document) -> int:
     """Insert or update the document of its URL and return its id; the URL's reject, if any, goes."""
-    row = {name: getattr(document, name) for name in DOCUMENT_FIELDS}
-    row.update(now=utc_now(), extra=_dumps(document.extra or {}))
+    row = {**vars(document), "now": utc_now(), "extra": _dumps(document.extra or {})}
     doc_id = db.execute(_UPSERT_DOCUMENT, row).fetchone()[0]
     db.execute("DELETE FROM rejects WHERE url = ?", (document.url,))
     return doc_id
