@@ -58,7 +58,7 @@ def settings_components() -> list[Component]:
         Component("health", fields_of(health_settings.HealthSettings, health_settings, "HEALTH_"),
                   dataclass_builder(health_settings.HealthSettings, "HEALTH_")),
         Component("release", fields_of(release_settings.ReleaseSettings, release_settings, "RELEASE_"),
-                  _build_release),
+                  release_settings.ReleaseSettings.from_values),
         Component("report", fields_of(report_settings.ReportSettings, report_settings, "REPORT_"), _build_report),
         Component("executor", executors.DEFAULTS, executors.ExecutorSettings.from_values),
     ]
@@ -102,22 +102,6 @@ def _build_crawler(values: dict) -> dict:
         except FrontierError as error:
             raise ValueError(f"setting {error}") from None
     return values
-
-
-def _build_release(values: dict):
-    from dataclasses import replace
-
-    from corpus.release.errors import ReleaseError
-    from corpus.release.settings import ReleaseSettings, parse_size
-
-    try:
-        size = values["RELEASE_SHARD_SIZE"]
-        chosen = dict(shard_size=size if isinstance(size, int) else parse_size(size),
-                      row_group_rows=values["RELEASE_ROW_GROUP_ROWS"], compression=values["RELEASE_COMPRESSION"],
-                      compression_level=values["RELEASE_COMPRESSION_LEVEL"])
-        return replace(ReleaseSettings.from_env(), **chosen)
-    except ReleaseError as error:
-        raise ValueError(f"release setting: {error}") from None
 
 
 def _build_report(values: dict):

@@ -30,7 +30,7 @@ class Fetch:
     """One HTTP exchange (or failed attempt) as it goes into ``fetches``; see 0001_core.sql."""
 
     url: str
-    site: str
+    site: str                          # the site config that asked for it (the URL state's key)
     kind: str | None
     fetched_at: str
     final_url: str | None = None
@@ -51,6 +51,7 @@ class Fetch:
     via: str | None = None
     hints: dict | None = None          # what a listing said of the page (kept on the URL if it has none)
     extra_urls: list[str] = field(default_factory=list)  # also settled by this fetch (redirect target)
+    outlet: str | None = None          # who published the page, when not the site (crawler/outlets.py)
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,8 @@ def write_fetch(db: sqlite3.Connection, fetch: Fetch, failed_urls: set[str], run
     """
     kind = fetch.kind or "other"
     row = {name: getattr(fetch, name) for name in _ROW_FIELDS}
-    row.update(run_id=run_id, kind=kind, encoding_evidence=_json(fetch.encoding_evidence))
+    row.update(run_id=run_id, kind=kind, site=fetch.outlet or fetch.site,
+               encoding_evidence=_json(fetch.encoding_evidence))
     fetch_id = db.execute(_INSERT_FETCH, row).lastrowid
     if not fetch.final:
         return fetch_id
@@ -191,6 +193,18 @@ def write_fetch(db: sqlite3.Connection, fetch: Fetch, failed_urls: set[str], run
             failed_urls.add(url)
         db.execute(sql, {**state, "url": url, "first_failure": first_failure})
     return fetch_id
+
+
+def run_fetch_urls(db: sqlite3.Connection, run_id: int, sites: set[str]) -> list[tuple[int, str]]:
+    """(fetch id, the URL that answered) of a crawl run's rows filed under these sites."""
+    marks = ",".join("?" * len(sites))
+    return db.execute(f"SELECT id, COALESCE(final_url, url) FROM fetches WHERE run_id = ? AND site IN ({marks})",
+                      (run_id, *sorted(sites))).fetchall()
+
+
+def rename_fetches(db: sqlite3.Connection, renamed: list[tuple[str, int]]) -> None:
+    """File fetch rows under another outlet: (outlet, fetch id) pairs (an ad hoc crawl's late naming)."""
+    db.executemany("UPDATE fetches SET site = ? WHERE id = ?", renamed)
 
 
 def write_discovered(db: sqlite3.Connection, url: str, site: str, kind: str, via: str, at: str, hops: int = 0,

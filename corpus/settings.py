@@ -2,10 +2,10 @@
 
 Each component keeps its defaults in its own module (``crawler/settings.py``, ``cleaners/settings.py``,
 ``corpus/dedup/settings.py``, ``corpus/release/settings.py``, ``corpus/report/settings.py``,
-``corpus/health.py``), named with its prefix. This module lays the three sources over them, in that
-order, converts each value to the type of its default, and builds each component's validated settings
-object before any work starts, so a bad value is one ``Error:`` line naming the setting, the allowed
-values and where the value came from. ``newscorpus config`` prints the result.
+``corpus/health.py``, ``corpus/executors.py``), named with its prefix. This module lays the three
+sources over them, in that order, converts each value to the type of its default, and builds each
+component's validated settings object before any work starts, so a bad value is one ``Error:`` line
+naming the setting, the allowed values and where the value came from. ``newscorpus config`` prints the result.
 
 The workspace file (``<home>/newscorpus.toml``) holds ``NAME = value`` lines, at the top or under a
 table named after the component (``[dedup]``). An environment variable ``NEWSCORPUS_NAME`` sets

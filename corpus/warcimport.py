@@ -5,8 +5,9 @@ WARC is the interchange between machines: crawl workers elsewhere write WARC fil
 them like its own. Our workers' files carry a ``metadata`` record beside each response
 (``newscorpus-fetch/1``, see ``crawler/warc.py``) with the outlet, page kind, discovery route,
 encoding evidence and hints. Files from other tools (wget ``--warc-file``, Heritrix, Browsertrix,
-Common Crawl) have none: the outlet is the host, the kind is sniffed from the bytes and the
-encoding evidence recomputed, exactly as the crawl would have.
+Common Crawl) have none: the outlet is what the page says (``og:site_name``, JSON-LD
+``publisher.name``) or else the host, the kind is sniffed from the bytes and the encoding evidence
+recomputed, exactly as the crawl would have.
 
 Idempotent twice over: a file whose size and digest are recorded in ``warc_imports`` is not read
 again (nor a copy of it under another name), and a record already in the fetch log (by its file
@@ -35,6 +36,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from cleaners.encoding import content_type_charset, decode_html
 from cleaners.pages import classify_html, looks_like_html, sniff_xml
+from cleaners.publisher import publisher_name
 from corpus import fetches
 from corpus.fetches import Fetch
 from corpus.store import Store, utc_now
@@ -384,6 +386,7 @@ def _sniffed(stream, response: _Response) -> Fetch:
     decoded = decode_html(body, content_type_charset(_header(response.headers, "Content-Type")))
     fetch.encoding, fetch.encoding_evidence = decoded.encoding, decoded.evidence
     fetch.kind, _ = classify_html(url, decoded.text)
+    fetch.outlet = publisher_name(decoded.text)
     return fetch
 
 

@@ -24,6 +24,7 @@ from w3lib.url import safe_url_string
 from cleaners.content_encoding import ContentEncodingError, decode_content
 from cleaners.encoding import content_type_charset, decode_html
 from cleaners.pages import classify_html, looks_like_html, sniff_xml
+from cleaners.publisher import clean_name, publisher_name
 from corpus.store import utc_now
 from crawler.discovery import gunzip_capped
 from crawler.fetchlog import Fetch
@@ -105,10 +106,12 @@ class CaptureMiddleware:
             else:  # fetched anyway, or refused: settle this URL as a redirect, do not follow it
                 meta["dont_redirect"] = True
         response = self._decoded(response, fetch)
+        page = None
         if 200 <= status < 300 and fetch.error is None:
             page = self._page(response, expected, site, fetch)
             meta[PAGE] = page
             fetch.kind = page.kind
+        fetch.outlet = self._outlet(site, response.url, page, meta.get(HINTS), answered=True)
         if fetch.final and fetch.final_url != fetch.url and 200 <= status < 300:
             fetch.extra_urls.append(fetch.final_url)
         meta[FETCH] = fetch
@@ -130,6 +133,7 @@ class CaptureMiddleware:
             url=request.meta.get("redirect_urls", [request.url])[0], site=site.name if site else _host(request.url),
             kind=_record_kind(request.meta.get(KIND)), fetched_at=utc_now(), final_url=request.url, error=error,
             via=request.meta.get(VIA))
+        fetch.outlet = self._outlet(site, request.url)
         self.storage.warc.write_metadata(request.url, fetch_metadata(fetch, request.meta.get(HINTS)))
         self.frontier.fetched(fetch)
         self.crawler.stats.inc_value("newscorpus/fetches")
@@ -138,6 +142,17 @@ class CaptureMiddleware:
 
     def _site(self, request):
         return self.crawler.spider.sites.get(request.meta.get(SITE))
+
+    def _outlet(self, site, url: str, page: Page | None = None, hints: dict | None = None,
+                answered: bool = False) -> str | None:
+        """Who published ``url``, on an ad hoc site (``crawler/outlets.py``); None: the site's name."""
+        if site is None or not site.outlet_from_pages:
+            return None
+        outlets = self.storage.outlets
+        if page is not None and page.route in ("sitemap", "feed"):
+            outlets.announce(url)
+        said = publisher_name(page.text) if page is not None and page.route == "html" and page.text else None
+        return outlets.outlet_of(url, said or clean_name((hints or {}).get("news:publication")), answered)
 
     def _revisit(self, site) -> float | None:
         if site is None or site.revisit_after == "default":

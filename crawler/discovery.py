@@ -75,6 +75,10 @@ def parse_sitemap(body: bytes) -> tuple[list[str], list[Entry]]:
             if _local(child.tag) == "news":
                 title = _child_text(child, "title")
                 published = _child_text(child, "publication_date")
+                publication = next((_child_text(part, "name") for part in child
+                                    if _local(part.tag) == "publication"), None)
+                if publication:
+                    hints["news:publication"] = publication
                 if title:
                     hints["news:title"] = title
                 if published:

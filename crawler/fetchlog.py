@@ -97,6 +97,13 @@ class FetchLog:
                     fetches.write_fetch(db, item, self._failed_this_run, run_id=self.run_id)
 
 
+def add_run_sites(db, run_id: int, names: set[str]) -> None:
+    """List more sites (outlets) with a crawl run, for site health to measure."""
+    listed = db.execute("SELECT sites FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()[0]
+    sites = sorted(set(json.loads(listed or "[]")) | names)
+    db.execute("UPDATE crawl_runs SET sites = ? WHERE id = ?", (json.dumps(sites, ensure_ascii=False), run_id))
+
+
 def _alive(pid: object) -> bool:
     if not isinstance(pid, int):
         return False

@@ -17,7 +17,7 @@ class PageItem:
     final_url: str | None     # the URL that answered (after redirects)
     status: int | None
     kind: str                 # article | listing | sitemap | feed | other
-    outlet: str               # the site config's name
+    outlet: str               # who published it: the site file's name, or the page's own word (crawler/outlets.py)
     warc_file: str | None     # relative to the workspace's warc/
     warc_offset: int | None   # of the response record
     encoding: str | None      # the codec the page was decoded with (None: not decoded)
@@ -26,5 +26,5 @@ class PageItem:
     @classmethod
     def of(cls, fetch: Fetch) -> PageItem:
         return cls(url=fetch.url, final_url=fetch.final_url, status=fetch.status, kind=fetch.kind or "other",
-                   outlet=fetch.site, warc_file=fetch.warc_file, warc_offset=fetch.warc_offset,
+                   outlet=fetch.outlet or fetch.site, warc_file=fetch.warc_file, warc_offset=fetch.warc_offset,
                    encoding=fetch.encoding, error=fetch.error)

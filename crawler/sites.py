@@ -97,6 +97,7 @@ class SiteConfig:
     revisit_after: float | None | str = "default"  # seconds, None = never, "default" = setting
     backfill: Backfill | None = None
     source: str | None = None                    # the YAML file it came from
+    outlet_from_pages: bool = False              # ad hoc: each page's outlet from its own word (crawler/outlets.py)
 
     def to_json(self) -> dict:
         """The config as stored in ``sites.config``; ``site_from_json`` reads it back."""
@@ -199,13 +200,18 @@ def site_from_json(config: dict) -> SiteConfig:
 
 
 def adhoc_site(start_urls=(), sitemaps=(), feeds=(), allow_domains=()) -> SiteConfig:
-    """A site built from command-line URLs; named after the first URL's host name."""
+    """A site built from command-line URLs, named after the first URL's host name.
+
+    No site file names its outlet, so each page's outlet is read from the page (``crawler/outlets.py``),
+    the host's name standing for pages that say nothing.
+    """
     urls = [*start_urls, *sitemaps, *feeds]
     for url in urls:
         _check_url(url, "--start-url/--sitemap/--feed")
     hosts = list(dict.fromkeys(urlsplit(u).hostname for u in urls))
     return SiteConfig(name=hosts[0], start_urls=tuple(start_urls), sitemaps=tuple(sitemaps), feeds=tuple(feeds),
-                      allowed_domains=tuple(dict.fromkeys([*hosts, *allow_domains])), source="command line")
+                      allowed_domains=tuple(dict.fromkeys([*hosts, *allow_domains])), source="command line",
+                      outlet_from_pages=True)
 
 
 def parse_duration(value: object, what: str = "duration") -> float | None:

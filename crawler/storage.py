@@ -15,6 +15,7 @@ from corpus import __version__
 from corpus.workspace import Workspace
 from crawler.fetchlog import FetchLog
 from crawler.frontier import Frontier
+from crawler.outlets import OutletNames
 from crawler.warc import WarcWriterRotating
 
 # Finish reasons that mean the crawl did what it was asked to.
@@ -35,6 +36,9 @@ class CrawlStorage:
         self.log: FetchLog | None = None
         self.frontier: Frontier | None = None
         self.warc: WarcWriterRotating | None = None
+        self.outlets: OutletNames | None = None
+        self._unnamed: set[str] = set()   # ad hoc sites: pages without an outlet of their own stay under these
+        self._hosts: set[str] = set()     # ... and their hosts, whose outlets every run lists
         self._ticker = None
 
     @classmethod
@@ -61,6 +65,10 @@ class CrawlStorage:
                                        self.gzip_level, software=f"newscorpus/{__version__} (Scrapy)")
         self.frontier = load_object(self.frontier_class).from_crawler(self.crawler, self.log)
         self.frontier.open(sorted(sites))
+        self.outlets = OutletNames(self.log.store)
+        adhoc = [site for site in sites.values() if site.outlet_from_pages]
+        self._unnamed = {site.name for site in adhoc}
+        self._hosts = {host for site in adhoc for host in site.allowed_domains}
         self.crawler.stats.set_value("newscorpus/run_id", run_id)
 
     def spider_opened(self, spider) -> None:
@@ -76,5 +84,8 @@ class CrawlStorage:
         stats.set_value("newscorpus/warc_files", list(self.warc.files))
         stats.set_value("newscorpus/warc_bytes", self.warc.bytes_written)
         self.warc.close()
+        self.log.flush()
+        stats.set_value("newscorpus/outlets_named_late", self.outlets.settle(self.log.run_id, self._unnamed,
+                                                                                    self._hosts))
         self.log.finish_run("finished" if reason in FINISHED_REASONS else "failed", stats.get_stats())
         self.log.store.close()

@@ -155,9 +155,19 @@ class Chromium:
         os.close(from_browser_w)
         self._buffer = b""
         self._next_id = 0
+        self.session = self.target = None
+        self.new_tab()
+
+    def new_tab(self) -> None:
+        """Close the current tab and drive a fresh one (its own page, viewport and script state).
+
+        A module of tests shares one browser process this way instead of starting Chromium per test.
+        """
+        if self.target is not None:
+            self.send("Target.closeTarget", targetId=self.target)
         self.session = None
-        target = self.send("Target.createTarget", url="about:blank")["targetId"]
-        self.session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        self.target = self.send("Target.createTarget", url="about:blank")["targetId"]
+        self.session = self.send("Target.attachToTarget", targetId=self.target, flatten=True)["sessionId"]
 
     def send(self, method: str, **params) -> dict:
         self._next_id += 1

@@ -13,6 +13,7 @@ import pytest
 
 from crawl_support import all_records, crawl, record_at, rows, sha1_digest
 from crawler.demosite import FAULTS, DemoSite
+from crawler.demosite.outlets import OUTLETS
 from crawler.settings import NEWSCORPUS_DEPTH_LIMIT
 
 
@@ -54,6 +55,23 @@ def test_finds_every_article_of_all_four_outlets_from_the_root_url(site, crawled
     outlets = {urlsplit(url).path.split("/")[1] for url in stored}
     assert {"hk", "morning", "wire", "agg"} <= outlets
     assert "pages by kind" in result.stdout and "article" in result.stdout
+
+
+def test_a_crawl_of_the_root_names_each_outlet_by_its_masthead(site, crawled):
+    """No site file: each page's outlet comes from the pages (og:site_name, or its section's name)."""
+    home, _ = crawled
+    masthead = {row["url"]: OUTLETS[row["outlet"]].title for row in site.ground_truth()}
+    named = dict(rows(home, "SELECT COALESCE(final_url, url), site FROM fetches WHERE status = 200"))
+    wrong = {url: (named.get(url), name) for url, name in masthead.items() if named.get(url) != name}
+    assert not wrong, f"{len(wrong)} ground-truth pages under another outlet, e.g. {list(wrong.items())[:3]}"
+    # Listings, feeds and sitemaps of an outlet's section carry its name too; the host keeps its root.
+    by_section = {}
+    for url, name in rows(home, "SELECT COALESCE(final_url, url), site FROM fetches"):
+        path = urlsplit(url).path
+        by_section.setdefault(path.split("/")[1] if path.count("/") > 1 else "", set()).add(name)
+    assert {section: names for section, names in by_section.items() if section in OUTLETS} == \
+        {name: {OUTLETS[name].title} for name in OUTLETS}
+    assert by_section[""] == {"127.0.0.1"}
 
 
 def test_listings_are_not_taken_for_articles(site, crawled):
@@ -137,7 +155,8 @@ def test_the_run_is_recorded_with_its_stats(crawled):
     home, _ = crawled
     (status, sites, stats), = rows(home, "SELECT status, sites, stats FROM crawl_runs")
     stats = json.loads(stats)
-    assert status == "finished" and json.loads(sites) == ["127.0.0.1"]
+    # The ad hoc site (the host) and the outlets its pages named, each measured by site health.
+    assert status == "finished" and set(json.loads(sites)) == {"127.0.0.1"} | {o.title for o in OUTLETS.values()}
     assert stats["newscorpus/fetches"] == rows(home, "SELECT count(*) FROM fetches")[0][0]
 
 

@@ -1,4 +1,5 @@
-"""The crawl's pure parts on their own: discovery parsers, page kinds, trap guards, the WARC writer."""
+"""The crawl's pure parts on their own: discovery parsers, page kinds, trap guards, the WARC writer,
+who published a page and which outlet a section belongs to."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from scrapy.settings import Settings
 from warcio.archiveiterator import ArchiveIterator
 
 from cleaners.pages import classify_html, looks_like_html
+from cleaners.publisher import NAME_MAX_CHARS, publisher_name
 from corpus.store import utc_now
 from crawler.discovery import gunzip_capped, parse_feed, parse_sitemap
 from crawler.fetchlog import Fetch, FetchLog
+from crawler.outlets import OutletNames
 from crawler.retry import BackoffRetryMiddleware
 from crawler.urls import TrapGuard, absolute, guess_kind
 from crawler.warc import WarcWriterRotating
@@ -29,11 +32,12 @@ INDEX = b"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 </sitemapindex>"""
 
 
-def test_news_sitemap_keeps_title_and_publication_date():
+def test_news_sitemap_keeps_title_publication_date_and_publication_name():
     children, entries = parse_sitemap(NEWS_SITEMAP)
     assert children == []
     assert [e.url for e in entries] == ["https://n.example/a/2024-05-31/1.htm", "https://n.example/about.html"]
-    assert entries[0].hints == {"news:title": "新闻", "news:publication_date": "2024-05-31T10:00:00+08:00"}
+    assert entries[0].hints == {"news:title": "新闻", "news:publication_date": "2024-05-31T10:00:00+08:00",
+                                "news:publication": "N"}
     assert entries[1].hints == {}
 
 
@@ -171,3 +175,55 @@ def test_content_encodings_are_undone_in_order_and_bounded():
         decode_content(page, "compress", 10 ** 6)
     with pytest.raises(ContentEncodingError, match="not valid gzip"):
         decode_content(page, "gzip", 10 ** 6)
+
+
+@pytest.mark.parametrize("head, name", [
+    ('<meta property="og:site_name" content="新华网">', "新华网"),
+    ("<META CONTENT='人民网' NAME='og:site_name'>", "人民网"),                      # order, case, quotes
+    ('<meta property="og:site_name" content=" 南方&amp;日报\u2028\x07\n">', "南方&日报"),  # unescaped, one line
+    ('<meta property="og:site_name" content="">', None),
+    ('<meta property="og:site_name" content="' + "长" * 500 + '">', "长" * NAME_MAX_CHARS),
+    ('<script type="application/ld+json">{"@graph": [{"@type": "WebSite"}, {"@type": "NewsArticle", '
+     '"publisher": {"@type": "Organization", "name": "澎湃新闻"}}]}</script>', "澎湃新闻"),
+    ('<script type="application/ld+json">[{"publisher": [{"name": "财新网"}]}]</script>', "财新网"),
+    ('<script type="application/ld+json">{"publisher": "a string"} broken</script>', None),
+    ('<script type="application/ld+json">' + "[" * 100_000 + '</script>', None),           # too deep: skipped
+    ('<meta name="description" content="og:site_name">', None),
+])
+def test_publisher_name_reads_the_pages_own_word_and_keeps_it_harmless(head, name):
+    page = f"<!doctype html><html><head><title>t</title>{head}</head><body><p>正文</p></body></html>"
+    assert publisher_name(page) == name
+
+
+def test_og_site_name_outside_the_head_is_not_evidence_but_json_ld_in_the_body_is():
+    body = '<body><meta property="og:site_name" content="评论区"><script type="application/ld+json">' \
+           '{"publisher": {"name": "新京报"}}</script></body>'
+    assert publisher_name(f"<html><head></head>{body}</html>") == "新京报"
+
+
+def test_a_section_takes_the_name_most_of_its_pages_gave_and_the_root_stays_the_hosts(workspace):
+    with workspace.open_store() as store:
+        names = OutletNames(store)
+        names.announce("https://e.example/papers/hk/sitemap.xml")       # sections deeper than /papers/
+        names.announce("https://e.example/papers/am/rss.xml")
+        for n in range(3):
+            names.learn(f"https://e.example/papers/hk/2024/{n}.html", "香江日報")
+        names.learn("https://e.example/papers/hk/2024/9.html", "香江日报")  # one page says otherwise
+        names.learn("https://e.example/papers/am/1.html", "晨報")
+        names.learn("https://e.example/wire/2024/1.html", "通訊社")         # no sitemap: the first segment
+        names.learn("https://e.example/index.html", "門戶")                 # the root is no section
+        assert names.name_for("https://e.example/papers/hk/list_2.html") == "香江日報"
+        assert names.name_for("https://e.example/papers/am/2024/x.html") == "晨報"
+        assert names.name_for("https://e.example/papers/other/1.html") is None
+        assert names.name_for("https://e.example/wire/") == "通訊社"
+        assert names.name_for("https://e.example/robots.txt") is None
+        assert names.name_for("https://other.example/papers/hk/1.html") is None
+        assert names.unreachable_outlets({"other.example"}) == set()
+        assert names.unreachable_outlets({"e.example"}) == {"香江日報", "晨報", "通訊社"}
+        assert names.outlet_of("https://e.example/wire/2.html", None, answered=True) == "通訊社"
+        assert names.unreachable_outlets({"e.example"}) == set()   # the host answered
+        # What was learned outlives the crawl: a new crawl's map knows the sections from its first request.
+        run = FetchLog(store).begin_run(["e.example"], {})
+        names.settle(run, {"e.example"}, {"e.example"})
+        again = OutletNames(store)
+        assert again.name_for("https://e.example/papers/hk/2024/new.html") == "香江日報"

@@ -47,14 +47,20 @@ def _scrapy(*args: str, home: Path):
                           text=True, cwd=ROOT, env=env, timeout=120)
 
 
+def _said(page: bytes, tag: str) -> bytes:
+    return page.replace(b"</head>", tag.encode() + b"</head>")
+
+
 def test_scrapy_crawl_yields_one_item_per_page_for_feed_exports(tmp_path):
     with HostileSite() as site:
         site.route("/robots.txt", b"", headers={"Content-Type": "text/plain"})
         site.route("/", listing(["/a/1.html", "/a/2.html", "/gone.html", "/moved.html"]))
         site.route("/a/1.html", article("一"))
-        site.route("/a/2.html", article("二"))
+        # Who published a page, by its own word: og:site_name (escaped, padded), or JSON-LD publisher.name.
+        site.route("/a/2.html", _said(article("二"), '<meta content=" 南方&amp;日报\n" property="og:site_name">'))
         site.route("/moved.html", b"", status=301, headers={"Location": "/a/3.html"})
-        site.route("/a/3.html", article("三"))
+        site.route("/a/3.html", _said(article("三"), '<script type="application/ld+json">{"@type": "NewsArticle", '
+                                                    '"publisher": {"@type": "Organization", "name": "南方&日报"}}</script>'))
         out = tmp_path / "pages.jsonl"
         result = _scrapy("-a", f"start_url={site.url}/", "-O", str(out), home=tmp_path / "ws")
     assert result.returncode == 0, result.stderr[-2000:]
@@ -64,8 +70,12 @@ def test_scrapy_crawl_yields_one_item_per_page_for_feed_exports(tmp_path):
     assert by_url[f"{site.url}/gone.html"]["status"] == 404
     moved = by_url[f"{site.url}/moved.html"]
     assert moved["final_url"] == f"{site.url}/a/3.html" and moved["status"] == 200 and moved["kind"] == "article"
+    named = "南方&日报"
+    assert by_url[f"{site.url}/a/2.html"]["outlet"] == named and moved["outlet"] == named
+    # Pages that say nothing: the host at its root; in /a/, the name its pages gave (by the crawl's end).
+    assert {by_url[f"{site.url}{path}"]["outlet"] for path in ("/", "/gone.html")} == {"127.0.0.1"}
+    assert rows(tmp_path / "ws", "SELECT site FROM fetches WHERE url = ?", (f"{site.url}/a/1.html",)) == [(named,)]
     for item in items:
-        assert item["outlet"] == "127.0.0.1"
         record, _ = record_at(tmp_path / "ws", item["warc_file"], item["warc_offset"])
         assert record.rec_headers.get_header("WARC-Target-URI") == item["final_url"]
         stored = rows(tmp_path / "ws", "SELECT status, encoding FROM fetches WHERE warc_offset = ? AND warc_file = ?",

@@ -155,11 +155,13 @@ with RunLock(Path(sys.argv[1]), shared=True):
 """
 
 
+# {free}: a port nobody listens on, picked when the test runs (a collected id must not vary between workers).
 @pytest.mark.parametrize("url, message, code", [
     ("http://127.0.0.1:6379/0", "must be a Redis URL such as redis://", 2),   # a usage error
-    (f"redis://127.0.0.1:{free_port()}/0", "cannot reach the frontier at redis://127.0.0.1:", 1),
+    ("redis://127.0.0.1:{free}/0", "cannot reach the frontier at redis://127.0.0.1:", 1),
 ])
 def test_a_bad_frontier_is_a_one_line_error(workspace, url, message, code):
+    url = url.format(free=free_port())
     result = run_cli("crawl", "--start-url", "http://127.0.0.1:9/", "--frontier", url, home=workspace, check=False)
     assert result.returncode == code
     assert message in result.stderr and "Traceback" not in result.stderr

@@ -83,8 +83,9 @@ def test_demo_site_private_pages_never_fetched_over_three_crawls_and_a_resume(tm
         for _ in range(3):  # later crawls re-read the listings that link to /private/
             crawl(home, "--start-url", site.url + "/")
             assert not _private_requests(home)
+        # Every article again: a crawl long enough to be killed, storing its fetches often enough to see it.
         command = [sys.executable, "-m", "corpus.cli", "--home", str(home), "crawl", "--start-url", site.url + "/",
-                   "--revisit-after", "0", *FAST,  # every article again: a crawl long enough to be killed "--set", "NEWSCORPUS_STORE_INTERVAL=0.2",
+                   "--revisit-after", "0", *FAST, "--set", "NEWSCORPUS_STORE_INTERVAL=0.2",
                    "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "--set", "DOWNLOAD_DELAY=0.02"]
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:

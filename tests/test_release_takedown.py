@@ -13,6 +13,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from conftest import run_cli
+from crawl_support import FAST
 from corpus.store import utc_now
 from corpus.workspace import Workspace
 from crawler.demosite import DemoSite
@@ -116,7 +117,7 @@ def test_takedown_needs_a_reason(workspace):
 def test_purge_on_a_real_crawl_keeps_every_other_record_readable(workspace):
     """Crawl the demo site, take one article down with --purge; the crawl's WARC stays valid."""
     with DemoSite(scale=1, port=0) as site:
-        run_cli("crawl", "--start-url", site.url + "/", "--max-pages", "40", home=workspace)
+        run_cli("crawl", "--start-url", site.url + "/", "--max-pages", "40", *FAST, home=workspace)
     run_cli("extract", home=workspace)
     run_cli("dedup", home=workspace)
     with workspace.open_store() as store:

@@ -32,12 +32,24 @@ def report(tmp_path_factory) -> dict:
             "story": by_canonical["https://morning.example/a/1"], "evil": by_canonical["https://evil.example/x"]}
 
 
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium for the module; each test drives a fresh tab of it."""
+    with Chromium() as browser:
+        yield browser
+
+
 @pytest.fixture
-def browser(report):
-    with Chromium() as chromium:
-        chromium.open(report["page"])
-        chromium.wait_for("document.querySelectorAll('.cluster').length > 0")
-        yield chromium
+def tab(chromium) -> Chromium:
+    chromium.new_tab()
+    return chromium
+
+
+@pytest.fixture
+def browser(tab, report):
+    tab.open(report["page"])
+    tab.wait_for("document.querySelectorAll('.cluster').length > 0")
+    return tab
 
 
 def card(cluster_id: str) -> str:
@@ -170,7 +182,7 @@ def test_only_http_links_and_they_open_safely(browser, report):
     assert links and all(link == ["https:", "noopener noreferrer", "_blank"] for link in links)
 
 
-def test_unsafe_urls_are_not_links(tmp_path):
+def test_unsafe_urls_are_not_links(tab, tmp_path):
     """A document whose URL is `javascript:` (only possible by writing the store directly) shows as text."""
     from corpus.workspace import Workspace
     from report_support import fill_store
@@ -179,46 +191,43 @@ def test_unsafe_urls_are_not_links(tmp_path):
     with workspace.open_store() as store, store.transaction() as db:
         fill_store(db)
     run_cli("report", "--out", str(tmp_path / "r"), home=workspace)
-    with Chromium() as browser:
-        browser.open(Path(tmp_path / "r" / "report.html").as_uri())
-        browser.click(f"{card('c-evil')} .cluster-head")
-        browser.wait_for(f"document.querySelector('{card('c-evil')} .diff')")
-        text = browser.evaluate("document.getElementById('clusters').innerText")
-        assert "javascript:alert(1)" in text
-        assert browser.evaluate("document.querySelectorAll('a[href^=\"javascript\"]').length") == 0
+    tab.open(Path(tmp_path / "r" / "report.html").as_uri())
+    tab.click(f"{card('c-evil')} .cluster-head")
+    tab.wait_for(f"document.querySelector('{card('c-evil')} .diff')")
+    text = tab.evaluate("document.getElementById('clusters').innerText")
+    assert "javascript:alert(1)" in text
+    assert tab.evaluate("document.querySelectorAll('a[href^=\"javascript\"]').length") == 0
 
 
-def test_a_link_opens_its_cluster(report):
-    with Chromium() as browser:
-        browser.open(f"{report['page']}#cluster={report['evil']}")
-        browser.wait_for(f"document.querySelector('{card(report['evil'])} .diff')")
-        assert shown_clusters(browser) == [report["evil"]]
-        assert browser.evaluate("window.__pwned === undefined && !document.body.hasAttribute('data-pwned')")
+def test_a_link_opens_its_cluster(tab, report):
+    tab.open(f"{report['page']}#cluster={report['evil']}")
+    tab.wait_for(f"document.querySelector('{card(report['evil'])} .diff')")
+    assert shown_clusters(tab) == [report["evil"]]
+    assert tab.evaluate("window.__pwned === undefined && !document.body.hasAttribute('data-pwned')")
 
 
 @pytest.mark.parametrize("width", [1400, 400, 360])
-def test_the_page_fits_the_screen_from_desktop_to_phone(report, width, tmp_path):
-    with Chromium() as browser:
-        browser.viewport(width)
-        browser.open(report["page"])
-        browser.wait_for("document.querySelectorAll('.cluster').length > 0")
-        # On a phone scrollbars overlay the page; on a desktop the vertical one takes its width.
-        fits = ("document.documentElement.scrollWidth === window.innerWidth" if width <= 600 else
-                "document.documentElement.scrollWidth === document.documentElement.clientWidth")
-        assert browser.evaluate("window.innerWidth") == width
-        assert browser.evaluate(fits), browser.evaluate("document.documentElement.scrollWidth")
-        open_cluster(browser, report["story"])
-        browser.screenshot(tmp_path / f"report-{width}.png")
-        assert browser.evaluate(fits), browser.evaluate("document.documentElement.scrollWidth")
-        assert (tmp_path / f"report-{width}.png").stat().st_size > 10_000
-        story = card(report["story"])
-        rows = browser.evaluate(f"[...document.querySelectorAll('{story} table.members tr')].slice(1)"
-                                ".map(r => r.getBoundingClientRect().height)")
-        assert rows and max(rows) < 200, rows   # a member row stays readable: title and URL on screen
-        folded = browser.evaluate("!document.getElementById('filter-box').open")
-        assert folded == (width <= 600)
-        if folded:
-            assert browser.evaluate("document.getElementById('filter-box').getBoundingClientRect().height") < 60
-            browser.click("#filter-box summary")
-            browser.wait_for("document.getElementById('filter-box').open")
-            assert browser.evaluate(fits)
+def test_the_page_fits_the_screen_from_desktop_to_phone(tab, report, width, tmp_path):
+    tab.viewport(width)
+    tab.open(report["page"])
+    tab.wait_for("document.querySelectorAll('.cluster').length > 0")
+    # On a phone scrollbars overlay the page; on a desktop the vertical one takes its width.
+    fits = ("document.documentElement.scrollWidth === window.innerWidth" if width <= 600 else
+            "document.documentElement.scrollWidth === document.documentElement.clientWidth")
+    assert tab.evaluate("window.innerWidth") == width
+    assert tab.evaluate(fits), tab.evaluate("document.documentElement.scrollWidth")
+    open_cluster(tab, report["story"])
+    tab.screenshot(tmp_path / f"report-{width}.png")
+    assert tab.evaluate(fits), tab.evaluate("document.documentElement.scrollWidth")
+    assert (tmp_path / f"report-{width}.png").stat().st_size > 10_000
+    story = card(report["story"])
+    rows = tab.evaluate(f"[...document.querySelectorAll('{story} table.members tr')].slice(1)"
+                            ".map(r => r.getBoundingClientRect().height)")
+    assert rows and max(rows) < 200, rows   # a member row stays readable: title and URL on screen
+    folded = tab.evaluate("!document.getElementById('filter-box').open")
+    assert folded == (width <= 600)
+    if folded:
+        assert tab.evaluate("document.getElementById('filter-box').getBoundingClientRect().height") < 60
+        tab.click("#filter-box summary")
+        tab.wait_for("document.getElementById('filter-box').open")
+        assert tab.evaluate(fits)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from report_support import add_crawl_run, add_document, fill_store
 
 from corpus.report import sections, write_report
@@ -87,3 +89,24 @@ def test_a_contributed_section_reaches_the_report_and_status(workspace, monkeypa
     [section] = data["sections"]
     assert section["key"] == "outlet_watch" and ["hk", 2] in section["rows"]
     assert workspace_status(workspace)["alerts"] == ["<i>hk</i>: only 10% of article pages gave a document"]
+
+
+# Every command validates every component's settings; reading them must not load a stage's libraries.
+_LOADED_AFTER = """
+import sys
+from corpus.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as done:
+    assert done.code == 0, done.code
+print(" ".join(sorted(name for name in ("datasketch", "numba", "scipy", "pyarrow", "scrapy", "trafilatura")
+                      if name in sys.modules)))
+"""
+
+
+def test_status_init_and_config_start_without_the_stage_libraries(workspace):
+    for command in (["status"], ["init"], ["config"]):
+        result = subprocess.run([sys.executable, "-c", _LOADED_AFTER, "--home", str(workspace.home), *command],
+                                cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines()[-1] == "", (command, result.stdout.splitlines()[-1])

@@ -10,7 +10,7 @@ from corpus.cli.common import effective_settings, settings_option, workspace
 
 
 @click.command()
-@click.option("--component", type=click.Choice(["crawler", "cleaners", "dedup", "health", "release", "report"]),
+@click.option("--component", type=click.Choice(["crawler", "cleaners", "dedup", "health", "release", "report", "executor"]),
               help="Only this component's settings.")
 @click.option("--changed", is_flag=True, help="Only the settings not at their default.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -22,7 +22,8 @@ def config(ctx: click.Context, component: str | None, changed: bool, fmt: str, o
 
     Settings are laid over each other in this order: the component's defaults (crawler/settings.py,
     cleaners/settings.py, corpus/dedup/settings.py, corpus/health.py, corpus/release/settings.py,
-    corpus/report/settings.py), <home>/newscorpus.toml, NEWSCORPUS_* environment variables, --set.
+    corpus/report/settings.py, corpus/executors.py), <home>/newscorpus.toml, NEWSCORPUS_* environment
+    variables, --set.
     Values are checked (type and range) here and before every stage runs: exit 2 names a bad one.
 
     \b

@@ -51,7 +51,8 @@ def crawl(ctx, overrides, as_json, frontier, **options):
     """Crawl news sites: discover articles, keep every response in WARC, record fetches in the store.
 
     With only --start-url the spider finds articles itself (robots.txt sitemaps, news sitemaps,
-    RSS/Atom feeds, listing pages). A second crawl fetches only new articles and those due for
+    RSS/Atom feeds, listing pages) and names each page's outlet from the page (og:site_name, JSON-LD
+    publisher, or the name its section's pages gave; the host otherwise). A second crawl fetches only new articles and those due for
     revisit (conditional GET); a killed crawl resumes where it stopped. Exits 3 when no server
     answered or most fetches failed (the site is down), 75 when another run holds the workspace.
     With --frontier, crawl processes on this machine (in one workspace or several) and on others

@@ -10,13 +10,21 @@ of equal keys, and pair the documents of each run. No SQL, no Python loop per do
   documents is boilerplate or a template line: skipped and counted. Two documents are a containment
   candidate when they share at least two sentences and ``min_share`` of the sentences of the one
   with fewer.
+
+An incremental run asks the same questions of the persisted index (``index.py``), for the
+documents it re-clusters only: ``lsh_pairs_touching`` and ``sentence_pairs_touching`` answer the
+pairs the whole-corpus functions would find that touch those documents.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from corpus.dedup.index import CandidateIndex
 
 
 @dataclass(frozen=True)
@@ -84,8 +92,7 @@ def lsh_pairs(ids: np.ndarray, keys: np.ndarray, max_bucket: int, neighbours: in
         for start, length in zip(starts[big], lengths[big]):
             members = order[start:start + length]
             # Documents agreeing on the next bands too sit next to each other.
-            follow = [keys[members, (band + step) % bands] for step in (2, 1)]
-            members = members[np.lexsort(follow)]
+            members = members[crowded_order(keys[members], band)]
             found.append(_pairs_within(ids[members], np.array([0]), np.array([length]), neighbours))
     pairs = _ordered(np.concatenate(found)) if found else np.empty((0, 2), dtype=np.int64)
     return pairs, CandidateStats(len(pairs), crowded_buckets=crowded)
@@ -118,3 +125,55 @@ def sentence_pairs(ids: np.ndarray, hashes: list[np.ndarray], max_docs: int, min
     fewer = np.minimum(counts[unique[:, 0]], counts[unique[:, 1]])
     chosen = unique[(shared >= min_shared) & (shared >= min_share * fewer)]
     return _ordered(ids[chosen]), CandidateStats(len(chosen), frequent_sentences=frequent)
+
+
+def crowded_order(keys: np.ndarray, band: int) -> np.ndarray:
+    """Positions of a crowded bucket's members (rows of ``keys``, in doc order) as ``lsh_pairs`` pairs
+    them: by the next band's key, then the one after, stable."""
+    bands = keys.shape[1]
+    return np.lexsort([keys[:, (band + step) % bands] for step in (2, 1)])
+
+
+def lsh_pairs_touching(index: CandidateIndex, reps: np.ndarray, max_bucket: int,
+                       neighbours: int) -> tuple[np.ndarray, CandidateStats]:
+    """The pairs ``lsh_pairs`` would find over all of ``index``'s rows that touch ``reps`` (live rows,
+    sorted), read from the buckets ``reps`` fall in; pairs of a small bucket come whole."""
+    keys = index.keys_of(reps)
+    found = []
+    crowded = 0
+    for band in range(index.bands):
+        bucket, docs = index.bucket_members(band, np.unique(keys[:, band]))
+        starts, lengths = _runs(bucket)
+        small = (lengths > 1) & (lengths <= max_bucket)
+        found.append(_pairs_within(docs, starts[small], lengths[small]))
+        big = lengths > max_bucket
+        crowded += int(big.sum())
+        for start, length in zip(starts[big], lengths[big]):
+            members = docs[start:start + length]
+            members = members[crowded_order(index.keys_of(members), band)]
+            pairs = _pairs_within(members, np.array([0]), np.array([length]), neighbours)
+            found.append(pairs[np.isin(pairs, reps).any(axis=1)])
+    pairs = _ordered(np.concatenate(found)) if found else np.empty((0, 2), dtype=np.int64)
+    return pairs, CandidateStats(len(pairs), crowded_buckets=crowded)
+
+
+def sentence_pairs_touching(index: CandidateIndex, reps: np.ndarray, hashes: list[np.ndarray], max_docs: int,
+                            min_share: float, min_shared: int = 2) -> tuple[np.ndarray, CandidateStats]:
+    """The pairs ``sentence_pairs`` would find over all of ``index``'s rows that touch ``reps``
+    (``hashes[i]``: ``reps[i]``'s sentence hashes): counted over every sentence of ``reps``, so
+    each such pair's shared count is exact."""
+    if not sum(map(len, hashes)):
+        return np.empty((0, 2), dtype=np.int64), CandidateStats(0)
+    value, docs = index.holders(np.unique(np.concatenate(hashes)))
+    starts, lengths = _runs(value)
+    frequent = int((lengths > max_docs).sum())
+    keep = (lengths > 1) & (lengths <= max_docs)
+    pairs = _pairs_within(docs, starts[keep], lengths[keep])
+    pairs = pairs[np.isin(pairs, reps).any(axis=1)]
+    if not len(pairs):
+        return np.empty((0, 2), dtype=np.int64), CandidateStats(0, frequent_sentences=frequent)
+    keys, shared = np.unique(_keys(pairs), return_counts=True)
+    unique = _pairs(keys)
+    fewer = np.minimum(index.counts_of(unique[:, 0]), index.counts_of(unique[:, 1]))
+    chosen = unique[(shared >= min_shared) & (shared >= min_share * fewer)]
+    return chosen, CandidateStats(len(chosen), frequent_sentences=frequent)

@@ -13,7 +13,7 @@ Editors' decisions (``Constraints``) win over all of this.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field, replace
 
 from corpus.dedup.canonical import Candidate, CanonicalPolicy
@@ -181,7 +181,7 @@ def components(nodes: set[int], pairs) -> list[set[int]]:
     return list(found.values())
 
 
-def stable_ids(clusters: list[Cluster], old_ids: dict[int, str], taken: set[str],
+def stable_ids(clusters: list[Cluster], old_ids: dict[int, str], taken: Container[str],
                new_id: Callable[[int], str]) -> list[str]:
     """An id per cluster: the canonical's old cluster id, else its members' most common old id,
     else a new one; an old id goes to one cluster only. ``taken`` holds ids that must not be reused."""

@@ -9,6 +9,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -18,8 +19,9 @@ from corpus.store import has_table, utc_now
 SQL_CHUNK = 500  # host parameters per IN (...) list
 
 
-@dataclass(frozen=True)
-class DocRow:
+class DocRow(NamedTuple):
+    """What clustering needs of a document besides its fingerprint."""
+
     doc_id: int
     url: str
     outlet: str | None
@@ -34,12 +36,97 @@ def chunks(items: list, size: int = SQL_CHUNK) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def live_documents(db: sqlite3.Connection) -> dict[int, DocRow]:
-    """Documents dedup should see: all of them except those taken down (when takedowns exist)."""
+def _live(db: sqlite3.Connection) -> str:
+    """The documents dedup should see: all of them except those taken down (when takedowns exist)."""
+    return "SELECT * FROM documents" + (" WHERE url NOT IN (SELECT url FROM takedowns)"
+                                        if has_table(db, "takedowns") else "")
+
+
+def live_ids(db: sqlite3.Connection) -> set[int]:
+    return {row[0] for row in db.execute(f"SELECT id FROM ({_live(db)})")}
+
+
+def dirty_documents(db: sqlite3.Connection, params: int, live: set[int]) -> list[int]:
+    """``live`` documents without a fingerprint of their current text made with ``params``."""
+    return [row[0] for row in db.execute(
+        "SELECT d.id FROM documents d LEFT JOIN dedup_signatures s ON s.doc_id = d.id"
+        " WHERE s.doc_id IS NULL OR s.params_id != ? OR s.text_hash != d.text_hash ORDER BY d.id", (params,))
+        if row[0] in live]
+
+
+def gone_documents(db: sqlite3.Connection) -> list[int]:
+    """Fingerprinted documents that are gone or taken down."""
+    return [row[0] for row in db.execute(
+        f"SELECT doc_id FROM dedup_signatures WHERE doc_id NOT IN (SELECT id FROM ({_live(db)}))")]
+
+
+def text_hashes(db: sqlite3.Connection, doc_ids: list[int]) -> dict[int, str]:
+    found = {}
+    for part in chunks(doc_ids):
+        marks = ",".join("?" * len(part))
+        found.update(db.execute(f"SELECT id, text_hash FROM documents WHERE id IN ({marks})", part).fetchall())
+    return found
+
+
+def duplicate_groups(db: sqlite3.Connection) -> list[list[int]]:
+    """Fingerprinted documents sharing one normalised text (of a character or more), lowest id first."""
+    groups: dict[str, list[int]] = {}
+    for norm_hash, doc in db.execute(
+            "SELECT norm_hash, doc_id FROM dedup_signatures WHERE norm_chars > 0 AND norm_hash IN"
+            " (SELECT norm_hash FROM dedup_signatures WHERE norm_chars > 0 GROUP BY norm_hash HAVING count(*) > 1)"
+            " ORDER BY doc_id"):
+        groups.setdefault(norm_hash, []).append(doc)
+    return list(groups.values())
+
+
+def shingled_ids(db: sqlite3.Connection) -> np.ndarray:
+    """Sorted ids of the fingerprinted documents with at least one shingle."""
+    rows = db.execute("SELECT doc_id FROM dedup_signatures WHERE shingles > 0").fetchall()
+    return np.sort(np.array([row[0] for row in rows], dtype=np.int64))
+
+
+def unclustered(db: sqlite3.Connection) -> list[int]:
+    """Documents in no cluster yet."""
+    return [row[0] for row in db.execute(
+        "SELECT id FROM documents WHERE id NOT IN (SELECT doc_id FROM cluster_members)")]
+
+
+def clusters_of(db: sqlite3.Connection, doc_ids: list[int]) -> dict[int, str]:
+    found = {}
+    for part in chunks(doc_ids):
+        marks = ",".join("?" * len(part))
+        found.update(db.execute(f"SELECT doc_id, cluster_id FROM cluster_members WHERE doc_id IN ({marks})",
+                                part).fetchall())
+    return found
+
+
+def cluster_members(db: sqlite3.Connection, cluster_ids: list[str]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for part in chunks(cluster_ids):
+        marks = ",".join("?" * len(part))
+        for cid, doc in db.execute(f"SELECT cluster_id, doc_id FROM cluster_members WHERE cluster_id IN ({marks})", part):
+            found.setdefault(cid, []).append(doc)
+    return found
+
+
+def members_of(db: sqlite3.Connection, cluster_id: str) -> list[int]:
+    return [row[0] for row in db.execute("SELECT doc_id FROM cluster_members WHERE cluster_id = ?", (cluster_id,))]
+
+
+def cluster_exists(db: sqlite3.Connection, cluster_id: str) -> bool:
+    return db.execute("SELECT 1 FROM clusters WHERE id = ?", (cluster_id,)).fetchone() is not None
+
+
+def document_rows(db: sqlite3.Connection, doc_ids: set[int], total: int) -> dict[int, DocRow]:
+    """``DocRow``s of ``doc_ids`` (read in one scan when they are most of the ``total`` documents)."""
     sql = "SELECT id, url, outlet, published, script, text_hash, title FROM documents"
-    if has_table(db, "takedowns"):
-        sql += " WHERE url NOT IN (SELECT url FROM takedowns)"
-    return {row[0]: DocRow(*row) for row in db.execute(sql)}
+    if len(doc_ids) > total // 2:
+        return {row[0]: DocRow._make(row) for row in db.execute(sql) if row[0] in doc_ids}
+    found = {}
+    for part in chunks(sorted(doc_ids)):
+        marks = ",".join("?" * len(part))
+        found.update((row[0], DocRow._make(row)) for row in db.execute(f"{sql} WHERE id IN ({marks})", part))
+    return found
 
 
 def texts(db: sqlite3.Connection, doc_ids: Iterable[int]) -> dict[int, str]:
@@ -78,8 +165,7 @@ class ClusterRow:
     reasons: dict[int, str]
 
 
-@dataclass(frozen=True)
-class StoredSignature:
+class StoredSignature(NamedTuple):
     params_id: int
     text_hash: str
     norm_hash: str
@@ -87,9 +173,16 @@ class StoredSignature:
     shingles: int
 
 
-def stored_signatures(db: sqlite3.Connection) -> dict[int, StoredSignature]:
-    rows = db.execute("SELECT doc_id, params_id, text_hash, norm_hash, norm_chars, shingles FROM dedup_signatures")
-    return {row[0]: StoredSignature(*row[1:]) for row in rows}
+def stored_signatures(db: sqlite3.Connection, doc_ids: list[int] | None = None) -> dict[int, StoredSignature]:
+    """Every stored signature's facts (or those of ``doc_ids``)."""
+    sql = "SELECT doc_id, params_id, text_hash, norm_hash, norm_chars, shingles FROM dedup_signatures"
+    if doc_ids is None:
+        return {row[0]: StoredSignature._make(row[1:]) for row in db.execute(sql)}
+    found = {}
+    for part in chunks(doc_ids):
+        marks = ",".join("?" * len(part))
+        found.update((row[0], StoredSignature._make(row[1:])) for row in db.execute(f"{sql} WHERE doc_id IN ({marks})", part))
+    return found
 
 
 def _rows_in_chunks(cursor: sqlite3.Cursor, size: int = 20_000) -> Iterator[list]:
@@ -129,13 +222,14 @@ def sentence_hashes(db: sqlite3.Connection, params: int) -> tuple[np.ndarray, li
 
 
 def save_fingerprints(db: sqlite3.Connection, fingerprints: list[Fingerprint], text_hashes: dict[int, str],
-                      params: int) -> None:
+                      params: int, run_id: int) -> None:
     now = utc_now()
     db.executemany(
         "INSERT OR REPLACE INTO dedup_signatures (doc_id, params_id, text_hash, norm_hash, norm_chars, shingles,"
-        " sentences, hashvalues, sentence_hashes, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " sentences, hashvalues, sentence_hashes, computed_at, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(f.doc_id, params, text_hashes[f.doc_id], f.norm_hash, f.norm_chars, f.shingles, len(f.sentences),
-          f.signature.astype("<u4").tobytes(), f.sentences.astype("<i8").tobytes(), now) for f in fingerprints],
+          f.signature.astype("<u4").tobytes(), f.sentences.astype("<i8").tobytes(), now, run_id)
+         for f in fingerprints],
     )
 
 
@@ -150,10 +244,6 @@ def forget(db: sqlite3.Connection, doc_ids: list[int]) -> None:
 
 def memberships(db: sqlite3.Connection) -> dict[int, str]:
     return dict(db.execute("SELECT doc_id, cluster_id FROM cluster_members").fetchall())
-
-
-def cluster_ids(db: sqlite3.Connection) -> set[str]:
-    return {row[0] for row in db.execute("SELECT id FROM clusters")}
 
 
 def cluster_created(db: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
@@ -211,10 +301,37 @@ def start_run(db: sqlite3.Connection, settings: dict) -> int:
                       (utc_now(), json.dumps(settings, ensure_ascii=False))).lastrowid
 
 
-def last_settings(db: sqlite3.Connection) -> dict | None:
-    """The settings of the latest finished run (None before the first)."""
-    row = db.execute("SELECT settings FROM dedup_runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
-    return json.loads(row[0]) if row else None
+@dataclass(frozen=True)
+class LastRun:
+    """The latest finished run: its id, settings and summary."""
+
+    id: int
+    settings: dict
+    stats: dict
+
+
+def last_run(db: sqlite3.Connection) -> LastRun | None:
+    """The latest finished run (None before the first)."""
+    row = db.execute("SELECT id, settings, stats FROM dedup_runs WHERE finished_at IS NOT NULL"
+                     " ORDER BY id DESC LIMIT 1").fetchone()
+    return LastRun(row[0], json.loads(row[1]), json.loads(row[2] or "{}")) if row else None
+
+
+def fingerprinted_after(db: sqlite3.Connection, run_id: int) -> list[int]:
+    """Documents fingerprinted by runs after ``run_id`` (this one, or runs killed before they finished)."""
+    return [row[0] for row in db.execute("SELECT doc_id FROM dedup_signatures WHERE run_id > ?", (run_id,))]
+
+
+def fingerprint_rows(db: sqlite3.Connection, doc_ids: np.ndarray, num_perm: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """``(len(doc_ids), num_perm)`` uint32 signatures and the sorted sentence hashes of ``doc_ids``."""
+    found: dict[int, tuple[bytes, bytes]] = {}
+    for part in chunks(doc_ids.tolist()):
+        marks = ",".join("?" * len(part))
+        found.update((row[0], row[1:]) for row in db.execute(
+            f"SELECT doc_id, hashvalues, sentence_hashes FROM dedup_signatures WHERE doc_id IN ({marks})", part))
+    rows = [found[doc] for doc in doc_ids.tolist()]
+    matrix = np.frombuffer(b"".join(row[0] for row in rows), dtype="<u4").reshape(len(rows), num_perm)
+    return matrix, [np.frombuffer(row[1], dtype="<i8") for row in rows]
 
 
 def finish_run(db: sqlite3.Connection, run_id: int, params: int, stats: dict) -> None:

@@ -5,15 +5,19 @@ Recipe (each stage commits its own work, so a killed run resumes where it stoppe
 1. Fingerprint new and changed documents (``text_hash`` differs from the one fingerprinted):
    ``fingerprint_batch`` mapped over batches by the executor; the driver writes each batch's
    signatures and sentence-hash blobs. Forget documents that are gone or taken down.
-2. Candidates, in memory (``candidates.py``): LSH band buckets over one signature per
-   exact-duplicate group, and shared long sentences (containments, shortened copies).
-3. The scope: changed documents, their exact-duplicate groups, every member of the clusters they
-   belonged to and the documents editors' decisions name; grown along candidate pairs (and their
-   clusters) until closed. A first run's scope is everything. Unrelated clusters keep their ids.
-4. Verify each candidate pair on exact shingle sets (``judge.py``) and cluster (``clustering.py``):
+2. The scope: changed documents, their exact-duplicate groups, every member of the clusters they
+   (or gone documents) belonged to and the documents editors' decisions name; grown along
+   candidate pairs (and their clusters) until closed. A first run's scope is everything.
+   Unrelated clusters keep their ids. Candidates are LSH band buckets over one signature per
+   exact-duplicate group, and shared long sentences (containments, shortened copies):
+   - with the index the last run left (``index.py``), asked only about the scope's documents
+     (``incremental.py``): an incremental run's cost follows what changed, not the corpus;
+   - else over every document, in memory (``candidates.py``), and a new index is written.
+3. Verify each candidate pair on exact shingle sets (``judge.py``) and cluster (``clustering.py``):
    ``verify_batch`` mapped by the executor over batches of connected components (memory stays
    bounded by the largest one).
-5. Replace the scope's clusters, reasons, containments and links in one transaction.
+4. Replace the scope's clusters, reasons, containments and links in one transaction; then write
+   the index and record it with the finished run.
 """
 
 from __future__ import annotations
@@ -22,22 +26,25 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
+from pathlib import Path
 
 import numpy as np
 import xxhash
 from datasketch.lsh import _optimal_param
 
+from corpus.dedup import incremental
 from corpus.dedup import repository as repo
 from corpus.dedup.candidates import lsh_pairs, sentence_pairs
 from corpus.dedup.canonical import Candidate
 from corpus.dedup.clustering import Cluster, components, stable_ids
 from corpus.dedup.constraints import Constraints
 from corpus.dedup.fingerprint import NORMALIZER, FingerprintSpec, band_keys, fingerprint_batch
+from corpus.dedup.index import CandidateIndex, IndexState, Segment, prune
 from corpus.dedup.judge import DocFacts
 from corpus.dedup.minhash import SignatureMaker
 from corpus.dedup.normalize import prepare
+from corpus.dedup.scope import Grower, Groups, OldClusters
 from corpus.dedup.settings import DedupSettings
 from corpus.dedup.verify import Component, VerifyJob, VerifyResult, verify_batch
 from corpus.executors import Executor, LocalExecutor
@@ -58,21 +65,15 @@ def new_cluster_id(url: str) -> str:
 
 def fingerprint_spec(settings: DedupSettings) -> FingerprintSpec:
     """The per-document work's parameters; bands x rows as datasketch's ``MinHashLSH`` picks them."""
-    bands, rows = _optimal_param(settings.lsh_threshold, settings.num_perm, 0.5, 0.5)
+    bands, rows = _lsh_shape(settings.lsh_threshold, settings.num_perm)
     return FingerprintSpec(settings.shingle_size, settings.num_perm, settings.seed, settings.sentence_min_chars,
                            bands, rows)
 
 
-@dataclass
-class _Index:
-    """One representative per exact-duplicate group, their LSH candidate pairs and sentence hashes."""
-
-    rep_of: dict[int, int]
-    groups: dict[int, list[int]]
-    pairs: np.ndarray                # (m, 2) int64 LSH candidates, low id first
-    sentence_ids: np.ndarray         # representatives with long sentences...
-    sentences: list[np.ndarray]      # ...and their sorted sentence hashes
-    stats: dict[str, int]
+@lru_cache(maxsize=8)
+def _lsh_shape(threshold: float, num_perm: int) -> tuple[int, int]:
+    """datasketch's choice of bands x rows (a numerical integration per candidate shape: 0.1 s)."""
+    return _optimal_param(threshold, num_perm, 0.5, 0.5)
 
 
 def run_dedup(store: Store, threshold: float | None = None, settings: DedupSettings | None = None,
@@ -108,67 +109,101 @@ def run_dedup(store: Store, threshold: float | None = None, settings: DedupSetti
     maker = SignatureMaker(settings.shingle_size, settings.num_perm, settings.seed)
     params = {**maker.params(), "normalizer": NORMALIZER}
     with store.transaction():
-        previous = repo.last_settings(db)
+        previous = repo.last_run(db)
         run_id = repo.start_run(db, settings.as_dict())
         params_id = repo.params_id(db, params)
     # Another threshold or policy changes every decision: then everything is re-clustered.
-    settings_changed = previous is not None and _decisive(previous) != _decisive(settings.as_dict())
+    settings_changed = previous is not None and _decisive(previous.settings) != _decisive(settings.as_dict())
 
     clock = time.perf_counter()
-    docs = repo.live_documents(db)
-    fingerprinted, gone, rebuilt = _fingerprint(store, docs, spec, params_id, settings, executor, progress)
+    live = repo.live_ids(db)
+    fingerprinted, gone, rebuilt = _fingerprint(store, live, spec, params_id, run_id, settings, executor, progress)
+    # Fingerprinted by a run killed before it finished: new to the clusters and to the index too.
+    changed = set(fingerprinted) | set(gone)
+    if previous is not None:
+        changed.update(repo.fingerprinted_after(db, previous.id))
     timings["fingerprint"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    stored = repo.stored_signatures(db)
-    index = _build_index(db, docs, stored, params_id, spec, settings)
+    groups = Groups(repo.duplicate_groups(db))
+    folder = _index_folder(store)
+    state = IndexState(**previous.stats["index"]) if previous and "index" in previous.stats else None
+    before = CandidateIndex.open(folder, state) if folder and state and not settings_changed else None
+    old = OldClusters(db, everything=before is None)
+    seeds = (changed | set(repo.unclustered(db)) | constraints.documents()) & live
+    for cluster in set(old.of(set(gone)).values()):  # a gone document's cluster-mates are re-clustered
+        seeds.update(doc for doc in old.members(cluster) if doc in live)
+    if before is None:
+        index, scope = _full_candidates(db, live, groups, params_id, spec, settings,
+                                        live if settings_changed else seeds, old, constraints)
+        stored = repo.stored_signatures(db)
+    else:
+        reps = np.setdiff1d(repo.shingled_ids(db), np.array(sorted(groups.followers()), dtype=np.int64))
+        change = incremental.update(before, reps, np.array(sorted(changed), dtype=np.int64),
+                                    partial(_index_rows, db, spec), settings)
+        index = change.index
+        grow = Grower(groups, old, live, constraints)
+        grow(sorted(seeds | change.disturbed, reverse=True))
+        scope = incremental.grow_scope(index, grow, groups.rep_of, partial(_sentences, db, settings), settings)
+        scope.stats["disturbed"] = len(change.disturbed)
+        stored = repo.stored_signatures(db, sorted(scope.docs))
+    _editors_pairs(scope, groups, constraints)
     timings["candidates"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    old_ids = repo.memberships(db)
-    seeds = set(fingerprinted) | {doc for doc in docs if doc not in old_ids} | set(gone)
-    seeds |= {doc for doc in constraints.documents() if doc in docs}
-    if settings_changed:
-        seeds |= set(docs)
-    scope, pairs = _scope(index, seeds, old_ids, docs, constraints, settings)
-    timings["scope"] = time.perf_counter() - clock
-
-    clock = time.perf_counter()
-    candidates = {doc: Candidate(doc, docs[doc].outlet, docs[doc].published, stored[doc].norm_chars) for doc in scope}
-    facts = {doc: DocFacts(docs[doc].title, docs[doc].published) for doc in scope}
+    rows = repo.document_rows(db, scope.docs, len(live))
+    candidates = {doc: Candidate(doc, rows[doc].outlet, rows[doc].published, stored[doc].norm_chars)
+                  for doc in scope.docs}
+    facts = {doc: DocFacts(rows[doc].title, rows[doc].published) for doc in scope.docs}
     result = VerifyResult()
     for part in executor.map(partial(verify_batch, settings, constraints),
-                             _verify_jobs(store, index, candidates, facts, pairs, progress)):
+                             _verify_jobs(store, groups, candidates, facts, scope.pairs, progress)):
         result.clusters += part.clusters
         result.containments += part.containments
         result.links += part.links
         result.verified += part.verified
-    _write(store, docs, result.clusters, result.containments, result.links, old_ids, scope | set(gone))
+    replaced = scope.docs | set(gone)
+    _write(store, rows, result.clusters, result.containments, result.links, old.of(replaced), replaced)
     timings["verify_cluster"] = time.perf_counter() - clock
 
-    summary = _summary(db, docs, fingerprinted, gone, rebuilt, scope, pairs, result.verified, index, timings)
+    clock = time.perf_counter()
+    saved = index.save(folder, state) if folder else None
+    timings["index"] = time.perf_counter() - clock
+    summary = _summary(db, live, fingerprinted, gone, rebuilt, scope, result.verified, timings)
+    summary["incremental"] = before is not None
     with store.transaction():
-        repo.finish_run(db, run_id, params_id, summary)
+        repo.finish_run(db, run_id, params_id, {**summary, **({"index": saved.as_dict()} if saved else {})})
+    if saved:
+        prune(folder, saved)
     return summary
 
 
-def _write(store: Store, docs: dict, clusters: list[Cluster], containments: list[tuple[int, int, float]],
+def _write(store: Store, rows: dict[int, repo.DocRow], clusters: list[Cluster], containments: list[tuple[int, int, float]],
            links: list[tuple[int, int, str, float, str]], old_ids: dict[int, str], replaced: set[int]) -> None:
-    """Replace the clusters of the ``replaced`` documents, keeping old ids where they still fit."""
+    """Replace the clusters of the ``replaced`` documents (``old_ids``: their old clusters), keeping
+    old ids where they still fit."""
     cluster_of = {doc: i for i, cluster in enumerate(clusters) for doc, _, _ in cluster.members}
     # Two copies of one story (a truncated and a wrapped one) can contain each other: not a flag.
     containments = [row for row in containments
                     if not (row[0] in cluster_of and cluster_of[row[0]] == cluster_of.get(row[1]))]
-    affected_old = {old_ids[doc] for doc in replaced if doc in old_ids}
-    taken = repo.cluster_ids(store.conn) - affected_old
-    ids = stable_ids(clusters, {doc: cid for doc, cid in old_ids.items() if doc in replaced}, taken,
-                     lambda doc: new_cluster_id(docs[doc].url))
+    affected_old = set(old_ids.values())
+    ids = stable_ids(clusters, old_ids, _Taken(store.conn, affected_old), lambda doc: new_cluster_id(rows[doc].url))
     with store.transaction() as db:
         repo.replace_clusters(db, sorted(replaced), affected_old, [
             repo.ClusterRow(cid, c.canonical, c.reason, c.members, c.reasons) for cid, c in zip(ids, clusters)
         ])
         repo.save_containments(db, containments)
         repo.save_links(db, links)
+
+
+class _Taken:
+    """Cluster ids in use, but for those being replaced: looked up in the store when asked."""
+
+    def __init__(self, db, replaced: set[str]):
+        self.db, self.replaced = db, replaced
+
+    def __contains__(self, cluster_id: str) -> bool:
+        return cluster_id not in self.replaced and repo.cluster_exists(self.db, cluster_id)
 
 
 def _decisive(settings: dict) -> str:
@@ -183,12 +218,11 @@ def _text_batches(store: Store, dirty: list[int], size: int) -> Iterator[list[tu
         yield [(doc, texts[doc]) for doc in batch]
 
 
-def _fingerprint(store: Store, docs: dict, spec: FingerprintSpec, params_id: int, settings: DedupSettings,
+def _fingerprint(store: Store, live: set[int], spec: FingerprintSpec, params_id: int, run_id: int, settings: DedupSettings,
                  executor: Executor, progress: Progress) -> tuple[list[int], list[int], int]:
-    stored = repo.stored_signatures(store.conn)
-    gone = [doc for doc in stored if doc not in docs]
-    dirty = [doc for doc, row in docs.items()
-             if doc not in stored or stored[doc].params_id != params_id or stored[doc].text_hash != row.text_hash]
+    """Fingerprint what is new or changed and forget what is gone."""
+    gone = repo.gone_documents(store.conn)
+    dirty = repo.dirty_documents(store.conn, params_id, live)
     progress("fingerprint", 0, len(dirty))
     if dirty:
         prepare()
@@ -197,8 +231,8 @@ def _fingerprint(store: Store, docs: dict, spec: FingerprintSpec, params_id: int
     for fingerprints in executor.map(partial(fingerprint_batch, spec),
                                      _text_batches(store, dirty, settings.fingerprint_batch)):
         with store.transaction() as db:
-            repo.save_fingerprints(db, fingerprints, {f.doc_id: docs[f.doc_id].text_hash for f in fingerprints},
-                                   params_id)
+            repo.save_fingerprints(db, fingerprints, repo.text_hashes(db, [f.doc_id for f in fingerprints]),
+                                   params_id, run_id)
         done += len(fingerprints)
         rebuilt += sum(f.rebuilt for f in fingerprints)
         progress("fingerprint", done, len(dirty))
@@ -208,89 +242,85 @@ def _fingerprint(store: Store, docs: dict, spec: FingerprintSpec, params_id: int
     return dirty, gone, rebuilt
 
 
-def _build_index(db, docs: dict, stored: dict, params_id: int, spec: FingerprintSpec,
-                 settings: DedupSettings) -> _Index:
-    groups: dict[int, list[int]] = {}
-    by_hash: dict[str, int] = {}
-    for doc in sorted(docs):
-        row = stored[doc]
-        # An empty normalised text says nothing about its document: never an exact duplicate.
-        rep = by_hash.setdefault(row.norm_hash, doc) if row.norm_chars else doc
-        groups.setdefault(rep, []).append(doc)
-    rep_of = {doc: rep for rep, members in groups.items() for doc in members}
+def _index_folder(store: Store) -> Path | None:
+    """Where the candidate index lives: beside the store file (none for an in-memory store)."""
+    return None if store.path in ("", ":memory:") else Path(store.path + ".dedup-index")
+
+
+def _index_rows(db, spec: FingerprintSpec, docs: np.ndarray) -> Segment:
+    signatures, sentences = repo.fingerprint_rows(db, docs, spec.num_perm)
+    return incremental.segment_of(docs, signatures, sentences, spec.bands, spec.rows)
+
+
+def _sentences(db, settings: DedupSettings, docs: np.ndarray) -> list[np.ndarray]:
+    return repo.fingerprint_rows(db, docs, settings.num_perm)[1]
+
+
+def _full_candidates(db, live: set[int], groups: Groups, params_id: int, spec: FingerprintSpec,
+                     settings: DedupSettings, seeds: set[int], old: OldClusters,
+                     constraints: Constraints) -> tuple[CandidateIndex, incremental.Scope]:
+    """Candidates over every representative (a first run, new settings, or no usable index), the
+    scope grown from ``seeds`` along them, and a new index holding them."""
     ids, matrix = repo.signature_matrix(db, params_id, settings.num_perm)
-    is_rep = np.fromiter((int(doc) in groups for doc in ids), dtype=bool, count=len(ids))
+    is_rep = np.fromiter((groups.is_rep(doc) for doc in ids.tolist()), dtype=bool, count=len(ids))
     ids, matrix = ids[is_rep], matrix[is_rep]
-    pairs, lsh_stats = lsh_pairs(ids, band_keys(matrix, spec.bands, spec.rows), settings.max_candidates,
-                                 settings.crowded_neighbours)
+    keys = band_keys(matrix, spec.bands, spec.rows)
     del matrix
+    pairs, lsh_stats = lsh_pairs(ids, keys, settings.max_candidates, settings.crowded_neighbours)
     sentence_ids, hashes = repo.sentence_hashes(db, params_id)
-    keep = [i for i, doc in enumerate(sentence_ids.tolist()) if doc in groups]
+    keep = [i for i, doc in enumerate(sentence_ids.tolist()) if groups.is_rep(doc)]
+    sentence_ids, hashes = sentence_ids[keep], [hashes[i] for i in keep]
     stats = {"lsh_pairs": lsh_stats.pairs, "crowded_buckets": lsh_stats.crowded_buckets}
-    return _Index(rep_of, groups, pairs, sentence_ids[keep], [hashes[i] for i in keep], stats)
-
-
-def _scope(index: _Index, seeds: set[int], old_ids: dict[int, str], docs: dict, constraints: Constraints,
-           settings: DedupSettings) -> tuple[set[int], set[tuple[int, int]]]:
-    """Documents to re-cluster and the candidate pairs among their representatives.
-
-    Grown from the seeds along old clusters, editors' groups and LSH pairs; then along sentence
-    pairs, computed only over the sentences the scope holds (on an incremental run a small share of
-    all postings), until nothing new joins."""
-    members_of: dict[str, list[int]] = {}
-    for doc, cid in old_ids.items():
-        members_of.setdefault(cid, []).append(doc)
     adjacency: dict[int, list[int]] = {}
-    for a, b in index.pairs.tolist():
+    for a, b in pairs.tolist():
         adjacency.setdefault(a, []).append(b)
         adjacency.setdefault(b, []).append(a)
-    together = constraints.together_of()
-    scope: set[int] = set()
-
-    def grow(stack: list[int]) -> None:
-        while stack:
-            doc = stack.pop()
-            if doc not in docs or doc in scope:
-                continue
-            # A document brings its exact-duplicate group, its old cluster, its candidates and its editors' group.
-            rep = index.rep_of[doc]
-            for member in index.groups[rep]:
-                scope.add(member)
-                if member in old_ids:
-                    stack.extend(members_of[old_ids[member]])
-                stack.extend(together.get(member, ()))
-            stack.extend(adjacency.get(rep, ()))
-
+    grow = Grower(groups, old, live, constraints, adjacency)
     grow(sorted(seeds, reverse=True))
+    scope = _close_along_sentences(grow, sentence_ids, hashes, len(live), settings, stats)
+    scope.pairs.update((a, b) for a, b in pairs.tolist() if a in scope.docs)
+    lengths = np.fromiter(map(len, hashes), dtype=np.int64, count=len(hashes))
+    counts = np.zeros(len(ids), dtype=np.int64)
+    counts[np.searchsorted(ids, sentence_ids)] = lengths  # a text with a long sentence has shingles
+    postings = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.int64)
+    base = Segment.build(ids, keys, counts, postings, np.repeat(sentence_ids, lengths))
+    return CandidateIndex(base, Segment.empty(spec.bands), np.empty(0, dtype=np.int64)), scope
+
+
+def _close_along_sentences(grow: Grower, sentence_ids: np.ndarray, hashes: list[np.ndarray], total: int,
+                           settings: DedupSettings, stats: dict[str, int]) -> incremental.Scope:
+    """Grow the scope along sentence pairs, computed only over the sentences the scope holds (on an
+    incremental run a small share of all postings), until nothing new joins."""
+    scope = grow.scope
     inside = np.empty((0, 2), dtype=np.int64)
     frequent = 0
     while True:
-        whole = len(scope) == len(docs)
-        reps = np.fromiter((doc in scope for doc in index.sentence_ids.tolist()), dtype=bool,
-                           count=len(index.sentence_ids))
+        whole = len(scope) == total
+        reps = np.fromiter((doc in scope for doc in sentence_ids.tolist()), dtype=bool, count=len(sentence_ids))
         only = None if whole else np.unique(np.concatenate(
-            [index.sentences[i] for i in np.flatnonzero(reps)] or [np.empty(0, dtype=np.int64)]))
-        inside, sentence_stats = sentence_pairs(index.sentence_ids, index.sentences, settings.sentence_max_docs,
+            [hashes[i] for i in np.flatnonzero(reps)] or [np.empty(0, dtype=np.int64)]))
+        inside, sentence_stats = sentence_pairs(sentence_ids, hashes, settings.sentence_max_docs,
                                                 settings.sentence_min_share, only=only)
         frequent = sentence_stats.frequent_sentences
         before = len(scope)
         grow([doc for a, b in inside.tolist() if a in scope or b in scope for doc in (a, b) if doc not in scope])
         if whole or len(scope) == before:
             break
-    index.stats.update(sentence_pairs=len(inside), frequent_sentences=frequent)
-    pairs = {(a, b) for a, b in index.pairs.tolist() if a in scope}
-    pairs.update((a, b) for a, b in inside.tolist() if a in scope)
-    for group in constraints.together:  # an editors' group is verified and clustered as one unit
-        reps = sorted({index.rep_of[doc] for doc in group if doc in scope})
-        pairs.update((reps[0], other) for other in reps[1:])
-    return scope, pairs
+    stats.update(sentence_pairs=len(inside), frequent_sentences=frequent)
+    return incremental.Scope(scope, {(a, b) for a, b in inside.tolist() if a in scope}, stats)
 
 
-def _verify_jobs(store: Store, index: _Index, candidates: dict[int, Candidate], facts: dict[int, DocFacts],
-                 pairs: set[tuple[int, int]], progress: Progress) -> Iterator[VerifyJob]:
+def _editors_pairs(scope: incremental.Scope, groups: Groups, constraints: Constraints) -> None:
+    """An editors' group is verified and clustered as one unit."""
+    for group in constraints.together:
+        reps = sorted({groups.rep_of(doc) for doc in group if doc in scope.docs})
+        scope.pairs.update((reps[0], other) for other in reps[1:])
+
+
+def _verify_jobs(store: Store, groups: Groups, candidates: dict[int, Candidate], facts: dict[int, DocFacts], pairs: set[tuple[int, int]], progress: Progress) -> Iterator[VerifyJob]:
     """Connected components of the scope's representatives, batched to about VERIFY_BATCH_DOCS
     representatives, each batch with the texts it verifies (read here, in the driver)."""
-    reps = {index.rep_of[doc] for doc in candidates}
+    reps = {groups.rep_of(doc) for doc in candidates}
     parts = components(reps, pairs)
     part_of = {rep: i for i, part in enumerate(parts) for rep in part}
     pairs_of: dict[int, list[tuple[int, int]]] = {}
@@ -299,7 +329,7 @@ def _verify_jobs(store: Store, index: _Index, candidates: dict[int, Candidate], 
     batch: list[Component] = []
     held = done = 0
     for i, part in enumerate(parts):
-        batch.append(Component({rep: [doc for doc in index.groups[rep] if doc in candidates] for rep in sorted(part)},
+        batch.append(Component({rep: [doc for doc in groups.members(rep) if doc in candidates] for rep in sorted(part)},
                                pairs_of.get(i, [])))
         held += len(part)
         if held >= VERIFY_BATCH_DOCS or i == len(parts) - 1:
@@ -311,8 +341,8 @@ def _verify_jobs(store: Store, index: _Index, candidates: dict[int, Candidate], 
             batch, held = [], 0
 
 
-def _summary(db, docs: dict, fingerprinted: list[int], gone: list[int], rebuilt: int, scope: set[int],
-             pairs: set, verified: int, index: _Index, timings: dict) -> dict:
+def _summary(db, live: set[int], fingerprinted: list[int], gone: list[int], rebuilt: int, scope: incremental.Scope,
+             verified: int, timings: dict) -> dict:
     clusters = db.execute("SELECT count(*) FROM clusters").fetchone()[0]
     duplicates = db.execute("SELECT count(*) FROM cluster_members WHERE method != 'canonical'").fetchone()[0]
     cross_script = db.execute(
@@ -322,18 +352,18 @@ def _summary(db, docs: dict, fingerprinted: list[int], gone: list[int], rebuilt:
     containments = db.execute("SELECT count(*) FROM containments").fetchone()[0]
     template_links = db.execute("SELECT count(*) FROM dedup_links").fetchone()[0]
     return {
-        "documents": len(docs),
+        "documents": len(live),
         "fingerprinted": len(fingerprinted),
         "rebuilt_fingerprints": rebuilt,
         "forgotten": len(gone),
-        "scope": len(scope),
-        "candidate_pairs": len(pairs),
+        "scope": len(scope.docs),
+        "candidate_pairs": len(scope.pairs),
         "verified_pairs": verified,
         "clusters": clusters,
         "duplicates": duplicates,
         "cross_script_clusters": cross_script,
         "containments": containments,
         "template_links": template_links,
-        **index.stats,
+        **scope.stats,
         "seconds": {stage: round(value, 3) for stage, value in timings.items()},
     }

@@ -52,13 +52,13 @@ def make_release(workspace: Workspace, version: str | None = None, notes: str | 
         workspace: the workspace whose store is released.
         version: folder name; default ``YYYY.MM.DD`` (UTC) with ``.1``, ``.2``… if taken.
         notes: free text for the dataset card and manifest.
-        settings: writer settings; default ``ReleaseSettings.from_env()``.
+        settings: writer settings (the workspace's, from the settings system); default ``ReleaseSettings()``.
         progress: called as ``progress(stories done, stories in all)`` while the stories are read.
 
     Raises:
         ReleaseError: bad or existing version, documents not deduplicated yet, another release running.
     """
-    settings = settings or ReleaseSettings.from_env()
+    settings = settings or ReleaseSettings()
     if version is not None:
         validate_version(version)
     releases_dir = workspace.ensure().releases_dir

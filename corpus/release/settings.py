@@ -1,16 +1,14 @@
 """Release settings: every default in one place, validated when the settings are built.
 
-Environment overrides use the component prefix: ``NEWSCORPUS_RELEASE_SHARD_SIZE=64MB``,
-``NEWSCORPUS_RELEASE_COMPRESSION_LEVEL=9``.
+They are set like every other setting (``corpus/settings.py``): ``[release]`` in the workspace's
+``newscorpus.toml``, ``NEWSCORPUS_RELEASE_SHARD_SIZE=64MB`` in the environment, or
+``--set RELEASE_COMPRESSION_LEVEL=9``; ``newscorpus config --component release`` shows them.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
-
-from corpus.release.errors import ReleaseError
 
 # Target uncompressed size of one data shard (UTF-8 bytes of url + title + text). Hugging Face
 # suggests shards of a few hundred MB; 256 MB of Chinese text compresses to roughly 100 MB.
@@ -21,17 +19,22 @@ RELEASE_ROW_GROUP_ROWS = 2_000
 # 42 % of the UTF-8 size at ~80 MB/s; level 9 gives 37.5 % at a tenth of the speed.
 RELEASE_COMPRESSION = "zstd"
 RELEASE_COMPRESSION_LEVEL = 3
-SHARD_SIZE_ENV = "NEWSCORPUS_RELEASE_SHARD_SIZE"
-COMPRESSION_LEVEL_ENV = "NEWSCORPUS_RELEASE_COMPRESSION_LEVEL"
 
+# Parquet codecs pyarrow writes, with the levels each takes (None: no level; the setting is ignored).
+COMPRESSION_LEVELS = {"zstd": (1, 22), "gzip": (1, 9), "brotli": (0, 11), "snappy": None, "none": None}
 _UNITS = {"": 1, "b": 1, "kb": 1024, "k": 1024, "mb": 1024**2, "m": 1024**2, "gb": 1024**3, "g": 1024**3}
 
 
 def parse_size(text: str) -> int:
-    """``"256MB"`` -> bytes. Units B, KB, MB, GB (powers of 1024), case-insensitive."""
+    """``"256MB"`` -> bytes. Units B, KB, MB, GB (powers of 1024), case-insensitive.
+
+    Raises:
+        ValueError: naming RELEASE_SHARD_SIZE and how to write a size.
+    """
     match = re.fullmatch(r"\s*(\d+)\s*([a-zA-Z]*)\s*", str(text))
     if not match or match.group(2).lower() not in _UNITS:
-        raise ReleaseError(f"cannot read the size {text!r}: write a number with B, KB, MB or GB, e.g. 256MB")
+        raise ValueError(f"setting RELEASE_SHARD_SIZE: cannot read the size {text!r}: write a number with B, KB, MB "
+                         f"or GB, e.g. 256MB")
     return int(match.group(1)) * _UNITS[match.group(2).lower()]
 
 
@@ -46,26 +49,27 @@ class ReleaseSettings:
 
     def __post_init__(self):
         if self.shard_size < 1:
-            raise ReleaseError(f"shard size must be at least 1 byte, got {self.shard_size}")
+            raise ValueError(f"setting RELEASE_SHARD_SIZE must be at least 1 byte, got {self.shard_size}")
         if self.row_group_rows < 1:
-            raise ReleaseError(f"row group size must be at least 1 row, got {self.row_group_rows}")
-        if not 1 <= self.compression_level <= 22:
-            raise ReleaseError(f"${COMPRESSION_LEVEL_ENV} must be a zstd level from 1 to 22, got {self.compression_level}")
+            raise ValueError(f"setting RELEASE_ROW_GROUP_ROWS must be at least 1 row, got {self.row_group_rows}")
+        if self.compression not in COMPRESSION_LEVELS:
+            raise ValueError(f"setting RELEASE_COMPRESSION must be one of {', '.join(COMPRESSION_LEVELS)}, "
+                             f"got {self.compression!r}")
+        levels = COMPRESSION_LEVELS[self.compression]
+        if levels and not levels[0] <= self.compression_level <= levels[1]:
+            raise ValueError(f"setting RELEASE_COMPRESSION_LEVEL must be a {self.compression} level from {levels[0]} "
+                             f"to {levels[1]}, got {self.compression_level}")
+
+    @property
+    def parquet_compression_level(self) -> int | None:
+        """The level to hand pyarrow: None for a codec that takes none."""
+        return self.compression_level if COMPRESSION_LEVELS[self.compression] else None
 
     @classmethod
-    def from_env(cls, shard_size: str | int | None = None) -> "ReleaseSettings":
-        """Defaults, overridden by the ``$NEWSCORPUS_RELEASE_*`` variables, then by ``shard_size``."""
-        chosen = shard_size if shard_size is not None else os.environ.get(SHARD_SIZE_ENV)
-        size = RELEASE_SHARD_SIZE if chosen is None else (chosen if isinstance(chosen, int) else parse_size(chosen))
-        return cls(shard_size=size,
-                   compression_level=int(_number(COMPRESSION_LEVEL_ENV, RELEASE_COMPRESSION_LEVEL)))
-
-
-def _number(variable: str, default: float) -> float:
-    value = os.environ.get(variable)
-    if value is None:
-        return default
-    try:
-        return float(value)
-    except ValueError:
-        raise ReleaseError(f"${variable} must be a number, got {value!r}") from None
+    def from_values(cls, values: dict) -> "ReleaseSettings":
+        """Build from ``RELEASE_*`` values (the settings system's); a shard size may carry a unit."""
+        size = values.get("RELEASE_SHARD_SIZE", RELEASE_SHARD_SIZE)
+        return cls(shard_size=size if isinstance(size, int) else parse_size(size),
+                   row_group_rows=values.get("RELEASE_ROW_GROUP_ROWS", RELEASE_ROW_GROUP_ROWS),
+                   compression=values.get("RELEASE_COMPRESSION", RELEASE_COMPRESSION),
+                   compression_level=values.get("RELEASE_COMPRESSION_LEVEL", RELEASE_COMPRESSION_LEVEL))

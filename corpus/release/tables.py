@@ -126,7 +126,7 @@ def write_table(rows: list[dict], schema: pa.Schema, path: Path, settings: Relea
         table, str(path),
         row_group_size=settings.row_group_rows,
         compression=settings.compression,
-        compression_level=settings.compression_level,
+        compression_level=settings.parquet_compression_level,
         use_dictionary=[name for name in DICTIONARY_COLUMNS if name in schema.names],
         write_statistics=True,
         version="2.6",

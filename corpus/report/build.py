@@ -30,7 +30,7 @@ from corpus.report.errors import ReportError
 from corpus.report.previous import INDEX, SUMMARY, index_html, list_reports, since_previous
 from corpus.report.render import render_html
 from corpus.report.sections import Section, extra_sections
-from corpus.report.settings import REPORT_STALE_TEMP_SECONDS, ReportSettings
+from corpus.report.settings import ReportSettings
 from corpus.workspace import Workspace
 
 # The columns of `newscorpus export clusters --format csv`, then what the report adds.
@@ -88,7 +88,7 @@ def write_report(workspace: Workspace, out: Path | None = None, since: str | Non
                 sections=content.sections, decisions=content.decisions, copies=content.copies, previous=previous)
     summary = {"generated_at": generated_at, "counts": {k: v for k, v in data.summary.items() if isinstance(v, int)},
                "decisions": len(decisions)}
-    remove_stale_temps(out.parent)
+    remove_stale_temps(out.parent, settings.stale_temp_seconds)
     temp = Path(tempfile.mkdtemp(prefix=f".tmp-{out.name}-", dir=out.parent))
     os.chmod(temp, folder_mode())  # mkdtemp makes it private; a report is shared as the umask allows
     try:
@@ -162,9 +162,9 @@ def check_destination(out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
 
 
-def remove_stale_temps(parent: Path) -> None:
-    """Clear what killed runs left behind (old enough that no running report can still own it)."""
-    cutoff = time.time() - REPORT_STALE_TEMP_SECONDS
+def remove_stale_temps(parent: Path, max_age: float) -> None:
+    """Clear what killed runs left behind (older than ``max_age`` seconds: no running report can own it)."""
+    cutoff = time.time() - max_age
     for path in parent.glob(".tmp-*"):
         if path.is_dir() and path.stat().st_mtime < cutoff:
             shutil.rmtree(path, ignore_errors=True)

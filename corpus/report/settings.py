@@ -37,12 +37,14 @@ class ReportSettings:
     table_rows: int = REPORT_TABLE_ROWS
     naive_utc_offset_hours: int = REPORT_NAIVE_UTC_OFFSET_HOURS
     matrix_outlets: int = REPORT_MATRIX_OUTLETS
+    stale_temp_seconds: int = REPORT_STALE_TEMP_SECONDS
 
     def __post_init__(self) -> None:
         if not isinstance(self.naive_utc_offset_hours, int) or not -12 <= self.naive_utc_offset_hours <= 14:
             raise ValueError(f"report setting naive_utc_offset_hours must be an integer from -12 to 14, "
                              f"got {self.naive_utc_offset_hours!r}")
-        for name in ("text_max_chars", "excerpt_chars", "diff_max_edits", "page_size", "table_rows", "matrix_outlets"):
+        for name in ("text_max_chars", "excerpt_chars", "diff_max_edits", "page_size", "table_rows", "matrix_outlets",
+                     "stale_temp_seconds"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"report setting {name} must be a positive integer, got {value!r}")

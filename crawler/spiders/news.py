@@ -6,6 +6,9 @@ in-site links of every HTML page, bounded by depth and trap guards. A site YAML 
 and a date-template back-fill. What was fetched before comes from the store: an article already
 stored is not fetched again unless it is due for revisit, and then with a conditional GET.
 
+A page's outlet is its site file's name; a crawl given only URLs reads it from the pages
+(``crawler/outlets.py``), as one host often serves several outlets.
+
 It yields one ``PageItem`` per response (``scrapy crawl news -o pages.jsonl``); what to fetch again
 is decided by the frontier behind ``DUPEFILTER_CLASS`` (``crawler/dupefilter.py``), robots.txt by
 ``crawler/robots.py``, where requests may go by ``crawler/origins.py``.
