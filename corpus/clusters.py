@@ -177,6 +177,62 @@ def placements(db: sqlite3.Connection, urls: Iterable[str]) -> dict[str, tuple[s
     return found
 
 
+@dataclass(frozen=True)
+class ExportMember:
+    """A cluster member as ``newscorpus export clusters`` writes it, with its cluster's fields."""
+
+    cluster: Cluster
+    size: int
+    canonical_url: str
+    doc_id: int
+    url: str
+    outlet: str | None
+    published: str | None
+    script: str | None
+    similarity: float
+    method: str
+    page_url: str | None
+    story_index: int | None
+    page_number: str | None
+    page_name: str | None
+
+
+def iter_export_members(db: sqlite3.Connection, include_singletons: bool = False) -> Iterator[ExportMember]:
+    """Members by cluster id, canonical first, then by similarity; clusters of one only when asked."""
+    rows = db.execute(
+        f"""SELECT c.id, c.canonical_doc_id, c.canonical_reason, c.size, cd.url,
+                   d.id, d.url, d.outlet, d.published, d.script, m.similarity, m.method,
+                   d.page_url, d.story_index, d.page_number, d.page_name
+            FROM clusters c
+            JOIN documents cd ON cd.id = c.canonical_doc_id
+            JOIN cluster_members m ON m.cluster_id = c.id
+            JOIN documents d ON d.id = m.doc_id
+            {"" if include_singletons else "WHERE c.size > 1"}
+            ORDER BY c.id, m.doc_id != c.canonical_doc_id, m.similarity DESC, m.doc_id""")
+    for row in rows:
+        yield ExportMember(Cluster(*row[0:3]), *row[3:])
+
+
+@dataclass(frozen=True)
+class DedupTotals:
+    """What a dedup run's summary says of the clusters it left."""
+
+    clusters: int
+    duplicates: int
+    cross_script_clusters: int
+
+
+def dedup_totals(db: sqlite3.Connection) -> DedupTotals:
+    """Clusters, members that are not canonical, and clusters with both Simplified and Traditional members."""
+    clusters = db.execute("SELECT count(*) FROM clusters").fetchone()[0]
+    duplicates = db.execute("SELECT count(*) FROM cluster_members WHERE method != 'canonical'").fetchone()[0]
+    cross_script = db.execute(
+        """SELECT count(*) FROM (SELECT m.cluster_id FROM cluster_members m JOIN documents d ON d.id = m.doc_id
+           WHERE d.script IN ('zh-Hans', 'zh-Hant') GROUP BY m.cluster_id HAVING count(DISTINCT d.script) > 1)"""
+    ).fetchone()[0]
+    return DedupTotals(clusters, duplicates, cross_script)
+
+
 def count_clusters(db: sqlite3.Connection) -> int:
     return db.execute("SELECT count(*) FROM clusters").fetchone()[0]
 

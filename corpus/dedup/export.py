@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Iterator
 from typing import TextIO
 
+from corpus.clusters import iter_export_members
 from corpus.csvcells import defuse_row
 
 MEMBER_FIELDS = ("doc_id", "url", "outlet", "published", "script", "similarity", "method",
@@ -23,25 +24,15 @@ CSV_FIELDS = ("cluster_id", "canonical_doc_id", "canonical_url", "canonical_reas
 
 def iter_clusters(db: sqlite3.Connection, include_singletons: bool = False) -> Iterator[dict]:
     """Cluster records ordered by cluster id; singletons only when asked."""
-    rows = db.execute(
-        f"""SELECT c.id, c.canonical_doc_id, c.canonical_reason, c.size, cd.url,
-                   d.id, d.url, d.outlet, d.published, d.script, m.similarity, m.method,
-                   d.page_url, d.story_index, d.page_number, d.page_name
-            FROM clusters c
-            JOIN documents cd ON cd.id = c.canonical_doc_id
-            JOIN cluster_members m ON m.cluster_id = c.id
-            JOIN documents d ON d.id = m.doc_id
-            {"" if include_singletons else "WHERE c.size > 1"}
-            ORDER BY c.id, m.doc_id != c.canonical_doc_id, m.similarity DESC, m.doc_id"""
-    )
     current = None
-    for cid, canonical_id, reason, size, canonical_url, *member in rows:
-        if current is None or current["cluster_id"] != cid:
+    for member in iter_export_members(db, include_singletons):
+        if current is None or current["cluster_id"] != member.cluster.id:
             if current is not None:
                 yield current
-            current = {"cluster_id": cid, "canonical": {"doc_id": canonical_id, "url": canonical_url},
-                       "canonical_reason": reason, "size": size, "members": []}
-        current["members"].append(dict(zip(MEMBER_FIELDS, member)))
+            current = {"cluster_id": member.cluster.id,
+                       "canonical": {"doc_id": member.cluster.canonical_doc_id, "url": member.canonical_url},
+                       "canonical_reason": member.cluster.canonical_reason, "size": member.size, "members": []}
+        current["members"].append({field: getattr(member, field) for field in MEMBER_FIELDS})
     if current is not None:
         yield current
 

@@ -33,6 +33,7 @@ import numpy as np
 import xxhash
 from datasketch.lsh import _optimal_param
 
+from corpus.clusters import dedup_totals
 from corpus.dedup import incremental
 from corpus.dedup import repository as repo
 from corpus.dedup.candidates import lsh_pairs, sentence_pairs
@@ -343,12 +344,7 @@ def _verify_jobs(store: Store, groups: Groups, candidates: dict[int, Candidate],
 
 def _summary(db, live: set[int], fingerprinted: list[int], gone: list[int], rebuilt: int, scope: incremental.Scope,
              verified: int, timings: dict) -> dict:
-    clusters = db.execute("SELECT count(*) FROM clusters").fetchone()[0]
-    duplicates = db.execute("SELECT count(*) FROM cluster_members WHERE method != 'canonical'").fetchone()[0]
-    cross_script = db.execute(
-        """SELECT count(*) FROM (SELECT m.cluster_id FROM cluster_members m JOIN documents d ON d.id = m.doc_id
-           WHERE d.script IN ('zh-Hans', 'zh-Hant') GROUP BY m.cluster_id HAVING count(DISTINCT d.script) > 1)"""
-    ).fetchone()[0]
+    totals = dedup_totals(db)
     containments = db.execute("SELECT count(*) FROM containments").fetchone()[0]
     template_links = db.execute("SELECT count(*) FROM dedup_links").fetchone()[0]
     return {
@@ -359,9 +355,9 @@ def _summary(db, live: set[int], fingerprinted: list[int], gone: list[int], rebu
         "scope": len(scope.docs),
         "candidate_pairs": len(scope.pairs),
         "verified_pairs": verified,
-        "clusters": clusters,
-        "duplicates": duplicates,
-        "cross_script_clusters": cross_script,
+        "clusters": totals.clusters,
+        "duplicates": totals.duplicates,
+        "cross_script_clusters": totals.cross_script_clusters,
         "containments": containments,
         "template_links": template_links,
         **scope.stats,
