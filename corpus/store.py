@@ -10,6 +10,7 @@ recorded in ``schema_migrations``.
 from __future__ import annotations
 
 import sqlite3
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
@@ -66,7 +67,7 @@ class Store:
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
             if not readonly:
-                conn.execute("PRAGMA journal_mode=WAL")
+                _switch_to_wal(conn, timeout)
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.execute("PRAGMA foreign_keys=ON")
         except sqlite3.DatabaseError as error:
@@ -124,6 +125,20 @@ class Store:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _switch_to_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """``PRAGMA journal_mode=WAL``, retried while another process opens or checkpoints the same file:
+    SQLite can answer this pragma "database is locked" without waiting for its busy timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _connect_readonly(path: str | Path, timeout: float) -> sqlite3.Connection:
