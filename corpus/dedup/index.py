@@ -129,19 +129,7 @@ class CandidateIndex:
     def bucket_members(self, band: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(key, doc)`` of every live representative whose ``band`` key is one of ``keys``, sorted
         by key, then doc (a full run's bucket order)."""
-        found_keys, found_docs = [], []
-        for segment, check in ((self.base, True), (self.delta, False)):
-            rows = _ranges(segment.band_sorted[band], keys)
-            docs = segment.docs[segment.band_order[band][rows]]
-            key = np.asarray(segment.band_sorted[band][rows])
-            if check:
-                alive = self._alive(docs)
-                docs, key = docs[alive], key[alive]
-            found_keys.append(key)
-            found_docs.append(docs)
-        key, docs = np.concatenate(found_keys), np.concatenate(found_docs)
-        order = np.lexsort((docs, key))
-        return key[order], docs[order]
+        return self._lookup(lambda segment: (segment.band_sorted[band], segment.band_order[band]), keys)
 
     def sentences_of(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(hash, doc)`` postings of live ``docs`` (a scan of the postings: for the few removed rows)."""
@@ -160,17 +148,23 @@ class CandidateIndex:
     def holders(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(hash, doc)`` of every live representative holding one of the sorted distinct ``hashes``,
         sorted by hash, then doc."""
-        found_hashes, found_docs = [], []
+        return self._lookup(lambda segment: (segment.post_hash, segment.post_row), hashes)
+
+    def _lookup(self, column, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(value, doc)`` of live rows whose value is one of the sorted distinct ``wanted``, from a
+        segment's ``column``: its sorted values and, per value, the row of the doc holding it."""
+        found_values, found_docs = [], []
         for segment, check in ((self.base, True), (self.delta, False)):
-            rows = _ranges(segment.post_hash, hashes)
-            docs = segment.docs[segment.post_row[rows]]
-            value = np.asarray(segment.post_hash[rows])
+            sorted_values, row_of = column(segment)
+            rows = _ranges(sorted_values, wanted)
+            docs = segment.docs[row_of[rows]]
+            value = np.asarray(sorted_values[rows])
             if check:
                 alive = self._alive(docs)
                 docs, value = docs[alive], value[alive]
-            found_hashes.append(value)
+            found_values.append(value)
             found_docs.append(docs)
-        value, docs = np.concatenate(found_hashes), np.concatenate(found_docs)
+        value, docs = np.concatenate(found_values), np.concatenate(found_docs)
         order = np.lexsort((docs, value))
         return value[order], docs[order]
 
