@@ -39,6 +39,7 @@ from cleaners.pages import classify_html, looks_like_html, sniff_xml
 from cleaners.publisher import publisher_name
 from corpus import fetches
 from corpus.fetches import Fetch
+from corpus.runlock import other_process_alive
 from corpus.store import Store, utc_now
 
 METADATA_FORMAT = "newscorpus-fetch/1"   # written by crawler/warc.py
@@ -180,7 +181,8 @@ def _import_file(store: Store, path: Path, name: str, summary: Counter, skipped:
     counts: Counter = Counter()
     try:
         software, writer = _warcinfo(path)
-        if skip_live and writer is not None and _alive_here(*writer):
+        if skip_live and writer is not None and writer[0] == socket.gethostname() \
+                and other_process_alive(writer[1]):
             return "live"
         _index(store, path, name, counts)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
@@ -222,18 +224,6 @@ def _warc_fields(payload: bytes) -> dict[str, str]:
         if sep:
             fields[key.strip().lower()] = value.strip()
     return fields
-
-
-def _alive_here(hostname: str, pid: int) -> bool:
-    if hostname != socket.gethostname() or pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # -- reading records -------------------------------------------------------------------------------

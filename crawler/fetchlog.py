@@ -15,7 +15,9 @@ import time
 
 from corpus import fetches
 from corpus.fetches import Fetch, Visit
+from corpus.runlock import other_process_alive
 from corpus.store import Store, utc_now
+
 
 class FetchLog:
     """Batches fetch rows and URL state into transactions.
@@ -43,7 +45,7 @@ class FetchLog:
         with self.store.transaction() as db:
             for run_id, stats in db.execute("SELECT id, stats FROM crawl_runs WHERE status = 'running'").fetchall():
                 pid = (json.loads(stats) if stats else {}).get("pid")
-                if not _alive(pid):
+                if not other_process_alive(pid):
                     db.execute("UPDATE crawl_runs SET status = 'failed', finished_at = ?, stats = ? WHERE id = ?",
                                (now, json.dumps({"pid": pid, "finish_reason": "killed"}), run_id))
             for name, config in configs.items():
@@ -102,15 +104,3 @@ def add_run_sites(db, run_id: int, names: set[str]) -> None:
     listed = db.execute("SELECT sites FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()[0]
     sites = sorted(set(json.loads(listed or "[]")) | names)
     db.execute("UPDATE crawl_runs SET sites = ? WHERE id = ?", (json.dumps(sites, ensure_ascii=False), run_id))
-
-
-def _alive(pid: object) -> bool:
-    if not isinstance(pid, int):
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return pid != os.getpid()
