@@ -224,13 +224,12 @@ class DedupTotals:
 
 def dedup_totals(db: sqlite3.Connection) -> DedupTotals:
     """Clusters, members that are not canonical, and clusters with both Simplified and Traditional members."""
-    clusters = db.execute("SELECT count(*) FROM clusters").fetchone()[0]
     duplicates = db.execute("SELECT count(*) FROM cluster_members WHERE method != 'canonical'").fetchone()[0]
     cross_script = db.execute(
         """SELECT count(*) FROM (SELECT m.cluster_id FROM cluster_members m JOIN documents d ON d.id = m.doc_id
            WHERE d.script IN ('zh-Hans', 'zh-Hant') GROUP BY m.cluster_id HAVING count(DISTINCT d.script) > 1)"""
     ).fetchone()[0]
-    return DedupTotals(clusters, duplicates, cross_script)
+    return DedupTotals(count_clusters(db), duplicates, cross_script)
 
 
 def count_clusters(db: sqlite3.Connection) -> int:
