@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -36,3 +37,8 @@ def run_cli(*args: str, home: Path | Workspace | None = None, timeout: float = 3
         raise AssertionError(f"newscorpus {' '.join(args)} exited {result.returncode}\n"
                              f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}")
     return result
+
+
+def cli_summary(*args: str, home: Path | Workspace, env: dict | None = None) -> dict:
+    """The summary of ``newscorpus ARGS --json`` (its run record's)."""
+    return json.loads(run_cli(*args, "--json", home=home, env=env).stdout)["summary"]

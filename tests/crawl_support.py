@@ -101,3 +101,13 @@ def demo_site_files(folder: Path, url: str, **overrides) -> list[str]:
         path.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
         args += ["--site", str(path)]
     return args
+
+
+def crawl_demo_sites(folder: Path) -> Path:
+    """A workspace in ``folder`` holding one quick crawl of the demo site through its outlets' site files."""
+    from crawler.demosite import DemoSite
+
+    with DemoSite(scale=1, port=0) as site:
+        crawl(folder / "ws", *demo_site_files(folder, site.url, backfill=None,
+                                              politeness={"delay": 0, "concurrency": 8, "autothrottle": False}))
+    return folder / "ws"

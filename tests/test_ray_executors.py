@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import socket
 import subprocess
@@ -11,28 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
-from crawl_support import crawl, demo_site_files, rows
-from crawler.demosite import DemoSite
+from conftest import cli_summary, run_cli
+from crawl_support import crawl_demo_sites, rows
 
 pytestmark = pytest.mark.slow
 DOCUMENTS = "SELECT id, url, outlet, fetch_id, title, text, published, script, text_hash FROM documents ORDER BY id"
 EXTRACTIONS = "SELECT fetch_id, url, status, reason FROM extractions ORDER BY fetch_id"
 
 
-def _summary(*args: str, home, env: dict | None = None) -> dict:
-    """The summary of ``newscorpus ARGS --json`` (its run record's)."""
-    return json.loads(run_cli(*args, "--json", home=home, env=env).stdout)["summary"]
-
-
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory) -> Path:
     """A workspace holding one crawl of the demo site, not yet extracted."""
-    folder = tmp_path_factory.mktemp("crawled")
-    with DemoSite(scale=1, port=0) as site:
-        crawl(folder / "ws", *demo_site_files(folder, site.url, backfill=None,
-                                              politeness={"delay": 0, "concurrency": 8, "autothrottle": False}))
-    return folder / "ws"
+    return crawl_demo_sites(tmp_path_factory.mktemp("crawled"))
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +71,7 @@ def _data_files(home: Path) -> dict[str, bytes]:
 def test_extract_on_a_local_ray_instance_writes_what_local_workers_write(crawled, local, tmp_path):
     home = tmp_path / "ws"
     shutil.copytree(crawled, home)
-    summary = _summary("extract", "--executor", "ray", "--workers", "2", home=home)
+    summary = cli_summary("extract", "--executor", "ray", "--workers", "2", home=home)
     assert summary["executor"] == "ray" and summary["errors"] == 0 and summary["documents"] > 100
     assert rows(home, DOCUMENTS) == rows(local, DOCUMENTS)
     assert rows(home, EXTRACTIONS) == rows(local, EXTRACTIONS)
@@ -92,7 +81,7 @@ def test_extract_dedup_release_on_a_two_node_cluster_are_byte_identical(crawled,
     home = tmp_path / "ws"
     shutil.copytree(crawled, home)
     env = {"NEWSCORPUS_EXECUTOR": "ray", "NEWSCORPUS_EXECUTOR_RAY_ADDRESS": two_nodes}
-    summary = _summary("extract", home=home, env=env)
+    summary = cli_summary("extract", home=home, env=env)
     assert summary["executor"] == "ray" and summary["workers"] == 2   # the cluster's CPUs, over two nodes
     run_cli("dedup", home=home, env=env)
     run_cli("release", home=home)

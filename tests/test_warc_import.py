@@ -12,8 +12,8 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from conftest import run_cli
-from crawl_support import crawl, demo_site_files, rows
+from conftest import cli_summary, run_cli
+from crawl_support import crawl_demo_sites, rows
 from crawler.demosite import DemoSite
 from crawler.demosite.outlets import OUTLETS
 
@@ -29,20 +29,10 @@ ARTICLE_GB18030 = ("<html><head><title>山城晨报 本地新闻</title></head><
                    + "</body></html>")
 
 
-
-def _summary(*args: str, home, env: dict | None = None) -> dict:
-    """The summary of ``newscorpus ARGS --json`` (its run record's)."""
-    return json.loads(run_cli(*args, "--json", home=home, env=env).stdout)["summary"]
-
-
 @pytest.fixture(scope="module")
 def worker(tmp_path_factory) -> Path:
     """A crawl worker's workspace after one crawl of the demo site (its WARC files are the interchange)."""
-    folder = tmp_path_factory.mktemp("worker")
-    with DemoSite(scale=1, port=0) as site:
-        crawl(folder / "ws", *demo_site_files(folder, site.url, backfill=None,
-                                              politeness={"delay": 0, "concurrency": 8, "autothrottle": False}))
-    return folder / "ws"
+    return crawl_demo_sites(tmp_path_factory.mktemp("worker"))
 
 
 def _fetches(home: Path) -> list[tuple]:
@@ -52,8 +42,8 @@ def _fetches(home: Path) -> list[tuple]:
 def test_workers_files_give_the_coordinator_the_same_fetch_log_and_documents(worker, tmp_path):
     coordinator = tmp_path / "coordinator"
     shutil.copytree(worker / "warc", coordinator / "warc")  # the shared folder the workers write to
-    own = _summary("extract", "--workers", "1", home=worker)
-    imported = _summary("import-warc", str(coordinator / "warc"), home=coordinator)
+    own = cli_summary("extract", "--workers", "1", home=worker)
+    imported = cli_summary("import-warc", str(coordinator / "warc"), home=coordinator)
     run_cli("extract", "--workers", "1", home=coordinator)
 
     theirs, ours = _fetches(worker), _fetches(coordinator)
@@ -69,11 +59,11 @@ def test_workers_files_give_the_coordinator_the_same_fetch_log_and_documents(wor
     documents = "SELECT url, outlet, title, text, published, script, encoding FROM documents ORDER BY url"
     assert rows(coordinator, documents) == rows(worker, documents)
 
-    again = _summary("import-warc", str(coordinator / "warc"), home=coordinator)
+    again = cli_summary("import-warc", str(coordinator / "warc"), home=coordinator)
     assert (again["files_unchanged"], again["fetches"]) == (len(list((worker / "warc").iterdir())), 0)
     # The worker's own crawl indexed its files: its extract leaves them alone, and an explicit import adds nothing.
     assert own["imported_fetches"] == 0 and rows(worker, "SELECT count(*) FROM warc_imports") == [(0,)]
-    explicit = _summary("import-warc", str(worker / "warc"), home=worker)
+    explicit = cli_summary("import-warc", str(worker / "warc"), home=worker)
     assert (explicit["fetches"], explicit["already_indexed"]) == (0, len(theirs))
 
 
@@ -84,10 +74,10 @@ def test_extract_completes_a_workers_file_that_grew_since_it_was_imported(worker
     growing = home / "warc" / source.name
     growing.parent.mkdir(parents=True)
     growing.write_bytes(data[: len(data) // 2 + 7])   # cut inside a record, as a worker mid-write leaves it
-    first = _summary("import-warc", str(growing), home=home)
+    first = cli_summary("import-warc", str(growing), home=home)
     assert 0 < first["fetches"] < len(_fetches(worker))
     growing.write_bytes(data)
-    summary = _summary("extract", "--workers", "1", home=home)
+    summary = cli_summary("extract", "--workers", "1", home=home)
     assert first["fetches"] + summary["imported_fetches"] == len(_fetches(worker))
     assert [row[:12] + row[14:] for row in _fetches(home)] == [row[:12] + row[14:] for row in _fetches(worker)]
 
@@ -147,15 +137,15 @@ def test_another_tools_warc_is_sniffed_and_odd_records_are_counted(tmp_path):
     assert found["https://www.cqnews.example/gone.html"][2] == 404
     assert found["https://www.cqnews.example/old.html"][2:4] == (301, "https://www.cqnews.example/2024/05/01/a1.html")
 
-    extracted = _summary("extract", "--workers", "1", home=tmp_path / "ws")
+    extracted = cli_summary("extract", "--workers", "1", home=tmp_path / "ws")
     assert extracted["documents"] == 1
     [(title, text)] = rows(tmp_path / "ws", "SELECT title, text FROM documents")
     assert title == "山城晨报 本地新闻" and "老旧小区改造" in text
 
-    twice = _summary("import-warc", str(archive), home=tmp_path / "ws")
+    twice = cli_summary("import-warc", str(archive), home=tmp_path / "ws")
     assert (twice["fetches"], twice["files_unchanged"]) == (0, 2)
     shutil.copy(archive / "other.warc.gz", tmp_path / "renamed.warc.gz")
-    copy = _summary("import-warc", str(tmp_path / "renamed.warc.gz"), home=tmp_path / "ws")
+    copy = cli_summary("import-warc", str(tmp_path / "renamed.warc.gz"), home=tmp_path / "ws")
     assert (copy["fetches"], copy["files_unchanged"]) == (0, 1)
 
 
@@ -175,13 +165,13 @@ def test_a_wget_warc_of_the_demo_site_becomes_documents(tmp_path):
                        cwd=tmp_path, timeout=120, check=False)
     archive = tmp_path / "wire.warc.gz"
     assert archive.exists()
-    summary = _summary("import-warc", str(archive), home=tmp_path / "ws")
+    summary = cli_summary("import-warc", str(archive), home=tmp_path / "ws")
     assert summary["fetches"] > 10 and summary["files_imported"] == 1
     kinds = dict(rows(tmp_path / "ws", "SELECT kind, count(*) FROM fetches GROUP BY kind"))
     assert kinds.get("article", 0) > 5 and kinds.get("listing", 0) >= 1
-    extracted = _summary("extract", "--workers", "1", home=tmp_path / "ws")
+    extracted = cli_summary("extract", "--workers", "1", home=tmp_path / "ws")
     assert extracted["documents"] >= kinds["article"] * 0.8
     outlets = rows(tmp_path / "ws", "SELECT DISTINCT outlet FROM documents")
     assert outlets == [(OUTLETS["wire"].title,)]   # each page's og:site_name, not the host
-    again = _summary("import-warc", str(archive), home=tmp_path / "ws")
+    again = cli_summary("import-warc", str(archive), home=tmp_path / "ws")
     assert again["fetches"] == 0
