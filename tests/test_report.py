@@ -260,4 +260,5 @@ def test_what_changed_since_the_previous_report_and_the_index_of_reports(workspa
     index = (workspace.reports_dir / "index.html").read_text("utf-8")
     for folder in folders:
         assert f'href="{folder.name}/report.html"' in index and f'href="{folder.name}/clusters.csv"' in index
-    assert index.index(newest.name) < index.index(previous["folder"])  # newest first
+    # newest first; a folder's link ends at its slash (two reports in one second are X and X-2)
+    assert index.index(f'href="{newest.name}/') < index.index(f'href="{previous["folder"]}/')
