@@ -20,7 +20,12 @@ _META_DATE_NAMES = (
     "sailthru.date", "parsely-pub-date", "weibo:article:create_at", "article.published", "date",
 )
 _META_AUTHOR_NAMES = ("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author")
-_TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜–—]|\s-\s|--)\s*")
+_TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜丨–—]|\s[-·]\s|--)\s*")
+# Where a headline may end inside a <title> that glues the site's or section's name on: a space or a
+# hyphen ("…一块顶十块GPU-EDN 电子技术设计", "…开展调研工作 东区办事处_中山网"). Never a colon: "王文：…".
+_HEADLINE_END = re.compile(r"\s+|-")
+_NO_TEXT = frozenset({"script", "style", "noscript", "template", "head", "title", "textarea", "select"})
+_MAX_ELEMENT_CHARS = 120
 _MAX_JSONLD_CHARS = 200_000
 _MIN_LEADING_CHARS = 8      # a heading this long that opens the declared title is its headline (section names are shorter)
 
@@ -116,6 +121,40 @@ def _site_suffix(text: str) -> list[str]:
     return [match.group(1), match.group(2)] if match and name_like(match.group(2)) else [text]
 
 
+def _element_texts(tree: HtmlElement) -> set[str]:
+    """The whole text of every short element of the page's body (squashed), computed children first
+    so a page costs one walk: the headline is one element's text on nearly every news page."""
+    texts: set[str] = set()
+    done: dict[HtmlElement, str | None] = {}
+    body = tree.find(".//body")
+    for element in reversed(list((body if body is not None else tree).iter())):
+        if not isinstance(element.tag, str) or element.tag in _NO_TEXT:
+            done[element] = ""
+            continue
+        pieces = [element.text or ""]
+        for child in element:
+            child_text = done.pop(child, "")
+            if child_text is None:
+                pieces = None
+                break
+            pieces += [child_text, child.tail or ""]
+        text = None if pieces is None else "".join("".join(pieces).split())
+        done[element] = text if text is not None and len(text) <= _MAX_ELEMENT_CHARS else None
+        if done[element] and len(done[element]) >= 4:
+            texts.add(done[element].lower())
+    return texts
+
+
+def _trimmed_by_text(part: str, texts: set[str]) -> str:
+    """A <title> part cut where the page's own headline element ends: its longest opening, ended by a
+    space or a hyphen, that is an element's whole text ("…一块顶十块GPU-EDN 电子技术设计" → "…GPU")."""
+    if _squash(part) in texts:
+        return part
+    openings = [part[:m.start()] for m in _HEADLINE_END.finditer(part)
+                if len(_squash(part[:m.start()])) >= _MIN_LEADING_CHARS and _squash(part[:m.start()]) in texts]
+    return max(openings, key=len) if openings else part
+
+
 def _titles(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict]) -> list[str]:
     """Headline candidates, best first, chosen by agreement among JSON-LD ``headline``, ``og:title``,
     ``<title>`` and ``<h1>``/``<h2>``; never a site or section name (the parts of ``<title>`` that
@@ -135,8 +174,9 @@ def _titles(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict]) -> list
     declared = [(name, value) for name, value in declared if not name_like(value)]
     # The <title> part that og:title/JSON-LD (else a heading) repeats is the headline; the others name the site.
     candidates = [p for p in parts if not name_like(p)]
+    # Else the longest part, less any name glued to it that the page's headline element leaves out.
     own = next((p for group in ([v for _, v in declared], headings) for p in candidates if any(_agree(p, o) for o in group)),
-               max(candidates, key=len) if candidates else None)
+               None) or (_trimmed_by_text(max(candidates, key=len), _element_texts(tree)) if candidates else None)
     names = {_squash(p) for p in parts if p != own} | {_squash(meta.get(k, "")) for k in ("og:site_name", "application-name")}
     names |= {_squash(h) for h in headings if name_like(h)}
     names.discard("")
@@ -145,8 +185,12 @@ def _titles(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict]) -> list
 
     if not declared and not own:
         # Headings alone are a sidebar's or a blog's widget as often as the headline; when the page's
-        # <title> holds only names ("即時新聞 - 自由時報"), its first other heading is the best there is.
-        return [h for _, h in sources[:1]] if parts else []
+        # <title> holds only names ("即時新聞 - 自由時報"), its first other heading is the best there is,
+        # down to <h6> ("新闻动态--中国地理学会官网" over an <h5> headline), a breadcrumb of names aside.
+        lower = [text for h in tree.xpath(".//h3|.//h4|.//h5|.//h6")
+                 if 4 <= len(text := " ".join(h.text_content().split())) <= 120
+                 and not all(name_like(p) for p in _TITLE_SEPARATORS.split(text) if p.strip())]
+        return ([h for _, h in sources] + lower)[:1] if parts else []
 
     def votes(candidate: str) -> int:
         return len({name for name, value in sources if _agree(candidate, value)})

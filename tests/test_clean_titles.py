@@ -17,6 +17,7 @@ from cleaners.pipeline import clean_html
 HEADLINE = "北市公車明年漲價 市民反應不一"
 BODY = "<p>" + "台北市政府今天宣布，明年起公車票價調整，市民反應不一，議員要求說明。" * 4 + "</p>"
 EPAPER = Path(__file__).resolve().parent / "fixtures" / "epaper"
+TITLED = Path(__file__).resolve().parent / "fixtures" / "titles"   # real pages trimmed to head + headline area
 
 
 def _title(head: str, headings: str) -> str | None:
@@ -36,6 +37,8 @@ def _title(head: str, headings: str) -> str | None:
      "<h1>即時新聞</h1>"),
     ("<title>即時新聞 - 自由時報</title>", f"<h1>即時新聞</h1><h2>{HEADLINE}</h2>"),
     (f"<title>{HEADLINE}-新华网</title>", ""),           # the site's name glued on without spaces
+    (f"<title>{HEADLINE} 丨 山城晨报</title>", ""),       # the separators outlets use besides _ | - – —
+    (f"<title>{HEADLINE} · 山城晨报</title>", ""),
 ])
 def test_a_site_or_section_heading_never_beats_the_headline(head, headings):
     assert _title(head, headings) == HEADLINE
@@ -55,3 +58,25 @@ def test_a_real_story_page_whose_og_title_adds_the_subhead_is_titled_by_its_head
     raw = lzma.decompress((EPAPER / "hk_skypost_2019-04-24_story.html.xz").read_bytes())
     document = clean_html(raw, "https://skypost.ulifestyle.com.hk/article/2333915/").document
     assert document is not None and document["title"] == "垃圾徵費欠細節 各界憂執行混亂"
+
+
+@pytest.mark.parametrize("page,headline", [
+    # <title> "…一块顶十块GPU-EDN 电子技术设计": the site's name, spaces inside it, glued on by a hyphen.
+    ("ednchina_glued_hyphen_site.html", "阿里发布最强AI芯片：性能“吊打”同行，一块顶十块GPU"),
+    # <title> "中华人民共和国监察法-纪检": a section name no list knows, glued on by a hyphen.
+    ("sxmu_glued_hyphen_section.html", "中华人民共和国监察法"),
+    # <title> "…开展调研工作 东区办事处_中山网": the section after a space, the site after "_".
+    ("zsnews_space_section.html", "顺德区大良街道党工委委员潘卓辉一行到众创金融街开展调研工作"),
+    # <title> "【不忘初心 牢记使命】…技能大赛 湖南省中医药研究院附属医院": the site's name after a space.
+    ("zyyfy_space_site.html", "【不忘初心 牢记使命】我院医技药剂党支部举办2019年中药、药学理论知识与专业技能大赛"),
+])
+def test_the_title_part_the_page_shows_as_an_element_is_the_headline_without_the_name_glued_to_it(page, headline):
+    # No og:title, no JSON-LD, no <h1>: only the page's own headline element says where the name begins.
+    document = clean_html((TITLED / page).read_bytes(), "https://news.example.cn/a/1.html").document
+    assert document is not None and document["title"] == headline
+
+
+def test_a_title_of_names_only_gives_way_to_the_first_lower_heading_that_is_not_a_breadcrumb():
+    # 中国地理学会: <title> "新闻动态--中国地理学会官网", breadcrumb <h3> "首页 - 新闻动态", headline in an <h5>.
+    document = clean_html((TITLED / "gsc_names_only_title_h5.html").read_bytes(), "https://www.gsc.org.cn/a.html").document
+    assert document is not None and document["title"] == "2019年中国人文地理学术年会在重庆•西南大学成功举行！"
