@@ -145,11 +145,14 @@ def _element_texts(tree: HtmlElement) -> set[str]:
     return texts
 
 
-def _trimmed_by_text(part: str, texts: set[str]) -> str:
-    """A <title> part cut where the page's own headline element ends: its longest opening, ended by a
-    space or a hyphen, that is an element's whole text ("…一块顶十块GPU-EDN 电子技术设计" → "…GPU")."""
+def _shown_title(title: str, part: str, texts: set[str]) -> str:
+    """The headline of a <title> as the page shows it in an element: its longest part as it stands, else
+    the whole title when a separator belongs to the headline ("书记市长这一周 | 奋马扬鞭争春色…"), else the
+    longest opening of the part, ended by a space or a hyphen, that an element shows ("…GPU-EDN 电子技术设计")."""
     if _squash(part) in texts:
         return part
+    if _squash(title) in texts:
+        return title
     openings = [part[:m.start()] for m in _HEADLINE_END.finditer(part)
                 if len(_squash(part[:m.start()])) >= _MIN_LEADING_CHARS and _squash(part[:m.start()]) in texts]
     return max(openings, key=len) if openings else part
@@ -174,9 +177,9 @@ def _titles(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict]) -> list
     declared = [(name, value) for name, value in declared if not name_like(value)]
     # The <title> part that og:title/JSON-LD (else a heading) repeats is the headline; the others name the site.
     candidates = [p for p in parts if not name_like(p)]
-    # Else the longest part, less any name glued to it that the page's headline element leaves out.
+    # Else the longest part, as the page's own headline element shows it.
     own = next((p for group in ([v for _, v in declared], headings) for p in candidates if any(_agree(p, o) for o in group)),
-               None) or (_trimmed_by_text(max(candidates, key=len), _element_texts(tree)) if candidates else None)
+               None) or (_shown_title(title_tag, max(candidates, key=len), _element_texts(tree)) if candidates else None)
     names = {_squash(p) for p in parts if p != own} | {_squash(meta.get(k, "")) for k in ("og:site_name", "application-name")}
     names |= {_squash(h) for h in headings if name_like(h)}
     names.discard("")

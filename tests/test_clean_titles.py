@@ -80,3 +80,10 @@ def test_a_title_of_names_only_gives_way_to_the_first_lower_heading_that_is_not_
     # 中国地理学会: <title> "新闻动态--中国地理学会官网", breadcrumb <h3> "首页 - 新闻动态", headline in an <h5>.
     document = clean_html((TITLED / "gsc_names_only_title_h5.html").read_bytes(), "https://www.gsc.org.cn/a.html").document
     assert document is not None and document["title"] == "2019年中国人文地理学术年会在重庆•西南大学成功举行！"
+
+
+def test_a_separator_inside_the_headline_the_page_shows_stays_in_the_title():
+    # 扬子晚报: <title> and the page's headline <div> both read "书记市长这一周 | 奋马扬鞭争春色，“虎”力全开向未来";
+    # no site name follows the bar, so nothing is cut at it.
+    document = clean_html((TITLED / "yangtse_column_bar_in_headline.html").read_bytes(), "https://news.example.cn/a/1.html").document
+    assert document is not None and document["title"] == "书记市长这一周 | 奋马扬鞭争春色，“虎”力全开向未来"
