@@ -122,26 +122,28 @@ def _site_suffix(text: str) -> list[str]:
 
 
 def _element_texts(tree: HtmlElement) -> set[str]:
-    """The whole text of every short element of the page's body (squashed), computed children first
-    so a page costs one walk: the headline is one element's text on nearly every news page."""
+    """The whole text of every short element of the page's body (squashed), computed children first so a
+    page costs one walk: the headline is one element's text on nearly every news page. Text that is all
+    links is left out: it names other pages (a related story sharing the headline's first words)."""
     texts: set[str] = set()
-    done: dict[HtmlElement, str | None] = {}
+    done: dict[HtmlElement, tuple[str, bool] | None] = {}    # element: (text, all of it inside links)
     body = tree.find(".//body")
     for element in reversed(list((body if body is not None else tree).iter())):
         if not isinstance(element.tag, str) or element.tag in _NO_TEXT:
-            done[element] = ""
+            done[element] = ("", True)
             continue
-        pieces = [element.text or ""]
+        pieces, linked = [element.text or ""], element.tag == "a" or not (element.text or "").strip()
         for child in element:
-            child_text = done.pop(child, "")
-            if child_text is None:
+            child_done = done.pop(child, ("", True))
+            if child_done is None:
                 pieces = None
                 break
-            pieces += [child_text, child.tail or ""]
+            pieces += [child_done[0], child.tail or ""]
+            linked = linked and (element.tag == "a" or (child_done[1] and not (child.tail or "").strip()))
         text = None if pieces is None else "".join("".join(pieces).split())
-        done[element] = text if text is not None and len(text) <= _MAX_ELEMENT_CHARS else None
-        if done[element] and len(done[element]) >= 4:
-            texts.add(done[element].lower())
+        done[element] = (text, linked) if text is not None and len(text) <= _MAX_ELEMENT_CHARS else None
+        if text and 4 <= len(text) <= _MAX_ELEMENT_CHARS and not linked:
+            texts.add(text.lower())
     return texts
 
 

@@ -87,3 +87,8 @@ def test_a_separator_inside_the_headline_the_page_shows_stays_in_the_title():
     # no site name follows the bar, so nothing is cut at it.
     document = clean_html((TITLED / "yangtse_column_bar_in_headline.html").read_bytes(), "https://news.example.cn/a/1.html").document
     assert document is not None and document["title"] == "书记市长这一周 | 奋马扬鞭争春色，“虎”力全开向未来"
+
+
+def test_a_link_that_shows_the_headlines_first_words_does_not_cut_the_title():
+    # A related story's link "北市公車明年漲價" is not where this page's headline ends: link text names another page.
+    assert _title(f"<title>{HEADLINE}</title>", "<ul><li><a href='/a/2.html'>北市公車明年漲價</a></li></ul>") == HEADLINE
