@@ -1,6 +1,7 @@
 """Title, author and machine-readable dates from a parsed page (JSON-LD, meta tags, headings).
 
-Cheap by design: a few XPath lookups on the tree trafilatura parsed, no htmldate.
+Cheap by design: a few XPath lookups on the tree trafilatura parsed, no htmldate; one walk over the
+body's elements only when no declared title or heading agrees with the <title>.
 """
 
 from __future__ import annotations
@@ -162,9 +163,9 @@ def _shown_title(title: str, part: str, texts: set[str]) -> str:
 
 def _titles(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict]) -> list[str]:
     """Headline candidates, best first, chosen by agreement among JSON-LD ``headline``, ``og:title``,
-    ``<title>`` and ``<h1>``/``<h2>``; never a site or section name (the parts of ``<title>`` that
-    are not the headline, ``og:site_name``), which some sites put in their ``<h1>`` ("即時新聞",
-    "ETtoday 新聞雲")."""
+    ``<title>`` and ``<h1>``/``<h2>``, else by agreement of ``<title>`` with the element that shows the
+    headline; never a site or section name (the parts of ``<title>`` that are not the headline,
+    ``og:site_name``), which some sites put in their ``<h1>`` ("即時新聞", "ETtoday 新聞雲")."""
     title_tag = " ".join((tree.findtext(".//title") or "").split())
     parts = [p for part in _TITLE_SEPARATORS.split(title_tag) if part.strip() for p in _site_suffix(part.strip())]
     declared: list[tuple[str, str]] = []
@@ -192,10 +193,12 @@ def _titles(tree: HtmlElement, meta: dict[str, str], jsonld: list[dict]) -> list
         # Headings alone are a sidebar's or a blog's widget as often as the headline; when the page's
         # <title> holds only names ("即時新聞 - 自由時報"), its first other heading is the best there is,
         # down to <h6> ("新闻动态--中国地理学会官网" over an <h5> headline), a breadcrumb of names aside.
-        lower = [text for h in tree.xpath(".//h3|.//h4|.//h5|.//h6")
-                 if 4 <= len(text := " ".join(h.text_content().split())) <= 120
-                 and not all(name_like(p) for p in _TITLE_SEPARATORS.split(text) if p.strip())]
-        return ([h for _, h in sources] + lower)[:1] if parts else []
+        if not parts:
+            return []
+        heading = next((h for _, h in sources), None) or next(
+            (text for h in tree.xpath(".//h3|.//h4|.//h5|.//h6") if 4 <= len(text := " ".join(h.text_content().split())) <= 120
+             and not all(name_like(p) for p in _TITLE_SEPARATORS.split(text) if p.strip())), None)
+        return [heading] if heading else []
 
     def votes(candidate: str) -> int:
         return len({name for name, value in sources if _agree(candidate, value)})
