@@ -1,8 +1,9 @@
 """Titles are headlines: chosen among JSON-LD, og:title, <title> and headings, never a site or section name.
 
-The pages below are shaped like the misses the issue names (an <h1> holding "即時新聞", "中時電子報" or
-"ETtoday 新聞雲" while og:title or <title> held the headline); the headline each test expects is
-written in its input, never taken from the code's output.
+The first pages are shaped like the misses the issue names (an <h1> holding "即時新聞", "中時電子報" or
+"ETtoday 新聞雲" while og:title or <title> held the headline); the later ones are real pages trimmed to
+their head and headline area (tests/fixtures/titles/SOURCE.md), misses of the held-out title set. The
+headline each test expects is written in its input or read off the page, never taken from the code's output.
 """
 
 from __future__ import annotations
