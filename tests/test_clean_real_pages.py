@@ -53,3 +53,15 @@ def test_a_portal_article_beats_the_comment_block_precision_mode_keeps(page, ope
     assert cleaned.document is not None and opening in cleaned.document["text"]
     assert "网友评论仅供其表达个人看法" not in cleaned.document["text"]
     assert cleaned.document["extra"]["rules"]["balanced-pass"] == 1
+
+
+def test_an_article_in_a_layout_list_keeps_its_paragraphs():
+    # 观察者网 puts its two page columns in <ul><li>: read as a list item, the article was one line with
+    # its headline, date and font-size links glued on, out of every line rule's reach.
+    html = (FIXTURES / "guancha-layout-list.html").read_bytes()
+    document = clean_html(html, "https://www.guancha.cn/internation/2019_09_09_517236.shtml").document
+    lines = document["text"].split("\n")
+    assert lines[0].startswith("据中新网9月9日报道") and lines[-1] == "记者通过电子邮件联系了富士康，截至发稿时，尚未收到回应。"
+    assert "“我们已经确认所有工人都得到适当的补偿，包括加班工资和奖金，所有加班工作都是自愿的，没有强迫劳动的证据。”苹果公司说。" in lines
+    assert "字号" not in document["text"] and len(lines) == 6
+    assert document["extra"]["rules"]["layout-list"] == 1
