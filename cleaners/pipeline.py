@@ -38,7 +38,7 @@ from cleaners.epaper import edition_date, page_label
 from cleaners.rules import apply_rules
 from cleaners.settings import CleanerSettings
 from cleaners.stories import (STORIES_MAX_SIMILARITY, Story, bigrams, dated_headlines, first_post, matching_story,
-                              opens_story, similarity, split_stories)
+                              opens_story, similarity, split_stories, until_end_mark)
 
 DEFAULT_SETTINGS = CleanerSettings()
 _TRAFILATURA_CONFIG = use_config()
@@ -283,6 +283,9 @@ def _finish(raw_text: str, url: str, outlet: str | None, found: PageMetadata, hi
         kept, posts = first_post(kept, settings.min_chars)
         if posts:
             rule_counts = {**rule_counts, "appended-posts": posts}
+        kept, after = until_end_mark(kept, settings.min_chars)
+        if after:
+            rule_counts = {**rule_counts, "after-end-mark": after}
         split = split_stories(([found.title] if found.title else []) + kept, dated, settings.min_chars)
     else:
         split = split_stories(kept)

@@ -205,6 +205,25 @@ def first_post(lines: list[str], min_chars: int) -> tuple[list[str], int]:
     return lines[: footers[0]], len(footers) - 1
 
 
+# A story's last line: "（完）" closing a wire story, "- THE END -" under a post, "（全文完）".
+_END_MARK = re.compile(r"(?:[（(【\[]\s*(?:完|全文完|本文完|END)\s*[)）】\]]|^[-—–_=\s]*(?:THE\s+)?END[-—–_=\s]*)$", re.I)
+
+
+def until_end_mark(lines: list[str], min_chars: int) -> tuple[list[str], int]:
+    """An article's lines up to the one that closes it ("（完）", "- THE END -"), and how many followed.
+
+    What a page prints after its story's end mark is the next story, a column's promotion or the
+    outlet's follow-us block. Only a page with a single end mark, after at least ``min_chars`` of
+    text, is cut: a digest of wire items carries one per item. A line that is nothing but the mark goes too.
+    """
+    marks = [i for i, line in enumerate(lines) if _END_MARK.search(line)]
+    if len(marks) != 1 or marks[0] == len(lines) - 1 or sum(map(len, lines[: marks[0] + 1])) < min_chars:
+        return lines, 0
+    end = marks[0]
+    bare = not _LETTERS.search(_END_MARK.sub("", lines[end]))
+    return lines[: end if bare else end + 1], len(lines) - end - 1
+
+
 _DATED = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}|(?:来源|來源|稿源)\s*[:：]")
 
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from cleaners.pipeline import clean_html, clean_text
-from cleaners.stories import split_stories
+from cleaners.stories import split_stories, until_end_mark
 from conftest import run_cli
 
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "cleaners" / "seeds"
@@ -116,3 +116,32 @@ def test_a_second_dated_article_below_a_short_item_is_not_mixed_in():
     assert "金融合作備忘錄" in document["text"]
     assert "跨境理財通試點規模" not in document["text"]
     assert document["extra"]["rules"]["appended-stories"] == 1
+
+
+# The end of a sina.com.cn finance article (gne-testpages tests/sina/3.html) and the column's promotion below it.
+WIRE_END = ["我们预计，欧洲央行将试图通过将利率进一步下调至负值，并重启量化宽松，每月购买约300亿欧元资产，来重振欧元区经济。",
+            "我们预计英国央行将在11月降息25个基点。如果出现硬退欧，预计英国央行将进一步降息，并通过同时购买政府和企业债券重启量化宽松。（完）"]
+
+
+def test_what_follows_an_articles_end_mark_is_not_the_article():
+    promo = ["公司资本论", "连接每日热点，", "点评股市众生相"]
+    document = clean_text("\n".join(WIRE_END + promo), "https://finance.sina.com.cn/x.shtml",
+                          title="债券市场是否存在泡沫？世界知名首席投资官们这么说", split=True).document
+    assert document["text"].split("\n") == WIRE_END            # the closing sentence stays, with its mark
+    assert document["extra"]["rules"]["after-end-mark"] == 3
+
+
+def test_a_digest_of_wire_items_each_closed_by_its_mark_is_not_cut():
+    second = "新华社北京9月26日电 国务院新闻办公室26日举行发布会，介绍京津冀交通一体化建设的进展情况。（完）"
+    text = "\n".join(WIRE_END + [second, "记者从会上获悉，三地将继续推进交通一体化。"])
+    document = clean_text(text, "https://example.com/digest.html", title="今日要闻", split=True).document
+    assert second in document["text"] and "三地将继续推进交通一体化" in document["text"]
+    assert "after-end-mark" not in document["extra"]["rules"]
+
+
+def test_a_bare_end_mark_goes_with_the_follow_us_block_below_it():
+    # mydrivers.com (gne-testpages visiable_test): the article, "- THE END -", then the outlet's accounts.
+    article = ["目前嫦娥五号探测器已经在海南文昌进入发射场准备阶段，执行发射任务的长征五号运载火箭也在进行发射前的总装和测试。",
+               "探测器全重8.2吨，由轨道器、返回器、着陆器、上升器四部分组成。"]
+    below = ["- THE END -", "- 微博：快科技官方 快科技(原驱动之家)官方微博", "- 今日头条：快科技 带来硬件软件、手机数码最快资讯！"]
+    assert until_end_mark(article + below, 60) == (article, 2)
