@@ -330,7 +330,7 @@ _RULES: tuple[Rule, ...] = (
                    r"监制|監製|统筹|統籌|策划|策劃|值班编辑|值班編輯)\s*[:：]"
                    # credits without a colon, the whole line nothing but roles and names: "编辑 刘晓阳 校对 李铭", "摄影/张艳 编辑/苏芳"
                    r"|^(?:(?:责任编辑|責任編輯|编辑|編輯|责编|責編|审核|審核|校对|校對|美编|美編|摄影|攝影|制图|製圖)"
-                   r"(?:\s*[/／]\s*|\s+)[\u3400-\u9fff·]{2,4}\s*)+$"), max_chars=80),
+                   r"(?:\s*[/／|｜]\s*|\s+)[\u3400-\u9fff·]{2,4}\s*)+$"), max_chars=80),
     TrailingCreditRule(),
     LineRule(
         "photo-caption", "photo captions (…供圖, …摄/攝, 圖為…, 资料图片)",
@@ -359,8 +359,9 @@ _RULES: tuple[Rule, ...] = (
         re.compile(r"^\s*(?:\d{1,2}\s+){4,}\d{1,2}\s*$")),
     LineRule(
         "image-viewer", "photo-viewer chrome (放大圖片, 顯示原圖, 查看大图, 点击图片查看原图)",
-        re.compile(r"^(?:[/|·\s]*(?:放大圖片|放大图片|顯示原圖|显示原图|查看原圖|查看原图|查看大圖|查看大图|"
-                   r"點擊圖片查看原圖|点击图片查看原图|點擊看大圖|点击看大图))+[/|·\s]*$"), max_chars=40),
+        re.compile(r"^[（(【\[]?(?:[/|·\s]*(?:放大圖片|放大图片|顯示原圖|显示原图|查看原圖|查看原图|查看大圖|查看大图|"
+                   r"點擊圖片查看原圖|点击图片查看原图|(?:點擊|点击)(?:看|查看)?(?:清晰)?(?:大圖|大图)))+[/|·\s]*[)）】\]]?$"),
+        max_chars=40),
     LineRule(
         "platform-disclaimer", "platform disclaimers (特别声明：以上内容…仅代表作者本人观点, Notice: The content above…)",
         re.compile(r"^(?:特别声明|特別聲明|免责声明|免責聲明)\s*[:：]|以上内容[(（]?包括在内的任何图片或视频[)）]?|"
