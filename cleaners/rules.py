@@ -307,6 +307,10 @@ _RULES: tuple[Rule, ...] = (
         "prompt-span", "comment, share and read-more prompts glued to a sentence (我要评论, 查看更多, 点击查看全文)",
         re.compile(r"\s*(?:我要评论|我要評論|查看更多(?:评论|評論|内容|內容|精彩)?|展开全文|展開全文|点击查看全文|點擊查看全文|"
                    r"阅读全文|閱讀全文|查看原文|点击加载更多|點擊加載更多|加载更多|加載更多|显示更多|顯示更多)\s*[>›»]*\s*$")),
+    SpanRule(
+        "disclaimer-span", "an author's-view disclaimer glued to a paragraph's last sentence (本文仅代表作者个人观点)",
+        re.compile(r"(?:本文|本文章|以上内容|文章)(?:观点|觀點)?(?:仅|僅)代表(?:该|該)?作者[^。！？]{0,12}(?:观点|觀點|立场|立場|看法)"
+                   r"[^。！？]{0,30}[。.]?\s*$")),
     LineRule(
         "copyright", "copyright notices (©, Copyright, 版权所有, 未经授权不得转载)",
         re.compile(r"©|Copyright|版权所有|版權所有|未经.{0,12}授权.{0,20}(转载|轉載)|未經.{0,12}授權"), max_chars=200),

@@ -133,6 +133,7 @@ def test_trailing_credits_are_cut_and_the_sentence_kept():
     ("习近平出席会议并讲话。(本文来源：人民网)", "习近平出席会议并讲话。", "source-span"),
     ("他说：“我们会继续努力。”我要评论", "他说：“我们会继续努力。”", "prompt-span"),
     ("活动时间为5月20日至22日，地点在会展中心。查看更多", "活动时间为5月20日至22日，地点在会展中心。", "prompt-span"),
+    ("刀哥想说，自信一点，理性一点，可以吗。本文仅代表作者个人观点。", "刀哥想说，自信一点，理性一点，可以吗。", "disclaimer-span"),
 ])
 def test_a_span_rule_cuts_only_its_span_and_keeps_the_sentence(line, kept, rule):
     lines, counts = apply_rules(KEEP[:2] + [line])
