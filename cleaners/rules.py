@@ -273,13 +273,14 @@ class LinkCloudRule:
     bullets: re.Pattern = re.compile(r"(?:^|\s)[·•▪►]\s*\S")
     prose: re.Pattern = re.compile(r"[，,。；;]")
     link_text: re.Pattern = re.compile(r"^(?!\d)[\w\u3400-\u9fff“”《》「」\[\]()（）!！]+$")
+    full_stop: re.Pattern = re.compile(r"\w[.!?](?:\s|$)")
     lowercase_word: re.Pattern = re.compile(r"^[\"'“‘(]?[a-z][a-z'’-]*[.,;:!?\"'”’)]*$")
 
     def apply(self, lines: list[str]) -> list[str]:
         return [line for line in lines if not self._cloud(line)]
 
     def _cloud(self, line: str) -> bool:
-        if self._latin_prose(line):
+        if self._spaced_prose(line):
             return False
         if len(line) < 30 or self.prose.search(line):
             return len(self.bullets.findall(line)) >= 3 and not re.search(r"[。；]", line)
@@ -290,11 +291,13 @@ class LinkCloudRule:
         links = sum(len(item) <= self.max_item_chars and self.link_text.match(item) is not None for item in items)
         return len(items) >= self.min_items and links >= 0.9 * len(items)
 
-    def _latin_prose(self, line: str) -> bool:
-        """A sentence in a Latin-script language: many lowercase words ("the", "said", "of"), which link
-        texts and menus ("Home News Sport") hardly have."""
+    def _spaced_prose(self, line: str) -> bool:
+        """Sentences of a language that writes spaces between words: many lowercase words ("the", "said",
+        "of"), which link texts and menus ("Home News Sport") hardly have, or two full stops (Korean)."""
         words = line.split()
-        return len(words) >= self.min_items and sum(self.lowercase_word.match(w) is not None for w in words) >= 0.4 * len(words)
+        return len(words) >= self.min_items and (
+            sum(self.lowercase_word.match(w) is not None for w in words) >= 0.4 * len(words)
+            or len(self.full_stop.findall(line)) >= 2)
 
 
 _RULES: tuple[Rule, ...] = (

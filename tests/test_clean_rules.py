@@ -28,6 +28,7 @@ KEEP = [
     "“这只是我的看法，仅代表个人观点。”张先生说。",
     "专家认为，这一数据并不代表市场的全部观点。",
     "The agency said on Monday that the new rules would take effect in the coming year.",
+    "이 사안이 보다 명백하게 무엇이 진실인가가 밝혀져야 하는 이유가 여기에 있다. 여론공방이나 진흙탕 싸움이 아닌 좀 더 차분하게 사안들을 들여다봐야 할 필요가 있다.",
 ]
 
 DROP = {
