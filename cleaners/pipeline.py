@@ -286,7 +286,7 @@ def _finish(raw_text: str, url: str, outlet: str | None, found: PageMetadata, hi
         kept, after = until_end_mark(kept, settings.min_chars)
         if after:
             rule_counts = {**rule_counts, "after-end-mark": after}
-        split = split_stories(([found.title] if found.title else []) + kept, dated, settings.min_chars)
+        split = split_stories(([found.title] if found.title else []) + kept, dated, settings.min_chars, by_vocabulary=False)
     else:
         split = split_stories(kept)
     if split.reason:

@@ -65,3 +65,15 @@ def test_an_article_in_a_layout_list_keeps_its_paragraphs():
     assert "“我们已经确认所有工人都得到适当的补偿，包括加班工资和奖金，所有加班工作都是自愿的，没有强迫劳动的证据。”苹果公司说。" in lines
     assert "字号" not in document["text"] and len(lines) == 6
     assert document["extra"]["rules"]["layout-list"] == 1
+
+
+def test_a_feature_keeps_its_subheaded_sections_whose_topics_change():
+    # 半月谈 (trafilatura's eval set): three sections, 农业 / 治理 / 社会, that share few words. Taken for
+    # stories appended below the article, the last two were cut (trafilatura's own snippets: 发现社会, 姚劲波说).
+    cleaned = clean_html(lzma.decompress((FIXTURES / "banyuetan-sections.html.xz").read_bytes()),
+                         "http://www.banyuetan.org/jmcs/detail/20200102/1000200033136171577956287380194268_1.html")
+    text = cleaned.document["text"]
+    for section in ("“数字”赋能农业", "“数字”刷新治理", "“数字”发现社会"):
+        assert section in text
+    assert "姚劲波说。" in text and text.startswith("半月谈记者 史卫燕")
+    assert "appended-stories" not in cleaned.document["extra"]["rules"] and len(cleaned.documents) == 1

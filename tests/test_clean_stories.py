@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from cleaners.pipeline import clean_html, clean_text
-from cleaners.stories import split_stories, until_end_mark
+from cleaners.stories import dated_headlines, split_stories, until_end_mark
 from conftest import run_cli
 
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "cleaners" / "seeds"
@@ -145,3 +145,11 @@ def test_a_bare_end_mark_goes_with_the_follow_us_block_below_it():
                "探测器全重8.2吨，由轨道器、返回器、着陆器、上升器四部分组成。"]
     below = ["- THE END -", "- 微博：快科技官方 快科技(原驱动之家)官方微博", "- 今日头条：快科技 带来硬件软件、手机数码最快资讯！"]
     assert until_end_mark(article + below, 60) == (article, 2)
+
+
+def test_a_picture_source_under_a_subhead_does_not_date_it_as_an_article():
+    # 每日经济新闻 on 163.com (gne-testpages tests/163/4.html): a section's subhead, then its picture's source.
+    lines = ["另一位小米高管对记者透露，红米K30系列肯定支持5G手机，这以往是红米两千元价位的旗舰系列。", "续航难题待解",
+             "图片来源：摄图网", "成本之外，5G芯片的耗电量问题，成为芯片企业、手机厂商共同头疼的问题。"]
+    assert dated_headlines(lines) == set()
+    assert dated_headlines(lines[:2] + ["2024-05-26 10:09 来源：新华网"] + lines[3:]) == {"续航难题待解"}
