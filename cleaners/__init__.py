@@ -3,7 +3,7 @@
 ``clean_html`` (pages) and ``clean_text`` (ingested text) in ``cleaners.pipeline`` are the entry
 points; ``decode_html`` (``cleaners.encoding``) is shared with the crawler. One module per concern:
 ``encoding`` (bytes to text by evidence), ``metadata`` (title, author, JSON-LD/meta dates),
-``rules`` (named, counted genre rules), ``layout`` (lists used as page columns), ``dates`` (Chinese dates, source order), ``language``
+``rules`` (named, counted genre rules), ``layout`` (layouts trafilatura misreads), ``dates`` (Chinese dates, source order), ``language``
 (language and script), ``boilerplate`` (line hashes for site-level boilerplate), ``settings``
 (every CLEANERS_ default), ``files`` (saved files for ``newscorpus clean``).
 

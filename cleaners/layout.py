@@ -1,9 +1,12 @@
-"""Layout lists: pages that place their columns in ``<ul><li>`` (the article in one ``<li>``).
+"""Layouts trafilatura misreads, rewritten in the tree before extraction.
 
-trafilatura writes a list item as one line, so such an article comes out as a single run-together
-paragraph with its headline and date glued on, and no line rule can reach its debris. A list item
-that holds several paragraphs of prose is a column, not a list item: it (and its list) becomes a
-``<div>`` before extraction.
+- Lists used as page columns (the article in one ``<ul><li>``): trafilatura writes a list item as one
+  line, so the article came out as a single run-together paragraph with its headline and date glued
+  on, out of every line rule's reach. A list item that holds several paragraphs of prose is a
+  column: it (and its list) becomes a ``<div>``.
+- Sections used as paragraphs (WeChat 公众号 editors write ``<section><span>text</span></section>``
+  and no ``<p>``): trafilatura found no main text in them. A ``<section>`` with text and no block
+  inside is a paragraph: it becomes a ``<p>``.
 """
 
 from __future__ import annotations
@@ -33,3 +36,17 @@ def unwrap_layout_lists(tree: HtmlElement) -> int:
         for item in found.iterchildren("li"):
             item.tag = "div"
     return len(lists)
+
+
+_BLOCKS = {"address", "article", "aside", "blockquote", "div", "dl", "figure", "footer", "form", "h1", "h2", "h3",
+           "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "ul"}
+
+
+def section_paragraphs(tree: HtmlElement) -> int:
+    """Turn the ``<section>``s that hold text and no block into ``<p>``s, in place; how many were."""
+    found = [section for section in tree.iter("section")
+             if not any(isinstance(e.tag, str) and e.tag in _BLOCKS for e in section.iterdescendants())
+             and section.text_content().strip()]
+    for section in found:
+        section.tag = "p"
+    return len(found)

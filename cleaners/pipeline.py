@@ -4,7 +4,8 @@ The steps, in order (each drop has a reason, each removal a count in ``extra``):
 
 1. decode      bytes -> text by evidence (``cleaners.encoding``); too many U+FFFD -> ``garbled``
 2. extract     trafilatura on the decoded text (not the bytes), options from ``CleanerSettings``, after
-               lists used as page columns became ``<div>``s (``cleaners.layout``); no main text -> ``empty``
+               lists used as page columns became ``<div>``s and sections used as paragraphs ``<p>``s
+               (``cleaners.layout``); no main text -> ``empty``
 3. metadata    title, author, JSON-LD/meta dates from the same parsed tree (``cleaners.metadata``)
 4. rules       the genre rules, one paragraph per line (``cleaners.rules``)
 5. date        by the documented source order (``cleaners.dates``)
@@ -30,7 +31,7 @@ from cleaners.boilerplate import page_keys
 from cleaners.dates import choose_published, date_from_text, date_from_url, first_date_line, parse_date
 from cleaners.encoding import decode_html, plausibility
 from cleaners.language import detect_language
-from cleaners.layout import unwrap_layout_lists
+from cleaners.layout import section_paragraphs, unwrap_layout_lists
 from cleaners.metadata import PageMetadata, byline_author, page_metadata
 from cleaners.containers import Container, story_containers
 from cleaners.epaper import HINT_PREFIX as EPAPER_HINT
@@ -152,7 +153,7 @@ def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header
     tree = parse_html(html)
     if tree is None:
         return _reject(url, outlet, "empty", "the page does not parse as HTML")
-    layout_lists = unwrap_layout_lists(tree)
+    layout_lists, sections = unwrap_layout_lists(tree), section_paragraphs(tree)
     extracted, second_pass = main_text(tree, url, settings)
     if not extracted:
         return _reject(url, outlet, "empty", "trafilatura found no main text")
@@ -179,8 +180,9 @@ def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header
         cleaned.document["extra"]["rules"]["appended-stories"] = removed
     if second_pass and cleaned.document is not None:
         cleaned.document["extra"]["rules"][second_pass] = 1
-    if layout_lists and cleaned.document is not None:
-        cleaned.document["extra"]["rules"]["layout-list"] = layout_lists
+    for name, count in (("layout-list", layout_lists), ("section-paragraphs", sections)):
+        if count and cleaned.document is not None:
+            cleaned.document["extra"]["rules"][name] = count
     return cleaned
 
 

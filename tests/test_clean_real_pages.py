@@ -77,3 +77,14 @@ def test_a_feature_keeps_its_subheaded_sections_whose_topics_change():
         assert section in text
     assert "姚劲波说。" in text and text.startswith("半月谈记者 史卫燕")
     assert "appended-stories" not in cleaned.document["extra"]["rules"] and len(cleaned.documents) == 1
+
+
+def test_a_wechat_article_written_in_sections_is_found():
+    # A WeChat 公众号 article (gne-testpages tests/wechat/1.html, trimmed): every paragraph is
+    # <section><span>…</span></section>, no <p>; trafilatura found only "微信扫一扫 关注该公众号".
+    cleaned = clean_html((FIXTURES / "wechat-section-paragraphs.html").read_bytes(), "https://mp.weixin.qq.com/s/x")
+    assert cleaned.document is not None, cleaned.reject
+    lines = cleaned.document["text"].split("\n")
+    assert lines[0].startswith("今天凌晨，三星在美国旧金山举行发布会") and "Galaxy Z Flip 也一并发布" in lines[-1]
+    assert "此外，Galaxy S20 全系均将配备 LPDDR5 内存，最高支持 1TB 的拓展存储，支持 15W 无线快充、反向充电功能。" in lines
+    assert cleaned.document["extra"]["rules"]["section-paragraphs"] >= 8
