@@ -27,6 +27,7 @@ KEEP = [
     # near misses of the disclaimer, credit and link-cloud rules: a speaker's own view, a market's view, English prose
     "“这只是我的看法，仅代表个人观点。”张先生说。",
     "专家认为，这一数据并不代表市场的全部观点。",
+    "衛福部表示，將持續強化自殺防治網絡，並與生命線等民間團體合作。",
     "The agency said on Monday that the new rules would take effect in the coming year.",
     "이 사안이 보다 명백하게 무엇이 진실인가가 밝혀져야 하는 이유가 여기에 있다. 여론공방이나 진흙탕 싸움이 아닌 좀 더 차분하게 사안들을 들여다봐야 할 필요가 있다.",
 ]
@@ -39,7 +40,8 @@ DROP = {
                      "本文为南冥一鲨授权网易财经《亦观察》专栏发布，转载须注明出处。"],     # cx-extractor-netease-gbk 8
     "metadata-line": ["类别:国内\xa0发布时间:2024-05-26 10:09:00\xa0来源:每日看点快看", "發佈時間：2025年11月4日 08:00",
                       # gne-testpages: stcn, guancha
-                      "2019-09-26 12:11来源：证券时报网作者：李在山", "您所在的位置：", "最后更新: 2019-09-07 15:14:21"],
+                      "2019-09-26 12:11来源：证券时报网作者：李在山", "您所在的位置：", "最后更新: 2019-09-07 15:14:21",
+                      "最新更新：2016/03/19 10:48"],     # twnews: 中央社
     "editor-credits": ["编辑：李宏伟 责编：吴磊", "一审:叶力 二审:汤馥铭 三审:吴迪", "審核：陳大文", "【责任编辑：严玉洁】",
                        "编辑 刘晓阳 校对 李铭", "摄影/张艳 编辑/苏芳", "责编|陈梦莹",
                        "美術：陳超雄", "攝影：冼偉倫"],     # the last two: realdata/epaper, 晴報 (skypost)     # gne-testpages: 163 (新京报), zyyfy
@@ -66,7 +68,11 @@ DROP = {
     "follow-promo": ["更多猛料！欢迎扫描左方二维码关注新浪新闻官方微信（xinlang-xinwen）", "看都看完了，点【在看】试试",
                      "(本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP)", "作者最近文章", "已输入0字",
                      "1、回复【公租房】查看最新消息", "回复【垃圾分类】查看投放指南",
-                     "■明報報料熱線﹕inews@mingpao.com/ 9181 4676"],     # realdata/epaper, 明報     # gne-testpages: a 澎湃号's keyword menu
+                     "■明報報料熱線﹕inews@mingpao.com/ 9181 4676",     # realdata/epaper, 明報
+                     "iOS載點 https://bit.ly/ltn_appstore", ">>加入蘋果日報粉絲團94即時94狂！"],     # twnews: 自由時報, 蘋果日報
+    # twnews: 蘋果日報, 中時電子報, ETtoday under suicide stories
+    "hotline-notice": ["★中時電子報關心您：再給自己一次機會", "自殺防治諮詢安心專線：0800-788995（24小時）", "生命線協談專線：1995",
+                       "張老師專線：1980", "●《ETNEWS新聞雲》提醒您，請給自己機會：", "生命線：1995"],     # gne-testpages: a 澎湃号's keyword menu
     "calendar": ["4 5 6 7 8 9 10", "25 26 27 28 29 30 31"],
     "image-viewer": ["放大圖片 / 顯示原圖", "点击图片查看原图", "（点击看清晰大图）"],     # the last: gne-testpages 163
     "link-cloud": ["打开你的窗 男人的玩物 泳衣也可爱 第五代刘三姐造型抢先曝光 动物的“发情”时刻 著名高校假校花大揭底",
