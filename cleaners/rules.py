@@ -388,7 +388,7 @@ _RULES: tuple[Rule, ...] = (
     LineRule(
         "hotline-notice", "suicide-prevention hotline notices that Taiwan's media print under such stories (安心專線, 生命線, 張老師專線)",
         re.compile(r"(?:安心|生命線|生命线|張老師|张老师)(?:協談|协谈)?(?:專線|专线)|^(?:生命線|生命线)\s*[:：]\s*1995|"
-                   r"自殺防治諮詢|自杀防治咨询|(?:再|請|请)給自己(?:一次)?機會|(?:再|请)给自己(?:一次)?机会|關心您\s*[:：]|关心您\s*[:：]"),
+                   r"(?:自殺|自杀)(?:防治)?(?:諮詢|咨询)|(?:再|請|请)給自己(?:一次)?機會|(?:再|请)给自己(?:一次)?机会|關心您\s*[:：]|关心您\s*[:：]"),
         max_chars=60),
     LineRule(
         "forum-reply-chain", "forum reply-chain headers (【回复 某某 】:【回复 某某 】:…)",

@@ -6,6 +6,7 @@ without the rule that handles it.
 
 from __future__ import annotations
 
+import json
 import lzma
 from pathlib import Path
 
@@ -88,3 +89,13 @@ def test_a_wechat_article_written_in_sections_is_found():
     assert lines[0].startswith("今天凌晨，三星在美国旧金山举行发布会") and "Galaxy Z Flip 也一并发布" in lines[-1]
     assert "此外，Galaxy S20 全系均将配备 LPDDR5 内存，最高支持 1TB 的拓展存储，支持 15W 无线快充、反向充电功能。" in lines
     assert cleaned.document["extra"]["rules"]["section-paragraphs"] >= 8
+
+
+@pytest.mark.parametrize("page", ["appledaily.html.xz", "chinatimes.html.xz", "ettoday.html.xz"])
+def test_a_taiwan_suicide_story_loses_the_hotline_notice_and_keeps_its_text(page):
+    expected = json.loads((FIXTURES / "twnews" / "HELPER_expected_from_tests.json").read_text("utf-8"))[page]
+    document = clean_html(lzma.decompress((FIXTURES / "twnews" / page).read_bytes()), f"https://example.tw/{page}").document
+    assert expected["body_contains"] in document["text"]
+    for notice in ("專線", "生命線", "給自己"):
+        assert notice not in document["text"]
+    assert document["extra"]["rules"]["hotline-notice"] >= 3

@@ -72,7 +72,7 @@ DROP = {
                      "iOS載點 https://bit.ly/ltn_appstore", ">>加入蘋果日報粉絲團94即時94狂！"],     # twnews: 自由時報, 蘋果日報
     # twnews: 蘋果日報, 中時電子報, ETtoday under suicide stories
     "hotline-notice": ["★中時電子報關心您：再給自己一次機會", "自殺防治諮詢安心專線：0800-788995（24小時）", "生命線協談專線：1995",
-                       "張老師專線：1980", "●《ETNEWS新聞雲》提醒您，請給自己機會：", "生命線：1995"],     # gne-testpages: a 澎湃号's keyword menu
+                       "張老師專線：1980", "自殺諮詢專線：0800-788995（24小時）", "●《ETNEWS新聞雲》提醒您，請給自己機會：", "生命線：1995"],     # gne-testpages: a 澎湃号's keyword menu
     "calendar": ["4 5 6 7 8 9 10", "25 26 27 28 29 30 31"],
     "image-viewer": ["放大圖片 / 顯示原圖", "点击图片查看原图", "（点击看清晰大图）"],     # the last: gne-testpages 163
     "link-cloud": ["打开你的窗 男人的玩物 泳衣也可爱 第五代刘三姐造型抢先曝光 动物的“发情”时刻 著名高校假校花大揭底",
