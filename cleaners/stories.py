@@ -213,14 +213,24 @@ def first_post(lines: list[str], min_chars: int) -> tuple[list[str], int]:
 _END_MARK = re.compile(r"(?:[（(【\[]\s*(?:完|全文完|本文完|END)\s*[)）】\]]|^[-—–_=\s]*(?:THE\s+)?END[-—–_=\s]*)$", re.I)
 
 
+# A byline alone on its line: "采写：南都记者 余毅菁 向雪妮", "新京报记者 陆一夫", "（记者 张三）".
+_BYLINE_ONLY = re.compile(r"^[（(【\[■●]?\s*(?:采写|採寫|撰文|文字|文|记者|記者|[\u3400-\u9fff]{2,8}(?:记者|記者))\s*[:：/／|]?\s*"
+                          r"[\u3400-\u9fff·]{2,4}(?:[\s、，,]+[\u3400-\u9fff·]{2,4}){0,3}\s*[)）】\]]?$")
+CLOSING_BYLINE_MIN_INDEX = 2     # a byline on the first lines heads the article; further down, it closes it
+
+
 def until_end_mark(lines: list[str], min_chars: int) -> tuple[list[str], int]:
-    """An article's lines up to the one that closes it ("（完）", "- THE END -"), and how many followed.
+    """An article's lines up to the one that closes it ("（完）", "- THE END -", else a closing byline),
+    and how many followed.
 
     What a page prints after its story's end mark is the next story, a column's promotion or the
     outlet's follow-us block. Only a page with a single end mark, after at least ``min_chars`` of
     text, is cut: a digest of wire items carries one per item. A line that is nothing but the mark goes too.
     """
     marks = [i for i, line in enumerate(lines) if _END_MARK.search(line)]
+    if not marks:
+        marks = [i for i, line in enumerate(lines) if _BYLINE_ONLY.match(line)]
+        marks = marks if marks and marks[0] >= CLOSING_BYLINE_MIN_INDEX else []
     if len(marks) != 1 or marks[0] == len(lines) - 1 or sum(map(len, lines[: marks[0] + 1])) < min_chars:
         return lines, 0
     end = marks[0]

@@ -153,3 +153,14 @@ def test_a_picture_source_under_a_subhead_does_not_date_it_as_an_article():
              "图片来源：摄图网", "成本之外，5G芯片的耗电量问题，成为芯片企业、手机厂商共同头疼的问题。"]
     assert dated_headlines(lines) == set()
     assert dated_headlines(lines[:2] + ["2024-05-26 10:09 来源：新华网"] + lines[3:]) == {"续航难题待解"}
+
+
+def test_a_closing_byline_ends_the_article_and_a_heading_byline_does_not():
+    # 南方都市报 (gne-testpages tests/njxfhn/1.html): the reporters' line, then a related story's card.
+    article = ["南都记者了解到，在公安部、广东省公安厅对电信网络诈骗犯罪窝点“落地快打”的工作机制下，江门警方成功端掉多个窝点。",
+               "江门警方提示，接到自称是公安、检察院、法院、银行等单位人员的来电切勿轻易相信。", "警方表示，将继续保持严打高压态势。",
+               "采写：南都记者 余毅菁 向雪妮"]
+    card = ["香港警方：8.31示威行动未发生致命事件，谴责造谣者", "港铁公司车务营运总监黄琨暐表示，8月31日晚，港铁公司启动疏散程序。", ",南方都市报"]
+    assert until_end_mark(article + card, 60) == (article, 3)
+    heading = ["新京报记者 陆一夫"] + article[:3]
+    assert until_end_mark(heading, 60) == (heading, 0)
