@@ -316,7 +316,8 @@ _RULES: tuple[Rule, ...] = (
                    r"[^。！？]{0,30}[。.]?\s*$")),
     LineRule(
         "copyright", "copyright notices (©, Copyright, 版权所有, 未经授权不得转载)",
-        re.compile(r"©|Copyright|版权所有|版權所有|未经.{0,12}授权.{0,20}(转载|轉載)|未經.{0,12}授權"), max_chars=200),
+        re.compile(r"©|Copyright|版权所有|版權所有|未经.{0,12}授权.{0,20}(转载|轉載)|未經.{0,12}授權"
+                   r"|未经(?:允许|许可|同意).{0,6}不得(?:转载|使用)|未經(?:允許|許可|同意).{0,6}不得(?:轉載|使用)"), max_chars=200),
     LineRule(
         "snapshot-footer", "aggregator snapshot footers (以上内容为资讯信息快照, 快照生成时间, 信息原文地址)",
         re.compile(r"资讯信息快照|資訊信息快照|快照生成时间|快照生成時間|信息快照查询|信息快照查詢|信息原文地址"
@@ -363,6 +364,9 @@ _RULES: tuple[Rule, ...] = (
                    r"粉絲福利|(?:報料|报料)(?:熱線|热线)|^(?:iOS|Android)\s*(?:載點|载点|下載|下载)|加入.{0,12}(?:粉絲團|粉丝团)|^\d{0,2}[、.．]?\s*(?:回复|回覆|回復)\s*【[^】]{1,12}】|解锁更多|解鎖更多|(?:小编|作者|小編)最近文章$|^我要跟帖$|^已输入\d+字|^评论\s*[(（]\d+[)）]$|"
                    r"登录超时|登錄超時|^免注册|^免註冊|请支持独立网站|請支持獨立網站|更多原创资讯请下载|更多原創資訊請下載|^微信公众号$", re.I),
         max_chars=120),
+    LineRule(
+        "keywords-line", "keyword and tag lines (关键词 >> …, 标签：…, Tags: …)",
+        re.compile(r"^(?:关键词|關鍵詞|关键字|關鍵字|标签|標籤|Tags?|Keywords?)\s*[:：>»]", re.I), max_chars=120),
     LineRule(
         "calendar", "calendar widgets (rows of day numbers: 4 5 6 7 8 9 10)",
         re.compile(r"^\s*(?:\d{1,2}\s+){4,}\d{1,2}\s*$")),
