@@ -47,7 +47,7 @@ DROP = {
     "editor-credits": ["编辑：李宏伟 责编：吴磊", "一审:叶力 二审:汤馥铭 三审:吴迪", "審核：陳大文", "【责任编辑：严玉洁】",
                        "编辑 刘晓阳 校对 李铭", "摄影/张艳 编辑/苏芳", "责编|陈梦莹",
                        "美術：陳超雄", "攝影：冼偉倫"],     # the last two: realdata/epaper, 晴報 (skypost)     # gne-testpages: 163 (新京报), zyyfy
-    "photo-caption": ["姚明场边支招周琦。视频截图",     # gne-testpages: 163
+    "photo-caption": ["姚明场边支招周琦。视频截图", "（消防局提供）",     # gne-testpages: 163; twnews: 中央社
                       "西洽会香港展场 新重庆-重庆晨报记者 杨新宇 摄", "濟南高質量發展步伐不斷提速。濟南市政府新聞辦供圖",
                       "圖為港洽周開幕式現場", "▲台南市永康分局報請台南地檢署檢察官相驗。（圖／記者林悅翻攝）"],
     "comment-share-prompt": ["网友评论", "文明上网，理性发言", "扫码阅读手机版", "分享到：微信 微博", "Facebook Line Weibo Twitter 複製連結",
