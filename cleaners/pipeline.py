@@ -3,8 +3,9 @@
 The steps, in order (each drop has a reason, each removal a count in ``extra``):
 
 1. decode      bytes -> text by evidence (``cleaners.encoding``); too many U+FFFD -> ``garbled``
-2. extract     trafilatura on the decoded text (not the bytes), options from ``CleanerSettings``;
-               no main text -> ``empty``
+2. extract     trafilatura on the decoded text (not the bytes), options from ``CleanerSettings``, after
+               lists used as page columns became ``<div>``s and sections used as paragraphs ``<p>``s
+               (``cleaners.layout``); no main text -> ``empty``
 3. metadata    title, author, JSON-LD/meta dates from the same parsed tree (``cleaners.metadata``)
 4. rules       the genre rules, one paragraph per line (``cleaners.rules``)
 5. date        by the documented source order (``cleaners.dates``)
@@ -30,6 +31,7 @@ from cleaners.boilerplate import page_keys
 from cleaners.dates import choose_published, date_from_text, date_from_url, first_date_line, parse_date
 from cleaners.encoding import decode_html, plausibility
 from cleaners.language import detect_language
+from cleaners.layout import section_paragraphs, unwrap_layout_lists
 from cleaners.metadata import PageMetadata, byline_author, page_metadata
 from cleaners.containers import Container, story_containers
 from cleaners.epaper import HINT_PREFIX as EPAPER_HINT
@@ -37,7 +39,7 @@ from cleaners.epaper import edition_date, page_label
 from cleaners.rules import apply_rules
 from cleaners.settings import CleanerSettings
 from cleaners.stories import (STORIES_MAX_SIMILARITY, Story, bigrams, dated_headlines, first_post, matching_story,
-                              opens_story, similarity, split_stories)
+                              opens_story, similarity, split_stories, until_end_mark)
 
 DEFAULT_SETTINGS = CleanerSettings()
 _TRAFILATURA_CONFIG = use_config()
@@ -151,6 +153,7 @@ def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header
     tree = parse_html(html)
     if tree is None:
         return _reject(url, outlet, "empty", "the page does not parse as HTML")
+    layout_lists, sections = unwrap_layout_lists(tree), section_paragraphs(tree)
     extracted, second_pass = main_text(tree, url, settings)
     if not extracted:
         return _reject(url, outlet, "empty", "trafilatura found no main text")
@@ -177,6 +180,9 @@ def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header
         cleaned.document["extra"]["rules"]["appended-stories"] = removed
     if second_pass and cleaned.document is not None:
         cleaned.document["extra"]["rules"][second_pass] = 1
+    for name, count in (("layout-list", layout_lists), ("section-paragraphs", sections)):
+        if count and cleaned.document is not None:
+            cleaned.document["extra"]["rules"][name] = count
     return cleaned
 
 
@@ -279,7 +285,10 @@ def _finish(raw_text: str, url: str, outlet: str | None, found: PageMetadata, hi
         kept, posts = first_post(kept, settings.min_chars)
         if posts:
             rule_counts = {**rule_counts, "appended-posts": posts}
-        split = split_stories(([found.title] if found.title else []) + kept, dated, settings.min_chars)
+        kept, after = until_end_mark(kept, settings.min_chars)
+        if after:
+            rule_counts = {**rule_counts, "after-end-mark": after}
+        split = split_stories(([found.title] if found.title else []) + kept, dated, settings.min_chars, by_vocabulary=False)
     else:
         split = split_stories(kept)
     if split.reason:

@@ -51,7 +51,7 @@ class TrailingCreditRule:
     name: str = "editor-credits-trailing"
     removes: str = "editor/reviewer credits run into the last sentence of a paragraph"
     pattern: re.Pattern = re.compile(
-        r"(?:[（(]?(?:责任编辑|責任編輯|编辑|編輯|责编|責編|审核|審核|一审|二审|三审|终审|校对|校對)\s*[:：]\s*"
+        r"(?:[（(]?(?:责任编辑|責任編輯|编辑|編輯|责编|責編|审核|審核|一审|二审|三审|终审|校对|校對)\s*[:：/／]\s*"
         r"[\u3400-\u9fff·]{2,4}\s*[)）]?\s*){1,6}$")
 
     def apply(self, lines: list[str]) -> list[str]:
@@ -273,11 +273,15 @@ class LinkCloudRule:
     bullets: re.Pattern = re.compile(r"(?:^|\s)[·•▪►]\s*\S")
     prose: re.Pattern = re.compile(r"[，,。；;]")
     link_text: re.Pattern = re.compile(r"^(?!\d)[\w\u3400-\u9fff“”《》「」\[\]()（）!！]+$")
+    full_stop: re.Pattern = re.compile(r"\w[.!?](?:\s|$)")
+    lowercase_word: re.Pattern = re.compile(r"^[\"'“‘(]?[a-z][a-z'’-]*[.,;:!?\"'”’)]*$")
 
     def apply(self, lines: list[str]) -> list[str]:
         return [line for line in lines if not self._cloud(line)]
 
     def _cloud(self, line: str) -> bool:
+        if self._spaced_prose(line):
+            return False
         if len(line) < 30 or self.prose.search(line):
             return len(self.bullets.findall(line)) >= 3 and not re.search(r"[。；]", line)
         if len(self.bullets.findall(line)) >= 3:
@@ -286,6 +290,14 @@ class LinkCloudRule:
         # Link texts are words: a diagram, a numbered list or a form ("1.爱人如己", "否 是 →", "问题：") is not.
         links = sum(len(item) <= self.max_item_chars and self.link_text.match(item) is not None for item in items)
         return len(items) >= self.min_items and links >= 0.9 * len(items)
+
+    def _spaced_prose(self, line: str) -> bool:
+        """Sentences of a language that writes spaces between words: many lowercase words ("the", "said",
+        "of"), which link texts and menus ("Home News Sport") hardly have, or two full stops (Korean)."""
+        words = line.split()
+        return len(words) >= self.min_items and (
+            sum(self.lowercase_word.match(w) is not None for w in words) >= 0.4 * len(words)
+            or len(self.full_stop.findall(line)) >= 2)
 
 
 _RULES: tuple[Rule, ...] = (
@@ -298,9 +310,14 @@ _RULES: tuple[Rule, ...] = (
         "prompt-span", "comment, share and read-more prompts glued to a sentence (我要评论, 查看更多, 点击查看全文)",
         re.compile(r"\s*(?:我要评论|我要評論|查看更多(?:评论|評論|内容|內容|精彩)?|展开全文|展開全文|点击查看全文|點擊查看全文|"
                    r"阅读全文|閱讀全文|查看原文|点击加载更多|點擊加載更多|加载更多|加載更多|显示更多|顯示更多)\s*[>›»]*\s*$")),
+    SpanRule(
+        "disclaimer-span", "an author's-view disclaimer glued to a paragraph's last sentence (本文仅代表作者个人观点)",
+        re.compile(r"(?:本文|本文章|以上内容|文章)(?:观点|觀點)?(?:仅|僅)代表(?:该|該)?作者[^。！？]{0,12}(?:观点|觀點|立场|立場|看法)"
+                   r"[^。！？]{0,30}[。.]?\s*$")),
     LineRule(
         "copyright", "copyright notices (©, Copyright, 版权所有, 未经授权不得转载)",
-        re.compile(r"©|Copyright|版权所有|版權所有|未经.{0,12}授权.{0,20}(转载|轉載)|未經.{0,12}授權"), max_chars=200),
+        re.compile(r"©|Copyright|版权所有|版權所有|未经.{0,12}授权.{0,20}(转载|轉載)|未經.{0,12}授權"
+                   r"|未经(?:允许|许可|同意).{0,6}不得(?:转载|使用)|未經(?:允許|許可|同意).{0,6}不得(?:轉載|使用)"), max_chars=200),
     LineRule(
         "snapshot-footer", "aggregator snapshot footers (以上内容为资讯信息快照, 快照生成时间, 信息原文地址)",
         re.compile(r"资讯信息快照|資訊信息快照|快照生成时间|快照生成時間|信息快照查询|信息快照查詢|信息原文地址"
@@ -308,24 +325,30 @@ _RULES: tuple[Rule, ...] = (
     RelatedLinksRule(),
     LineRule(
         "reprint-line", "reprint/source lines (本文转自：新华网, 来源：…, 转载请注明出处)",
-        re.compile(r"^[（(【\[]?\s*(本文|文章|新闻|新聞)?(转自|轉自|转载自|轉載自|来源|來源|稿源|出处|出處)\s*[:：]"
-                   r"|转载请注明|轉載請註明|本文来源[:：]|本站转载|本站轉載|仅供读者参考|僅供讀者參考"), max_chars=80),
+        re.compile(r"^[（(【\[]?\s*(本文|文章|新闻|新聞|信息|資訊|资讯|资料|資料)?(转自|轉自|转载自|轉載自|来源|來源|稿源|出处|出處)\s*[:：|｜]"
+                   r"|(?:转载|轉載)(?:请|請|须|須|需)(?:注明|註明)|本文来源[:：]|本站转载|本站轉載|仅供读者参考|僅供讀者參考"), max_chars=80),
     LineRule(
         "metadata-line", "page metadata lines (类别:国内 发布时间:… 来源:…, 字号, 浏览次数)",
         re.compile(r"(发布时间|發佈時間|發布時間|发布日期|發佈日期|更新时间|更新時間|时间|時間|日期)\s*[:：]\s*\d"
-                   r"|字号\s*[:：]|字體\s*[:：]|浏览次数|瀏覽次數|阅读量|閱讀量|点击数|點擊數|【(大|中|小)】"), max_chars=100),
+                   r"|^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:来源|來源|作者|编辑|編輯)"
+                   r"|最后更新\s*[:：]|最後更新\s*[:：]|最新更新\s*[:：]|^(?:您|你)?(?:所在|当前|當前)的?位置\s*[:：]|字号\s*[:：]|字體\s*[:：]|浏览次数|瀏覽次數|阅读量|閱讀量|点击数|點擊數|【(大|中|小)】"), max_chars=100),
     LineRule(
         "editor-credits", "editor and reviewer credits (编辑：… 责编：…, 一审/二审/三审, 審核, 校对)",
         re.compile(r"^[（(【\[]?\s*(责任编辑|責任編輯|编辑|編輯|责编|責編|审核|審核|一审|二审|三审|终审|校对|校對|"
-                   r"监制|監製|统筹|統籌|策划|策劃|值班编辑|值班編輯)\s*[:：]"), max_chars=80),
+                   r"监制|監製|统筹|統籌|策划|策劃|值班编辑|值班編輯)\s*[:：︰﹕]"
+                   # art and photo credits, the line nothing but names: "美術：陳超雄", "攝影︰冼偉倫"
+                   r"|^(?:美术|美術|摄影|攝影|美编|美編|设计|設計|制图|製圖)\s*[:：︰﹕]\s*[\u3400-\u9fff·、\s]{2,20}$"
+                   # credits without a colon, the whole line nothing but roles and names: "编辑 刘晓阳 校对 李铭", "摄影/张艳 编辑/苏芳"
+                   r"|^(?:(?:责任编辑|責任編輯|编辑|編輯|责编|責編|审核|審核|校对|校對|美编|美編|摄影|攝影|制图|製圖)"
+                   r"(?:\s*[/／|｜]\s*|\s+)[\u3400-\u9fff·]{2,4}\s*)+$"), max_chars=80),
     TrailingCreditRule(),
     LineRule(
         "photo-caption", "photo captions (…供圖, …摄/攝, 圖為…, 资料图片)",
-        re.compile(r"(供圖|供图|摄|攝|攝影|摄影|圖片來源\S*|图片来源\S*|資料圖片?|资料图片?)[)）】]?\s*$"
-                   r"|^[（(【\[]?\s*(圖為|图为|圖：|图：|圖/|图/|▲|△)"), max_chars=60),
+        re.compile(r"(供圖|供图|摄|攝|攝影|摄影|圖片來源\S*|图片来源\S*|資料圖片?|资料图片?|(?:视频|視頻|网络|網絡|网页|網頁)(?:截图|截圖))[)）】]?\s*$"
+                   r"|^[（(【\[]?\s*(圖為|图为|圖：|图：|圖/|图/|▲|△)|[（(][^（）()]{1,15}提供[)）]\s*$"), max_chars=60),
     LineRule(
         "comment-share-prompt", "comment and share prompts (网友评论, 文明上网, 分享到, 扫码阅读手机版)",
-        re.compile(r"网友评论|網友評論|文明上网|文明上網|发表评论|發表評論|我要评论|我要評論|已有\d+人参与|"
+        re.compile(r"^跟贴热词|^跟帖热词|^快?(?:点击|點擊)(?:这里|這裡)|^相关(?:资讯|新闻|阅读)请关注|^相關(?:資訊|新聞|閱讀)請關注|网友评论|網友評論|文明上网|文明上網|发表评论|發表評論|我要评论|我要評論|已有\d+人参与|"
                    r"^分享到|^分享至|分享到\s*[:：]|分享至\s*[:：]|分享让更多人看到|我来说两句|我來說兩句|页面功能|頁面功能|扫码阅读手机版|掃碼閱讀手機版|扫一扫|掃一掃|扫描二维码|掃描二維碼|打开APP|打開APP|"
                    r"下载客户端|下載客戶端|点击进入|點擊進入|登录后|登錄後|举报|舉報|关注我们|關注我們|返回顶部|返回頂部|"
                    r"上一篇|下一篇|打印本页|打印本頁|关闭窗口|關閉窗口|收藏本文|複製連結|复制链接|字級設定|字级设置|字體大小|字体大小"), max_chars=40),
@@ -338,23 +361,39 @@ _RULES: tuple[Rule, ...] = (
     LineRule(
         "follow-promo", "follow-us and app promotions (扫描二维码关注…公众号, 下载…APP, 点【在看】, 更多猛料, 作者最近文章)",
         re.compile(r"二维码|二維碼|公众号|公眾號|扫码关注|掃碼關注|下载.{0,12}APP|下載.{0,12}APP|【在看】|更多猛料|粉丝福利|"
-                   r"粉絲福利|解锁更多|解鎖更多|(?:小编|作者|小編)最近文章$|^我要跟帖$|^已输入\d+字|^评论\s*[(（]\d+[)）]$|"
+                   r"粉絲福利|(?:報料|报料)(?:熱線|热线)|^(?:iOS|Android)\s*(?:載點|载点|下載|下载)|加入.{0,12}(?:粉絲團|粉丝团)|^\d{0,2}[、.．]?\s*(?:回复|回覆|回復)\s*【[^】]{1,12}】|解锁更多|解鎖更多|(?:小编|作者|小編)最近文章$|^我要跟帖$|^已输入\d+字|^评论\s*[(（]\d+[)）]$|"
                    r"登录超时|登錄超時|^免注册|^免註冊|请支持独立网站|請支持獨立網站|更多原创资讯请下载|更多原創資訊請下載|^微信公众号$", re.I),
         max_chars=120),
+    LineRule(
+        "keywords-line", "keyword and tag lines (关键词 >> …, 标签：…, Tags: …)",
+        re.compile(r"^(?:关键词|關鍵詞|关键字|關鍵字|标签|標籤|Tags?|Keywords?)\s*[:：>»]", re.I), max_chars=120),
     LineRule(
         "calendar", "calendar widgets (rows of day numbers: 4 5 6 7 8 9 10)",
         re.compile(r"^\s*(?:\d{1,2}\s+){4,}\d{1,2}\s*$")),
     LineRule(
         "image-viewer", "photo-viewer chrome (放大圖片, 顯示原圖, 查看大图, 点击图片查看原图)",
-        re.compile(r"^(?:[/|·\s]*(?:放大圖片|放大图片|顯示原圖|显示原图|查看原圖|查看原图|查看大圖|查看大图|"
-                   r"點擊圖片查看原圖|点击图片查看原图|點擊看大圖|点击看大图))+[/|·\s]*$"), max_chars=40),
+        re.compile(r"^[（(【\[]?(?:[/|·\s]*(?:放大圖片|放大图片|顯示原圖|显示原图|查看原圖|查看原图|查看大圖|查看大图|"
+                   r"點擊圖片查看原圖|点击图片查看原图|(?:點擊|点击)(?:看|查看)?(?:清晰)?(?:大圖|大图)))+[/|·\s]*[)）】\]]?$"),
+        max_chars=40),
     LineRule(
         "platform-disclaimer", "platform disclaimers (特别声明：以上内容…仅代表作者本人观点, Notice: The content above…)",
         re.compile(r"^(?:特别声明|特別聲明|免责声明|免責聲明)\s*[:：]|以上内容[(（]?包括在内的任何图片或视频[)）]?|"
                    r"仅代表作者本人观点|僅代表作者本人觀點|不代表本(?:站|网|網|平台)(?:观点|觀點|立场|立場)|"
                    r"^Notice\s*:\s*The content above|only represents? the (?:views|opinion) of the author|"
                    r"is an information publishing platform|所有内容均由.{0,12}(?:内容合作方|合作媒体|合作媒體)|内容合作方负责|"
-                   r"涉及计算机网络著作权纠纷|仅供参考，不构成.{0,8}投资建议|僅供參考，不構成.{0,8}投資建議", re.I), max_chars=300),
+                   r"涉及计算机网络著作权纠纷|仅供参考，不构成.{0,8}投资建议|僅供參考，不構成.{0,8}投資建議|"
+                   r"^(?:特别声明|特別聲明|免责声明|免責聲明|声明|聲明)$|"
+                   # only the author's view, not the platform's (a speaker's "仅代表个人观点" in a quote stays)
+                   r"(?:仅|僅)代表(?:该|該)?作者|^(?:本文|以上|文章)[^。]{0,20}(?:仅|僅)代表|"
+                   r"不代表(?:本|该|該)?[^。，]{0,8}(?:平台|网|網|站|新闻|新聞|媒体|媒體|报|報|号|號)[^。，]{0,6}(?:观点|觀點|立场|立場)|"
+                   r"^[^。，]{0,10}(?:免责声明|免責聲明)\s*[:：]|"
+                   r"^(?:本文)?(?:图片|圖片|配图|配圖)(?:均)?(?:来自|來自|来源于|來源於|源自|取自)(?:网络|網絡|網路|网路|互联网|互聯網)|"
+                   r"如有侵权[，,]?\s*请?(?:联系|聯繫|与|與)|如有侵權[，,]?\s*請?(?:聯繫|與)", re.I), max_chars=300),
+    LineRule(
+        "hotline-notice", "suicide-prevention hotline notices that Taiwan's media print under such stories (安心專線, 生命線, 張老師專線)",
+        re.compile(r"(?:安心|生命線|生命线|張老師|张老师)(?:協談|协谈)?(?:專線|专线)|^(?:生命線|生命线)\s*[:：]\s*1995|"
+                   r"(?:自殺|自杀)(?:防治)?(?:諮詢|咨询)|(?:再|請|请)給自己(?:一次)?機會|(?:再|请)给自己(?:一次)?机会|關心您\s*[:：]|关心您\s*[:：]"),
+        max_chars=60),
     LineRule(
         "forum-reply-chain", "forum reply-chain headers (【回复 某某 】:【回复 某某 】:…)",
         re.compile(r"^(?:\s*【\s*(?:回复|回覆|回復)[^】]{0,30}】\s*[:：]?){2,}"), max_chars=5000),

@@ -117,7 +117,7 @@ def _chars(story: Story) -> int:
 
 
 def split_stories(lines: list[str], dated: frozenset[str] | set[str] = frozenset(),
-                  first_min_chars: int = STORIES_MIN_BODY_CHARS) -> Split:
+                  first_min_chars: int = STORIES_MIN_BODY_CHARS, by_vocabulary: bool = True) -> Split:
     """The stories in a page's lines.
 
     Args:
@@ -126,6 +126,10 @@ def split_stories(lines: list[str], dated: frozenset[str] | set[str] = frozenset
             line): each opens an article of its own, as on a portal that appends the next articles.
         first_min_chars: body the first story needs before another may start (an article page's
             own story may be a short item).
+        by_vocabulary: whether a long headed segment that shares little vocabulary with the story so
+            far starts a story without a dateline or a date line. True for a page of stories; not for an
+            article page, whose subheaded sections often change topic (on 8 of 8 such pages of
+            gne-testpages and trafilatura's eval set the "appended story" was the article's own section).
 
     Returns:
         A Split with two or more stories, or with the page as one story and the reason it was not split.
@@ -145,7 +149,7 @@ def split_stories(lines: list[str], dated: frozenset[str] | set[str] = frozenset
             stories.append(segment)
             grams = segment_grams
             continue
-        if headed_and_long and _chars(story) >= STORIES_MIN_BODY_CHARS and similarity(
+        if by_vocabulary and headed_and_long and _chars(story) >= STORIES_MIN_BODY_CHARS and similarity(
                 grams, segment_grams) < STORIES_MAX_SIMILARITY:
             stories.append(segment)
             grams = segment_grams
@@ -205,7 +209,37 @@ def first_post(lines: list[str], min_chars: int) -> tuple[list[str], int]:
     return lines[: footers[0]], len(footers) - 1
 
 
-_DATED = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}|(?:来源|來源|稿源)\s*[:：]")
+# A story's last line: "（完）" closing a wire story, "- THE END -" under a post, "（全文完）".
+_END_MARK = re.compile(r"(?:[（(【\[]\s*(?:完|全文完|本文完|END)\s*[)）】\]]|^[-—–_=\s]*(?:THE\s+)?END[-—–_=\s]*)$", re.I)
+
+
+# A byline alone on its line: "采写：南都记者 余毅菁 向雪妮", "新京报记者 陆一夫", "（记者 张三）".
+_BYLINE_ONLY = re.compile(r"^[（(【\[■●]?\s*(?:采写|採寫|撰文|文字|文|记者|記者|[\u3400-\u9fff]{2,8}(?:记者|記者))\s*[:：/／|]?\s*"
+                          r"[\u3400-\u9fff·]{2,4}(?:[\s、，,]+[\u3400-\u9fff·]{2,4}){0,3}\s*[)）】\]]?$")
+CLOSING_BYLINE_MIN_INDEX = 2     # a byline on the first lines heads the article; further down, it closes it
+
+
+def until_end_mark(lines: list[str], min_chars: int) -> tuple[list[str], int]:
+    """An article's lines up to the one that closes it ("（完）", "- THE END -", else a closing byline),
+    and how many followed.
+
+    What a page prints after its story's end mark is the next story, a column's promotion or the
+    outlet's follow-us block. Only a page with a single end mark, after at least ``min_chars`` of
+    text, is cut: a digest of wire items carries one per item. A line that is nothing but the mark goes too.
+    """
+    marks = [i for i, line in enumerate(lines) if _END_MARK.search(line)]
+    if not marks:
+        marks = [i for i, line in enumerate(lines) if _BYLINE_ONLY.match(line)]
+        marks = marks if marks and marks[0] >= CLOSING_BYLINE_MIN_INDEX else []
+    if len(marks) != 1 or marks[0] == len(lines) - 1 or sum(map(len, lines[: marks[0] + 1])) < min_chars:
+        return lines, 0
+    end = marks[0]
+    bare = not _LETTERS.search(_END_MARK.sub("", lines[end]))
+    return lines[: end if bare else end + 1], len(lines) - end - 1
+
+
+# (A picture's source under a subhead, "图片来源：摄图网", dates no article.)
+_DATED = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}|(?<![图圖片])(?:来源|來源|稿源)\s*[:：]")
 
 
 def dated_headlines(lines: list[str]) -> set[str]:

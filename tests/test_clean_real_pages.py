@@ -6,6 +6,7 @@ without the rule that handles it.
 
 from __future__ import annotations
 
+import json
 import lzma
 from pathlib import Path
 
@@ -53,3 +54,48 @@ def test_a_portal_article_beats_the_comment_block_precision_mode_keeps(page, ope
     assert cleaned.document is not None and opening in cleaned.document["text"]
     assert "网友评论仅供其表达个人看法" not in cleaned.document["text"]
     assert cleaned.document["extra"]["rules"]["balanced-pass"] == 1
+
+
+def test_an_article_in_a_layout_list_keeps_its_paragraphs():
+    # 观察者网 puts its two page columns in <ul><li>: read as a list item, the article was one line with
+    # its headline, date and font-size links glued on, out of every line rule's reach.
+    html = (FIXTURES / "guancha-layout-list.html").read_bytes()
+    document = clean_html(html, "https://www.guancha.cn/internation/2019_09_09_517236.shtml").document
+    lines = document["text"].split("\n")
+    assert lines[0].startswith("据中新网9月9日报道") and lines[-1] == "记者通过电子邮件联系了富士康，截至发稿时，尚未收到回应。"
+    assert "“我们已经确认所有工人都得到适当的补偿，包括加班工资和奖金，所有加班工作都是自愿的，没有强迫劳动的证据。”苹果公司说。" in lines
+    assert "字号" not in document["text"] and len(lines) == 6
+    assert document["extra"]["rules"]["layout-list"] == 1
+
+
+def test_a_feature_keeps_its_subheaded_sections_whose_topics_change():
+    # 半月谈 (trafilatura's eval set): three sections, 农业 / 治理 / 社会, that share few words. Taken for
+    # stories appended below the article, the last two were cut (trafilatura's own snippets: 发现社会, 姚劲波说).
+    cleaned = clean_html(lzma.decompress((FIXTURES / "banyuetan-sections.html.xz").read_bytes()),
+                         "http://www.banyuetan.org/jmcs/detail/20200102/1000200033136171577956287380194268_1.html")
+    text = cleaned.document["text"]
+    for section in ("“数字”赋能农业", "“数字”刷新治理", "“数字”发现社会"):
+        assert section in text
+    assert "姚劲波说。" in text and text.startswith("半月谈记者 史卫燕")
+    assert "appended-stories" not in cleaned.document["extra"]["rules"] and len(cleaned.documents) == 1
+
+
+def test_a_wechat_article_written_in_sections_is_found():
+    # A WeChat 公众号 article (gne-testpages tests/wechat/1.html, trimmed): every paragraph is
+    # <section><span>…</span></section>, no <p>; trafilatura found only "微信扫一扫 关注该公众号".
+    cleaned = clean_html((FIXTURES / "wechat-section-paragraphs.html").read_bytes(), "https://mp.weixin.qq.com/s/x")
+    assert cleaned.document is not None, cleaned.reject
+    lines = cleaned.document["text"].split("\n")
+    assert lines[0].startswith("今天凌晨，三星在美国旧金山举行发布会") and "Galaxy Z Flip 也一并发布" in lines[-1]
+    assert "此外，Galaxy S20 全系均将配备 LPDDR5 内存，最高支持 1TB 的拓展存储，支持 15W 无线快充、反向充电功能。" in lines
+    assert cleaned.document["extra"]["rules"]["section-paragraphs"] >= 8
+
+
+@pytest.mark.parametrize("page", ["appledaily.html.xz", "chinatimes.html.xz", "ettoday.html.xz"])
+def test_a_taiwan_suicide_story_loses_the_hotline_notice_and_keeps_its_text(page):
+    expected = json.loads((FIXTURES / "twnews" / "HELPER_expected_from_tests.json").read_text("utf-8"))[page]
+    document = clean_html(lzma.decompress((FIXTURES / "twnews" / page).read_bytes()), f"https://example.tw/{page}").document
+    assert expected["body_contains"] in document["text"]
+    for notice in ("專線", "生命線", "給自己"):
+        assert notice not in document["text"]
+    assert document["extra"]["rules"]["hotline-notice"] >= 3

@@ -24,21 +24,39 @@ KEEP = [
     "本次活动以“双城硬核·科技共链”为主题，由陕西省、西安市、深圳市相关部门共同主办。",
     "5月14日,湖南—香港投融資對接洽談會在香港舉辦。會上, 一批重點項目簽約。",
     "2024年，長沙新設外商投資企業 223家，同比增長 8.3%。",
+    # near misses of the disclaimer, credit and link-cloud rules: a speaker's own view, a market's view, English prose
+    "“这只是我的看法，仅代表个人观点。”张先生说。",
+    "专家认为，这一数据并不代表市场的全部观点。",
+    "衛福部表示，將持續強化自殺防治網絡，並與生命線等民間團體合作。",
+    "The agency said on Monday that the new rules would take effect in the coming year.",
+    "이 사안이 보다 명백하게 무엇이 진실인가가 밝혀져야 하는 이유가 여기에 있다. 여론공방이나 진흙탕 싸움이 아닌 좀 더 차분하게 사안들을 들여다봐야 할 필요가 있다.",
 ]
 
 DROP = {
     "snapshot-footer": ["以上内容为资讯信息快照,由td.fyun.cc爬虫进行采集并收录,本站未对信息做任何修改,信息内容不代表本站立场。",
                         "快照生成时间:2024-05-26 11:45:06", "本站信息快照查询为非营利公共服务,如有侵权请联系我们进行删除。",
                         "信息原文地址:"],
-    "reprint-line": ["本文转自:新华网", "来源：新华网", "（來源：中央社）"],
-    "metadata-line": ["类别:国内\xa0发布时间:2024-05-26 10:09:00\xa0来源:每日看点快看", "發佈時間：2025年11月4日 08:00"],
-    "editor-credits": ["编辑：李宏伟 责编：吴磊", "一审:叶力 二审:汤馥铭 三审:吴迪", "審核：陳大文", "【责任编辑：严玉洁】"],
-    "photo-caption": ["西洽会香港展场 新重庆-重庆晨报记者 杨新宇 摄", "濟南高質量發展步伐不斷提速。濟南市政府新聞辦供圖",
+    "reprint-line": ["本文转自:新华网", "来源：新华网", "（來源：中央社）",
+                     "本文为南冥一鲨授权网易财经《亦观察》专栏发布，转载须注明出处。",     # cx-extractor-netease-gbk 8
+                     "来源|广州参考、广州南沙发布、羊城晚报", "信息来源: 中国空间技术研究院、中国运载火箭技术研究院等",
+                     "（资料来源：参考消息、海外网等）"],     # gne-testpages: thepaper, cmse, cjn
+    "metadata-line": ["类别:国内\xa0发布时间:2024-05-26 10:09:00\xa0来源:每日看点快看", "發佈時間：2025年11月4日 08:00",
+                      # gne-testpages: stcn, guancha
+                      "2019-09-26 12:11来源：证券时报网作者：李在山", "您所在的位置：", "最后更新: 2019-09-07 15:14:21",
+                      "最新更新：2016/03/19 10:48"],     # twnews: 中央社
+    "editor-credits": ["编辑：李宏伟 责编：吴磊", "一审:叶力 二审:汤馥铭 三审:吴迪", "審核：陳大文", "【责任编辑：严玉洁】",
+                       "编辑 刘晓阳 校对 李铭", "摄影/张艳 编辑/苏芳", "责编|陈梦莹",
+                       "美術：陳超雄", "攝影：冼偉倫"],     # the last two: realdata/epaper, 晴報 (skypost)     # gne-testpages: 163 (新京报), zyyfy
+    "photo-caption": ["姚明场边支招周琦。视频截图", "（消防局提供）",     # gne-testpages: 163; twnews: 中央社
+                      "西洽会香港展场 新重庆-重庆晨报记者 杨新宇 摄", "濟南高質量發展步伐不斷提速。濟南市政府新聞辦供圖",
                       "圖為港洽周開幕式現場", "▲台南市永康分局報請台南地檢署檢察官相驗。（圖／記者林悅翻攝）"],
-    "comment-share-prompt": ["网友评论", "文明上网，理性发言", "扫码阅读手机版", "分享到：微信 微博", "Facebook Line Weibo Twitter 複製連結"],
+    "comment-share-prompt": ["网友评论", "文明上网，理性发言", "扫码阅读手机版", "分享到：微信 微博", "Facebook Line Weibo Twitter 複製連結",
+                             "跟贴热词：",     # cx-extractor-netease-gbk: under every article
+                             "快点击这里了解一下！", "相关资讯请关注:逆水寒专区"],     # gne-testpages: 163, gamersky
     "epaper-debris": ["日日", "勿", "尚", "引資", "強", "## 挺立在「智 | 造蝶變的潮頭浪尖"],
     "navigation": ["首页 - 新闻 - 北京 - 体育 - 娱乐 - 文化 - 房产", "汽车 >> 车坛动态 >> 业界新闻 | 新闻排行榜"],
-    "copyright": ["© 版权所有2000-2006，北京千龙新闻网络传播有限责任公司", "Copyright © 2024 香港商報 All rights reserved"],
+    "copyright": ["本文为CSDN原创文章，未经允许不得转载，如需转载请联系market#csdn.net(#换成@)",     # gne-testpages: csdn
+                  "© 版权所有2000-2006，北京千龙新闻网络传播有限责任公司", "Copyright © 2024 香港商報 All rights reserved"],
     "table-navigation": ["| 首页 | | 滚动 | | 国内 | | 国际 | | 财经 |"],
     "video-player": ["时长：01:45 来源：央视新闻", "建议WIFI下打开", "1.75X", "0.5X 1.0X 1.25X 1.5X 2.0X", "播放失败"],
     "platform-disclaimer": [
@@ -46,11 +64,23 @@ DROP = {
         "Notice: The content above (including the pictures and videos if any) is uploaded and posted by a user of "
         "NetEase Hao, which is a social media platform and only provides information storage services.",
         "雅虎中国的所有内容均由其内容合作方根据协议提供。",
-        "声明：证券时报力求信息真实、准确，文章提及内容仅供参考，不构成实质性投资建议，据此操作风险自担"],
+        "声明：证券时报力求信息真实、准确，文章提及内容仅供参考，不构成实质性投资建议，据此操作风险自担",
+        # gne-testpages: thepaper (澎湃号), guancha, huanqiu, 163; cleaneval-zh 51
+        "特别声明",
+        "本文为澎湃号作者或机构在澎湃新闻上传并发布，仅代表该作者或机构观点，不代表澎湃新闻的观点或立场，澎湃新闻仅提供信息发布平台。",
+        "本文仅代表作者个人观点。", "图片均来自网络", "图片来自网络，如有侵权，请联系删除。",
+        "振兴东北网版权与免责声明： ① 凡本网注明“来源：振兴东北网”的所有作品，版权均属于国务院振兴东北地区等老工业基地领导小组办公室。"],
     "follow-promo": ["更多猛料！欢迎扫描左方二维码关注新浪新闻官方微信（xinlang-xinwen）", "看都看完了，点【在看】试试",
-                     "(本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP)", "作者最近文章", "已输入0字"],
+                     "(本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP)", "作者最近文章", "已输入0字",
+                     "1、回复【公租房】查看最新消息", "回复【垃圾分类】查看投放指南",
+                     "■明報報料熱線﹕inews@mingpao.com/ 9181 4676",     # realdata/epaper, 明報
+                     "iOS載點 https://bit.ly/ltn_appstore", ">>加入蘋果日報粉絲團94即時94狂！"],     # twnews: 自由時報, 蘋果日報
+    # twnews: 蘋果日報, 中時電子報, ETtoday under suicide stories
+    "hotline-notice": ["★中時電子報關心您：再給自己一次機會", "自殺防治諮詢安心專線：0800-788995（24小時）", "生命線協談專線：1995",
+                       "張老師專線：1980", "自殺諮詢專線：0800-788995（24小時）", "●《ETNEWS新聞雲》提醒您，請給自己機會：", "生命線：1995"],     # gne-testpages: a 澎湃号's keyword menu
     "calendar": ["4 5 6 7 8 9 10", "25 26 27 28 29 30 31"],
-    "image-viewer": ["放大圖片 / 顯示原圖", "点击图片查看原图"],
+    "keywords-line": ["关键词 >> 新型冠状病毒,新冠病毒,味觉嗅觉丧失,预测指标,澎湃", "標籤：颱風 山竹"],     # gne-testpages: thepaper
+    "image-viewer": ["放大圖片 / 顯示原圖", "点击图片查看原图", "（点击看清晰大图）"],     # the last: gne-testpages 163
     "link-cloud": ["打开你的窗 男人的玩物 泳衣也可爱 第五代刘三姐造型抢先曝光 动物的“发情”时刻 著名高校假校花大揭底",
                    "·[幻灯]“窃看”美女别样景 人体摄影背后是什么？(新闻) ·[幻灯]爆笑：周星驰看球实录(体育) ·[组图]车展"],
     "forum-reply-chain": ["【回复 abcd_a 】:【回复 孙律师 】:【回复 old-pop 】:不孝子的一封求助信"],
@@ -118,6 +148,7 @@ def test_trailing_credits_are_cut_and_the_sentence_kept():
     ("习近平出席会议并讲话。(本文来源：人民网)", "习近平出席会议并讲话。", "source-span"),
     ("他说：“我们会继续努力。”我要评论", "他说：“我们会继续努力。”", "prompt-span"),
     ("活动时间为5月20日至22日，地点在会展中心。查看更多", "活动时间为5月20日至22日，地点在会展中心。", "prompt-span"),
+    ("刀哥想说，自信一点，理性一点，可以吗。本文仅代表作者个人观点。", "刀哥想说，自信一点，理性一点，可以吗。", "disclaimer-span"),
 ])
 def test_a_span_rule_cuts_only_its_span_and_keeps_the_sentence(line, kept, rule):
     lines, counts = apply_rules(KEEP[:2] + [line])

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from cleaners.pipeline import clean_html, clean_text
-from cleaners.stories import split_stories
+from cleaners.stories import dated_headlines, split_stories, until_end_mark
 from conftest import run_cli
 
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "cleaners" / "seeds"
@@ -116,3 +116,51 @@ def test_a_second_dated_article_below_a_short_item_is_not_mixed_in():
     assert "金融合作備忘錄" in document["text"]
     assert "跨境理財通試點規模" not in document["text"]
     assert document["extra"]["rules"]["appended-stories"] == 1
+
+
+# The end of a sina.com.cn finance article (gne-testpages tests/sina/3.html) and the column's promotion below it.
+WIRE_END = ["我们预计，欧洲央行将试图通过将利率进一步下调至负值，并重启量化宽松，每月购买约300亿欧元资产，来重振欧元区经济。",
+            "我们预计英国央行将在11月降息25个基点。如果出现硬退欧，预计英国央行将进一步降息，并通过同时购买政府和企业债券重启量化宽松。（完）"]
+
+
+def test_what_follows_an_articles_end_mark_is_not_the_article():
+    promo = ["公司资本论", "连接每日热点，", "点评股市众生相"]
+    document = clean_text("\n".join(WIRE_END + promo), "https://finance.sina.com.cn/x.shtml",
+                          title="债券市场是否存在泡沫？世界知名首席投资官们这么说", split=True).document
+    assert document["text"].split("\n") == WIRE_END            # the closing sentence stays, with its mark
+    assert document["extra"]["rules"]["after-end-mark"] == 3
+
+
+def test_a_digest_of_wire_items_each_closed_by_its_mark_is_not_cut():
+    second = "新华社北京9月26日电 国务院新闻办公室26日举行发布会，介绍京津冀交通一体化建设的进展情况。（完）"
+    text = "\n".join(WIRE_END + [second, "记者从会上获悉，三地将继续推进交通一体化。"])
+    document = clean_text(text, "https://example.com/digest.html", title="今日要闻", split=True).document
+    assert second in document["text"] and "三地将继续推进交通一体化" in document["text"]
+    assert "after-end-mark" not in document["extra"]["rules"]
+
+
+def test_a_bare_end_mark_goes_with_the_follow_us_block_below_it():
+    # mydrivers.com (gne-testpages visiable_test): the article, "- THE END -", then the outlet's accounts.
+    article = ["目前嫦娥五号探测器已经在海南文昌进入发射场准备阶段，执行发射任务的长征五号运载火箭也在进行发射前的总装和测试。",
+               "探测器全重8.2吨，由轨道器、返回器、着陆器、上升器四部分组成。"]
+    below = ["- THE END -", "- 微博：快科技官方 快科技(原驱动之家)官方微博", "- 今日头条：快科技 带来硬件软件、手机数码最快资讯！"]
+    assert until_end_mark(article + below, 60) == (article, 2)
+
+
+def test_a_picture_source_under_a_subhead_does_not_date_it_as_an_article():
+    # 每日经济新闻 on 163.com (gne-testpages tests/163/4.html): a section's subhead, then its picture's source.
+    lines = ["另一位小米高管对记者透露，红米K30系列肯定支持5G手机，这以往是红米两千元价位的旗舰系列。", "续航难题待解",
+             "图片来源：摄图网", "成本之外，5G芯片的耗电量问题，成为芯片企业、手机厂商共同头疼的问题。"]
+    assert dated_headlines(lines) == set()
+    assert dated_headlines(lines[:2] + ["2024-05-26 10:09 来源：新华网"] + lines[3:]) == {"续航难题待解"}
+
+
+def test_a_closing_byline_ends_the_article_and_a_heading_byline_does_not():
+    # 南方都市报 (gne-testpages tests/njxfhn/1.html): the reporters' line, then a related story's card.
+    article = ["南都记者了解到，在公安部、广东省公安厅对电信网络诈骗犯罪窝点“落地快打”的工作机制下，江门警方成功端掉多个窝点。",
+               "江门警方提示，接到自称是公安、检察院、法院、银行等单位人员的来电切勿轻易相信。", "警方表示，将继续保持严打高压态势。",
+               "采写：南都记者 余毅菁 向雪妮"]
+    card = ["香港警方：8.31示威行动未发生致命事件，谴责造谣者", "港铁公司车务营运总监黄琨暐表示，8月31日晚，港铁公司启动疏散程序。", ",南方都市报"]
+    assert until_end_mark(article + card, 60) == (article, 3)
+    heading = ["新京报记者 陆一夫"] + article[:3]
+    assert until_end_mark(heading, 60) == (heading, 0)
