@@ -225,12 +225,15 @@ def until_end_mark(lines: list[str], min_chars: int) -> tuple[list[str], int]:
 
     What a page prints after its story's end mark is the next story, a column's promotion or the
     outlet's follow-us block. Only a page with a single end mark, after at least ``min_chars`` of
-    text, is cut: a digest of wire items carries one per item. A line that is nothing but the mark goes too.
+    text, is cut: a digest of wire items carries one per item. A byline counts only with more of
+    the text above it than below. A line that is nothing but the mark goes too.
     """
     marks = [i for i, line in enumerate(lines) if _END_MARK.search(line)]
-    if not marks:
+    if not marks:   # a byline closes the article only below most of its text (an e-paper story heads its body with one)
         marks = [i for i, line in enumerate(lines) if _BYLINE_ONLY.match(line)]
-        marks = marks if marks and marks[0] >= CLOSING_BYLINE_MIN_INDEX else []
+        closing = marks and marks[0] >= CLOSING_BYLINE_MIN_INDEX and (
+            sum(map(len, lines[: marks[0]])) >= sum(map(len, lines[marks[0] + 1:])))
+        marks = marks if closing else []
     if len(marks) != 1 or marks[0] == len(lines) - 1 or sum(map(len, lines[: marks[0] + 1])) < min_chars:
         return lines, 0
     end = marks[0]

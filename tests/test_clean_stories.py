@@ -164,3 +164,7 @@ def test_a_closing_byline_ends_the_article_and_a_heading_byline_does_not():
     assert until_end_mark(article + card, 60) == (article, 3)
     heading = ["新京报记者 陆一夫"] + article[:3]
     assert until_end_mark(heading, 60) == (heading, 0)
+    # An e-paper story: 引题, 主题 and 副题 above the reporter's line, the body below it.
+    epaper = ["聚焦民营经济高质量发展 推动营商环境持续优化", "江门警方成功端掉多个电信网络诈骗窝点",
+              "涉案金额超过一千万元 抓获犯罪嫌疑人四十余名", "本报记者 余毅菁"] + article[:3] * 2
+    assert until_end_mark(epaper, 60) == (epaper, 0)
