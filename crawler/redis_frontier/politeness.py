@@ -10,7 +10,8 @@ worker expires after ``DOWNLOAD_TIMEOUT`` plus a minute.
 Within a process, the requests waiting for one host queue behind a local gate and only its head asks
 Redis: a host at its cap costs one poll per ``RETRY_FULL`` per worker instead of one per waiting
 request, and none while this worker alone holds the whole cap (it waits for its own next release).
-A slot freed while a request of ours waits is freed by that request's next ask, in the same round trip.
+A slot this worker is done with is freed in Redis by its next ask for the host, in the same round
+trip, or at the latest ``RETRY_FULL`` later.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.asyncio import call_later
 
 # KEYS: next-free-moment key, in-flight sorted set, wanting sorted set. ARGV: worker, token, concurrency
 # (0 = no cap), delay ms, hold ms, want ms, then tokens this worker released since (freed first). Returns the milliseconds to wait before sending, or -1 when the host is
@@ -96,7 +99,8 @@ class _HostGate:
     turn: asyncio.Lock = field(default_factory=asyncio.Lock)
     freed: asyncio.Event = field(default_factory=asyncio.Event)
     held: int = 0        # slots of this host held by this process
-    released: list[str] = field(default_factory=list)   # tokens the head frees with its next acquire
+    released: list[str] = field(default_factory=list)   # tokens freed with the next acquire or flush
+    flush_due: bool = False   # a flush of ``released`` is scheduled
 
 
 class SharedPoliteness:
@@ -120,7 +124,9 @@ class SharedPoliteness:
             raise NotConfigured("no shared frontier")
         settings = crawler.settings
         hold = settings.getfloat("DOWNLOAD_TIMEOUT") + 60
-        return cls(crawler, HostSlots(connection.client, connection.prefix, connection.shared.worker, hold))
+        middleware = cls(crawler, HostSlots(connection.client, connection.prefix, connection.shared.worker, hold))
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
 
     async def process_request(self, request):
         downloader = self.crawler.engine.downloader
@@ -128,24 +134,19 @@ class SharedPoliteness:
         concurrency, delay = self._limits(downloader, key)
         token = secrets.token_hex(8)
         gate = self.gates.setdefault(key, _HostGate())
-        try:
-            async with gate.turn:
-                while True:
-                    gate.freed.clear()
-                    if not concurrency or gate.held < concurrency:   # else Redis would say full: wait for our release
-                        released, gate.released = gate.released, []
-                        wait = self.slots.acquire(key, token, concurrency, delay, released)
-                        if wait is not None:
-                            break
-                    try:
-                        await asyncio.wait_for(gate.freed.wait(), RETRY_FULL)
-                    except TimeoutError:
-                        pass
-                gate.held += 1
-        finally:   # a cancelled head must not strand the slots it was to free
-            if gate.released and not gate.turn.locked():
-                released, gate.released = gate.released, []
-                self.slots.release(key, *released)
+        async with gate.turn:
+            while True:
+                gate.freed.clear()
+                if not concurrency or gate.held < concurrency:   # else Redis would say full: wait for our release
+                    released, gate.released = gate.released, []
+                    wait = self.slots.acquire(key, token, concurrency, delay, released)
+                    if wait is not None:
+                        break
+                try:
+                    await asyncio.wait_for(gate.freed.wait(), RETRY_FULL)
+                except TimeoutError:
+                    pass
+            gate.held += 1
         request.meta[SLOT_TOKEN] = (key, token)
         self.crawler.stats.inc_value("newscorpus/frontier/host_wait_ms", int(wait * 1000))
         if wait > 0:
@@ -166,11 +167,22 @@ class SharedPoliteness:
             host, token = held
             gate = self.gates[host]
             gate.held -= 1
-            if gate.turn.locked():   # a request of ours waits for this host: it frees the slot as it asks
-                gate.released.append(token)
-                gate.freed.set()
-            else:
-                self.slots.release(host, token)
+            gate.released.append(token)   # freed by our next ask for this host, else by the flush
+            gate.freed.set()
+            if not gate.flush_due:
+                gate.flush_due = True
+                call_later(RETRY_FULL, self._flush, host)
+
+    def _flush(self, host: str) -> None:
+        gate = self.gates[host]
+        gate.flush_due = False
+        if gate.released:
+            released, gate.released = gate.released, []
+            self.slots.release(host, *released)
+
+    def spider_closed(self) -> None:
+        for host in self.gates:
+            self._flush(host)
 
     def _limits(self, downloader, key: str) -> tuple[int, float]:
         settings = self.crawler.settings

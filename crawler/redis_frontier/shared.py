@@ -21,6 +21,7 @@ import json
 import os
 import secrets
 import socket
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import asdict
 
@@ -83,6 +84,16 @@ for i = 1, #ARGV, 2 do
 end
 return dropped
 """
+# Lease up to ARGV[1] requests at once, oldest first. KEYS: queue, this worker's leases.
+_TAKE = """
+local taken = {}
+for i = 1, tonumber(ARGV[1]) do
+  local raw = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
+  if not raw then break end
+  taken[i] = raw
+end
+return taken
+"""
 _LEAVE = """
 local p, worker = ARGV[1], ARGV[2]
 local moved = 0
@@ -91,6 +102,9 @@ redis.call('SREM', p .. ':workers', worker)
 redis.call('DEL', p .. ':alive:' .. worker)
 return moved
 """
+
+
+TAKE = 4   # requests leased per round trip: few, so that no worker sits on work another could do
 
 
 def new_worker_id() -> str:
@@ -129,12 +143,14 @@ class SharedFrontier:
         self.state_key = f"{prefix}:state"
         self._records: dict[str, str] = {}   # URL -> visit JSON, written with the next ack
         self._outbox: list[str | bytes] = []  # (URL to claim or "", request) pairs, sent with the next pop or ack
+        self._taken: deque[bytes] = deque()   # leased in Redis, not handed out by pop yet
         self.claimed_elsewhere = 0           # requests dropped: another worker had claimed their URL
         self._join = client.register_script(_JOIN)
         self._beat = client.register_script(_BEAT)
         self._pending = client.register_script(_PENDING)
         self._leave = client.register_script(_LEAVE)
         self._push = client.register_script(_PUSH)
+        self._take = client.register_script(_TAKE)
 
     # membership -------------------------------------------------------------------------------
     def join(self) -> int:
@@ -151,6 +167,7 @@ class SharedFrontier:
     def leave(self) -> int:
         """Unregister; requests still leased to this worker go back to the queue (returns how many)."""
         self.ack()
+        self._taken.clear()
         return int(self._leave(args=[self.prefix, self.worker]))
 
     def pending_elsewhere(self) -> int:
@@ -180,15 +197,18 @@ class SharedFrontier:
             self._sent(pipe.execute()[0])
 
     def pop(self) -> bytes | None:
-        """Take the oldest queued request, leased to this worker until ``ack`` (pushes held go first)."""
-        if not self._outbox:
-            return self.client.lmove(self.queue_key, self.lease_key, "RIGHT", "LEFT")
-        with self.client.pipeline(transaction=False) as pipe:
-            self._send(pipe)
-            pipe.lmove(self.queue_key, self.lease_key, "RIGHT", "LEFT")
-            dropped, raw = pipe.execute()
-        self._sent(dropped)
-        return raw
+        """Take the oldest queued request, leased to this worker until ``ack``. Pushes held go first, and
+        up to ``TAKE`` requests are leased in one round trip (the rest are handed out by the next pops)."""
+        if not self._taken:
+            with self.client.pipeline(transaction=False) as pipe:
+                if self._outbox:
+                    self._send(pipe)
+                self._take(keys=[self.queue_key, self.lease_key], args=[TAKE], client=pipe)
+                results = pipe.execute()
+            if self._outbox:
+                self._sent(results[0])
+            self._taken.extend(results[-1])
+        return self._taken.popleft() if self._taken else None
 
     def ack(self, *raws: bytes) -> None:
         """The leased requests are finished (parsed, or failed for good). What they yielded is queued and
@@ -223,8 +243,8 @@ class SharedFrontier:
 
     @property
     def unsent(self) -> int:
-        """Pushes and visits held for the next round trip (``pop`` or ``ack`` sends them)."""
-        return len(self._outbox) // 2 + len(self._records)
+        """Requests and visits held here: pushes and visits not sent yet, requests leased and not handed out."""
+        return len(self._outbox) // 2 + len(self._records) + len(self._taken)
 
     def queued(self) -> int:
         return int(self.client.llen(self.queue_key))
