@@ -2,7 +2,7 @@
 
 Everything the request policy needs to remember lives behind the small ``Frontier`` interface, so
 the spider holds no seen-URL state and another store can take its place (a shared frontier for
-several crawl processes implements the same seven methods). ``StoreFrontier`` is the SQLite one: it
+several crawl processes implements the same eight methods). ``StoreFrontier`` is the SQLite one: it
 reads the ``urls`` table of the crawled sites once when the crawl opens and writes through
 ``FetchLog`` (fetch rows and URL state, batched in transactions).
 
@@ -43,6 +43,10 @@ class Frontier(Protocol):
     def claimed(self, url: str) -> bool:
         """Has ``url`` been claimed in this crawl? (a cheap check before building a request)"""
 
+    def prefetch(self, urls: Iterable[str]) -> None:
+        """The links of the page being parsed, before they are considered one by one (a remote frontier
+        reads their state in one round trip)."""
+
     def visit(self, url: str) -> Visit | None:
         """What earlier crawls learned of ``url``; None for a URL never seen."""
 
@@ -80,6 +84,9 @@ class StoreFrontier:
 
     def claimed(self, url: str) -> bool:
         return url in self._claimed
+
+    def prefetch(self, urls: Iterable[str]) -> None:
+        pass   # everything is in memory already
 
     def visit(self, url: str) -> Visit | None:
         return self._visits.get(url)

@@ -41,11 +41,11 @@ def test_a_dead_workers_leases_go_back_to_the_queue(client):
     for raw in (b"r1", b"r2", b"r3"):
         a.push(raw)
     taken = [a.pop(), a.pop()]
-    assert taken == [b"r1", b"r2"]
+    assert taken == [b"r1", b"r2"]             # oldest first; the round trip leased r3 to a too
     b.join()
-    assert b.pending_elsewhere() == 3          # one queued, two leased by a (alive)
+    assert b.pending_elsewhere() == 3          # all leased by a (alive)
     time.sleep(0.3)                            # a stops beating: its lease expires
-    assert b.beat() == 2
+    assert b.beat() == 3
     assert sorted([b.pop(), b.pop(), b.pop()]) == [b"r1", b"r2", b"r3"]
     assert b.pop() is None
     assert client.llen("t:leases:a") == 0 and client.smembers("t:workers") == {b"b"}
@@ -77,21 +77,30 @@ def test_rounds_start_on_an_idle_frontier_and_resume_a_killed_one(client):
     a, b = worker(client, "a", lease=0.2), worker(client, "b")
     assert a.join() == 1 and a.started_round
     assert b.join() == 1 and not b.started_round   # joins the running round
-    assert a.claim("http://x/1")[0] is True
-    assert b.claim("http://x/1")[0] is False   # claimed once per round across workers
-    a.leave(), b.leave()
+    a.push(b"from a", claim="http://x/1"), b.push(b"from b", claim="http://x/1")
+    assert a.pop() == b"from a"
+    assert b.pop() is None and b.claimed_elsewhere == 1   # claimed once per round across workers
+    a.ack(b"from a"), a.leave(), b.leave()
     c = worker(client, "c", lease=0.2)
     assert c.join() == 2 and c.started_round   # idle frontier: a new round, claims start afresh
-    assert c.claim("http://x/1")[0] is True
     assert not client.exists("t:seen:1")
-    c.push(b"pending"), c.push(b"taken")
-    c.pop()
+    c.push(b"pending", claim="http://x/1"), c.push(b"taken")
+    assert c.pop() == b"pending" and c.claimed_elsewhere == 0
     time.sleep(0.3)                            # c is killed (never leaves): the round must resume
     d = worker(client, "d")
     assert d.join() == 2 and not d.started_round
-    assert d.recovered == 1
-    assert d.claim("http://x/1")[0] is False
+    assert d.recovered == 2                    # both leased to c by its one round trip
+    assert d.lookup(["http://x/1"])[0] == [True]
     assert sorted([d.pop(), d.pop()]) == [b"pending", b"taken"]
+
+
+def test_a_claim_is_queued_with_its_request_or_not_at_all(client):
+    a, b = worker(client, "a"), worker(client, "b")
+    a.join(), b.join()
+    a.push(b"held", claim="http://x/held")       # not sent yet: a worker killed now leaves no claim behind
+    assert b.lookup(["http://x/held"])[0] == [False] and client.llen("t:queue") == 0
+    a.ack()                                       # an ack sends what was pushed before it
+    assert b.lookup(["http://x/held"])[0] == [True] and b.pop() == b"held"
 
 
 def test_what_fetches_taught_is_shared_and_offered_back(client):
@@ -103,14 +112,17 @@ def test_what_fetches_taught_is_shared_and_offered_back(client):
                     failures=0, etag=None, last_modified=None)
     a.record(["http://x/a", "http://x/b"], article)
     a.record(["http://x/"], listing)
+    assert a.visit("http://x/b") == article and b.visit("http://x/b") is None   # written with a's next ack
+    a.push(b"a", claim="http://x/a")
+    a.ack()
     assert b.visit("http://x/b") == article
-    assert b.claim("http://x/a") == (True, article)   # the claim brings the visit along
-    assert a.claim("http://x/none") == (True, None)
+    # A page's links in one round trip: claimed in this round or not, and what fetches taught.
+    assert b.lookup(["http://x/a", "http://x/b", "http://x/new"]) == ([True, False, False], [article, article, None])
     assert sorted(b.backlog()) == [("http://x/a", article), ("http://x/b", article)]  # listings are re-read anyway
 
 
 def test_host_slots_space_requests_and_cap_concurrency_across_workers(client):
-    one, two = HostSlots(client, "t", hold_seconds=60), HostSlots(client, "t", hold_seconds=60)
+    one, two = HostSlots(client, "t", "one", hold_seconds=60), HostSlots(client, "t", "two", hold_seconds=60)
     waits = [one.acquire("h", "w1", 3, 10.0), two.acquire("h", "w2", 3, 10.0), one.acquire("h", "w3", 3, 10.0)]
     assert waits[0] == pytest.approx(0, abs=1)
     assert waits[1] == pytest.approx(10, abs=1)     # the second worker waits for the first's delay
@@ -121,8 +133,24 @@ def test_host_slots_space_requests_and_cap_concurrency_across_workers(client):
     assert one.acquire("other", "w5", 3, 10.0) == pytest.approx(0, abs=1)
 
 
+def test_workers_waiting_for_a_host_share_its_slots(client):
+    one, two = HostSlots(client, "t", "one", hold_seconds=60), HostSlots(client, "t", "two", hold_seconds=60)
+    for token in "abcd":
+        assert one.acquire("h", token, 4, 0) == 0          # alone, one worker may take the whole cap
+    assert two.acquire("h", "e", 4, 0) is None              # full: two now waits for the host
+    one.release("h", "a")
+    assert one.acquire("h", "a2", 4, 0) is None             # one holds more than half while two waits
+    assert two.acquire("h", "e", 4, 0) == 0                 # so the freed slot goes to two
+    one.release("h", "b")
+    assert two.acquire("h", "f", 4, 0) == 0                 # two reaches its share of 2 ...
+    one.release("h", "c")
+    assert one.acquire("h", "c2", 4, 0) == 0                # ... and one keeps its share of 2
+    assert one.acquire("h", "g", 4, 0) is None
+    assert one.acquire("h", "g", 4, 0, released=["d"]) == 0  # a slot freed in the same round trip
+
+
 def test_host_slots_of_a_killed_worker_expire(client):
-    slots = HostSlots(client, "t", hold_seconds=0.2)
+    slots = HostSlots(client, "t", "w", hold_seconds=0.2)
     assert slots.acquire("h", "dead", 1, 0) == 0
     assert slots.acquire("h", "w", 1, 0) is None
     time.sleep(0.3)

@@ -20,6 +20,7 @@ import itertools
 import json
 from collections.abc import Iterable, Sequence
 
+from scrapy import Request
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.misc import build_from_crawler, load_object
@@ -71,7 +72,8 @@ class RedisFrontier:
         self.shared = shared
         self.local = local
         self._claimed: set[str] = set()          # known claimed (by any worker): the cheap check
-        self._claim_visit: tuple[str, Visit | None] = ("", None)
+        self._looked_up: dict[str, Visit | None] = {}   # shared visits of the links of the page being parsed
+        self._unknown: set[str] = set()          # URLs asked for that no fetch had taught anything of yet
         self._failed_this_run: set[str] = set()
 
     @classmethod
@@ -82,21 +84,36 @@ class RedisFrontier:
         self.local.open(sites)
         self.shared.join()
 
+    def prefetch(self, urls: Iterable[str]) -> None:
+        """One round trip for a page's links: those other workers claimed become cheap to skip, and the
+        visits of the rest are at hand when the spider and the dupefilter ask."""
+        fresh = [url for url in dict.fromkeys(urls) if url not in self._claimed]
+        self._looked_up = {}
+        if not fresh:
+            return
+        claimed, visits = self.shared.lookup(fresh)
+        for url, taken, visit in zip(fresh, claimed, visits):
+            if taken:
+                self._claimed.add(url)
+            else:
+                self._looked_up[url] = visit
+
     def claim(self, url: str) -> bool:
+        """True unless known claimed: the shared claim is made with the push of the URL's request."""
         if url in self._claimed:
             return False
         self._claimed.add(url)
-        first, visit = self.shared.claim(url)
-        self._claim_visit = (url, visit)   # the dupefilter asks for it next
-        return first
+        return True
 
     def claimed(self, url: str) -> bool:
         return url in self._claimed
 
     def visit(self, url: str) -> Visit | None:
-        known, visit = self._claim_visit
-        shared = visit if known == url else self.shared.visit(url)
-        return shared or self.local.visit(url)
+        shared = self._looked_up[url] if url in self._looked_up else self.shared.visit(url)
+        visit = shared or self.local.visit(url)
+        if visit is None:
+            self._unknown.add(url)
+        return visit
 
     def backlog(self) -> Iterable[tuple[str, Visit]]:
         yield from self.local.backlog()
@@ -110,7 +127,11 @@ class RedisFrontier:
         self.local.fetched(fetch)
         if not fetch.final:
             return
-        previous = self.visit(fetch.url)   # as the store does: validators kept, failures counted once per crawl
+        if fetch.url in self._unknown:   # new when claimed; a URL this worker claimed is fetched by no other
+            self._unknown.discard(fetch.url)
+            previous = None
+        else:   # as the store does: validators kept, failures counted once per crawl
+            previous = self.visit(fetch.url)
         failed = not is_settled(fetch.status)
         first_failure = failed and fetch.url not in self._failed_this_run
         if failed:
@@ -165,6 +186,7 @@ class FrontierScheduler:
                 loop.stop()
         self.commit()
         self.stats.set_value("newscorpus/frontier/requeued_on_close", self.shared.leave())
+        self.stats.set_value("newscorpus/frontier/claimed_elsewhere", self.shared.claimed_elsewhere)
         self.leases.clear()
         self.df.close(reason)
 
@@ -183,7 +205,7 @@ class FrontierScheduler:
 
     # the scheduler interface ------------------------------------------------------------------
     def has_pending_requests(self) -> bool:
-        return bool(self.leases) or self.shared.pending_elsewhere() > 0
+        return bool(self.leases) or bool(self.shared.unsent) or self.shared.pending_elsewhere() > 0
 
     def enqueue_request(self, request) -> bool:
         parent, _ = self.leases.pop(request.meta.pop(LEASE, None), (None, None))
@@ -192,7 +214,7 @@ class FrontierScheduler:
             if parent is not None:
                 self.finished.append(parent)
             return False
-        self.shared.push(self._encode(request), done=parent)
+        self.shared.push(self._encode(request), claim=None if request.dont_filter else request.url, done=parent)
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
@@ -214,14 +236,16 @@ class FrontierScheduler:
         return None
 
     def ack(self, request) -> None:
-        """The request is finished; its lease ends with the next store commit (robots.txt has none)."""
+        """The request is finished: what its page yielded is queued for all workers now, its lease ends
+        with the next store commit (robots.txt has none)."""
+        self.shared.send()
         raw, _ = self.leases.pop(request.meta.pop(LEASE, None), (None, None))
         if raw is not None:
             self.finished.append(raw)
 
     def commit(self) -> None:
-        """Commit the store's queued fetch rows, then end the leases of the requests they record."""
-        if not self.finished:
+        """Commit the store's queued fetch rows, then write their visits and end the leases of their requests."""
+        if not self.finished and not self.shared.unsent:
             return
         finished, self.finished = self.finished, []
         storage = self.crawler.get_extension(CrawlStorage)
@@ -230,11 +254,27 @@ class FrontierScheduler:
         self.shared.ack(*finished)
 
     def _encode(self, request) -> bytes:
-        data = request.to_dict(spider=self.spider)
+        """The request as JSON, as ``Request.to_dict(spider=...)`` makes it, but naming the callbacks
+        directly: Scrapy finds each name by listing every member of the spider, twice per request."""
+        data = {"url": request.url, "callback": self._method_name(request.callback),
+                "errback": self._method_name(request.errback), "headers": dict(request.headers)}
+        for attr in request.attributes:
+            data.setdefault(attr, getattr(request, attr))
+        if type(request) is not Request:
+            data["_class"] = f"{type(request).__module__}.{type(request).__name__}"
         data["meta"] = {key: value for key, value in data["meta"].items() if key not in _LOCAL_META}
         data["headers"] = {_text(name): [_text(value) for value in values] for name, values in data["headers"].items()}
         data["body"] = _text(data["body"])
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+    def _method_name(self, method):
+        if not callable(method):
+            return method
+        name = getattr(method, "__name__", "")
+        if getattr(self.spider, name, None) != method:
+            raise ValueError(f"{method} is not a method of the spider: it cannot be queued for other workers")
+        return name
 
 
 def _text(value: bytes) -> str:

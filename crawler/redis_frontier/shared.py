@@ -21,6 +21,7 @@ import json
 import os
 import secrets
 import socket
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import asdict
 
@@ -69,6 +70,30 @@ for _, w in ipairs(redis.call('SMEMBERS', p .. ':workers')) do
 end
 return n
 """
+# Queue requests, each only if its URL is not claimed in this round yet; the claim and the push are
+# one step, so a worker killed in between leaves neither. ARGV: URL (or '' for no claim), request, ...
+_PUSH = """
+local seen, queue = KEYS[1], KEYS[2]
+local dropped = 0
+for i = 1, #ARGV, 2 do
+  if ARGV[i] == '' or redis.call('SADD', seen, ARGV[i]) == 1 then
+    redis.call('LPUSH', queue, ARGV[i + 1])
+  else
+    dropped = dropped + 1
+  end
+end
+return dropped
+"""
+# Lease up to ARGV[1] requests at once, oldest first. KEYS: queue, this worker's leases.
+_TAKE = """
+local taken = {}
+for i = 1, tonumber(ARGV[1]) do
+  local raw = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
+  if not raw then break end
+  taken[i] = raw
+end
+return taken
+"""
 _LEAVE = """
 local p, worker = ARGV[1], ARGV[2]
 local moved = 0
@@ -77,6 +102,9 @@ redis.call('SREM', p .. ':workers', worker)
 redis.call('DEL', p .. ':alive:' .. worker)
 return moved
 """
+
+
+TAKE = 4   # requests leased per round trip: few, so that no worker sits on work another could do
 
 
 def new_worker_id() -> str:
@@ -96,10 +124,8 @@ class SharedFrontier:
     Example:
         >>> frontier = SharedFrontier(connect("redis://127.0.0.1:6379/0"), "newscorpus", new_worker_id())
         >>> epoch = frontier.join()
-        >>> claimed, visit = frontier.claim("http://example.org/a")
-        >>> if claimed:
-        ...     frontier.push(b"request bytes")
-        >>> raw = frontier.pop()          # leased to this worker
+        >>> frontier.push(b"request bytes", claim="http://example.org/a")   # dropped if claimed already
+        >>> raw = frontier.pop()          # sends the push, then takes a request, leased to this worker
         >>> frontier.ack(raw)             # done: the lease ends
         >>> frontier.leave()
     """
@@ -115,10 +141,16 @@ class SharedFrontier:
         self.queue_key = f"{prefix}:queue"
         self.lease_key = f"{prefix}:leases:{worker}"
         self.state_key = f"{prefix}:state"
+        self._records: dict[str, str] = {}   # URL -> visit JSON, written with the next ack
+        self._outbox: list[str | bytes] = []  # (URL to claim or "", request) pairs, sent with the next pop or ack
+        self._taken: deque[bytes] = deque()   # leased in Redis, not handed out by pop yet
+        self.claimed_elsewhere = 0           # requests dropped: another worker had claimed their URL
         self._join = client.register_script(_JOIN)
         self._beat = client.register_script(_BEAT)
         self._pending = client.register_script(_PENDING)
         self._leave = client.register_script(_LEAVE)
+        self._push = client.register_script(_PUSH)
+        self._take = client.register_script(_TAKE)
 
     # membership -------------------------------------------------------------------------------
     def join(self) -> int:
@@ -134,6 +166,8 @@ class SharedFrontier:
 
     def leave(self) -> int:
         """Unregister; requests still leased to this worker go back to the queue (returns how many)."""
+        self.ack()
+        self._taken.clear()
         return int(self._leave(args=[self.prefix, self.worker]))
 
     def pending_elsewhere(self) -> int:
@@ -141,44 +175,90 @@ class SharedFrontier:
         return int(self._pending(args=[self.prefix, self.worker]))
 
     # queue ------------------------------------------------------------------------------------
-    def claim(self, url: str) -> tuple[bool, Visit | None]:
-        """Claim ``url`` for this round (True for the first worker only) and read its visit, in one round trip."""
+    def lookup(self, urls: list[str]) -> tuple[list[bool], list[Visit | None]]:
+        """For many URLs in one round trip: is each claimed in this round already, and its visit."""
         with self.client.pipeline(transaction=False) as pipe:
-            pipe.sadd(f"{self.prefix}:seen:{self.epoch}", url)
-            pipe.hget(self.state_key, url)
-            added, raw = pipe.execute()
-        return bool(added), _visit(raw)
+            pipe.smismember(self._seen_key(), urls)
+            pipe.hmget(self.state_key, urls)
+            claimed, raws = pipe.execute()
+        return [bool(flag) for flag in claimed], [_visit(raw) for raw in raws]
 
-    def push(self, raw: bytes, done: bytes | None = None) -> None:
-        """Queue a request; with ``done``, finish that lease in the same transaction (retries, redirects)."""
+    def push(self, raw: bytes, claim: str | None = None, done: bytes | None = None) -> None:
+        """Queue a request, claiming URL ``claim`` for this round with it: a request whose URL another
+        worker claimed first is dropped (counted in ``claimed_elsewhere``). It goes with the next ``send``,
+        ``pop`` or ``ack`` (one round trip for many), or at once with ``done``, a lease it replaces, ended
+        in the same transaction (retries, redirects)."""
+        self._outbox += (claim or "", raw)
+        if done is None:
+            return
         with self.client.pipeline(transaction=True) as pipe:
-            pipe.lpush(self.queue_key, raw)
-            if done is not None:
-                pipe.lrem(self.lease_key, -1, done)
-            pipe.execute()
+            self._send(pipe)
+            pipe.lrem(self.lease_key, -1, done)
+            self._sent(pipe.execute()[0])
 
     def pop(self) -> bytes | None:
-        """Take the oldest queued request, leased to this worker until ``ack``."""
-        return self.client.lmove(self.queue_key, self.lease_key, "RIGHT", "LEFT")
+        """Take the oldest queued request, leased to this worker until ``ack``. Pushes held go first, and
+        up to ``TAKE`` requests are leased in one round trip (the rest are handed out by the next pops)."""
+        if not self._taken:
+            with self.client.pipeline(transaction=False) as pipe:
+                if self._outbox:
+                    self._send(pipe)
+                self._take(keys=[self.queue_key, self.lease_key], args=[TAKE], client=pipe)
+                results = pipe.execute()
+            if self._outbox:
+                self._sent(results[0])
+            self._taken.extend(results[-1])
+        return self._taken.popleft() if self._taken else None
 
     def ack(self, *raws: bytes) -> None:
-        """The leased requests are finished (parsed, or failed for good)."""
+        """The leased requests are finished (parsed, or failed for good). What they yielded is queued and
+        the visits recorded since are written first, so a lease never ends before its page's work is safe."""
         with self.client.pipeline(transaction=False) as pipe:
+            outbox = bool(self._outbox)
+            if outbox:
+                self._send(pipe)
+            if self._records:
+                pipe.hset(self.state_key, mapping=self._records)
             for raw in raws:
                 pipe.lrem(self.lease_key, -1, raw)  # from the tail, where the oldest leases are
-            pipe.execute()
+            results = pipe.execute()
+        if outbox:
+            self._sent(results[0])
+        self._records = {}
+
+    def send(self) -> None:
+        """Queue the pushes held so far (one round trip), so other workers can take them now."""
+        if self._outbox:
+            self._sent(self._push(keys=[self._seen_key(), self.queue_key], args=self._outbox))
+
+    def _send(self, pipe) -> None:
+        self._push(keys=[self._seen_key(), self.queue_key], args=self._outbox, client=pipe)
+
+    def _sent(self, dropped: int) -> None:
+        self.claimed_elsewhere += int(dropped)
+        self._outbox = []
+
+    def _seen_key(self) -> str:
+        return f"{self.prefix}:seen:{self.epoch}"
+
+    @property
+    def unsent(self) -> int:
+        """Requests and visits held here: pushes and visits not sent yet, requests leased and not handed out."""
+        return len(self._outbox) // 2 + len(self._records) + len(self._taken)
 
     def queued(self) -> int:
         return int(self.client.llen(self.queue_key))
 
     # what fetches taught ---------------------------------------------------------------------
     def visit(self, url: str) -> Visit | None:
-        return _visit(self.client.hget(self.state_key, url))
+        raw = self._records.get(url)
+        return _visit(raw if raw is not None else self.client.hget(self.state_key, url))
 
     def record(self, urls: list[str], visit: Visit) -> None:
-        """Store ``visit`` for ``urls`` (a fetch settles its URL and a redirect's target)."""
+        """Store ``visit`` for ``urls`` (a fetch settles its URL and a redirect's target) with the next ``ack``:
+        a lease ends only after its page's visit is written, so a killed worker loses nothing."""
         text = json.dumps(asdict(visit), ensure_ascii=False, separators=(",", ":"))
-        self.client.hset(self.state_key, mapping={url: text for url in urls})
+        self._records.update(dict.fromkeys(urls, text))
 
     def backlog(self) -> Iterator[tuple[str, Visit]]:
         """Every page fetched before (not listings, sitemaps, feeds): the revisit candidates."""

@@ -158,6 +158,7 @@ class NewsSpider(scrapy.Spider):
 
     def _from_sitemap(self, body: bytes, site: SiteConfig):
         children, entries = parse_sitemap(body)
+        self.frontier.prefetch(entry.url for entry in entries)
         for url in children:
             yield self._consider(url, site, "sitemap", "sitemap", 0, always=True)
         for entry in entries:
@@ -176,9 +177,10 @@ class NewsSpider(scrapy.Spider):
                 feed = absolute(url, href)
                 if feed:
                     yield self._consider(feed, site, "feed", "listing", 0, always=True)
-        for href in html_links(selector):
-            link = absolute(url, href)
-            if link and not self.frontier.claimed(link):
+        links = [link for href in html_links(selector) if (link := absolute(url, href))]
+        self.frontier.prefetch(links)
+        for link in links:
+            if not self.frontier.claimed(link):
                 yield self._consider(link, site, None, "listing", hops + 1)
         pattern = self._backfill_patterns.get(site.name)
         match = pattern.fullmatch(url) if pattern and self.days else None
