@@ -23,7 +23,7 @@ from corpus import runs
 from corpus.errors import NewscorpusError, SettingError, user_errors
 from corpus.runlock import RunLock
 from corpus.runs import RunRecord
-from corpus.settings import Component, EffectiveSettings, dataclass_builder, module_defaults
+from corpus.settings import Component, EffectiveSettings, dataclass_builder
 from corpus.stage import Stage, StageContext, begin, execute, open_workspace
 from corpus.stages import DEDUP, EXTRACT, HEALTH, RELEASE, REPORT
 from corpus.store import utc_now
@@ -40,7 +40,7 @@ def settings_components() -> list[Component]:
     import corpus.health as health_settings
     import corpus.release.settings as release_settings
     import corpus.report.settings as report_settings
-    import crawler.settings as crawler_settings
+    from crawler import config as crawler_config
 
     def fields_of(cls, module, prefix):
         from dataclasses import fields
@@ -49,8 +49,7 @@ def settings_components() -> list[Component]:
                 for f in fields(cls) if hasattr(module, prefix + f.name.upper())}
 
     return [
-        Component("crawler", {**module_defaults(crawler_settings, "", exclude={"NEWSCORPUS_HOME"})},
-                  _build_crawler, accepts=_scrapy_setting),
+        crawler_config.component(),
         Component("cleaners", fields_of(cleaners_settings.CleanerSettings, cleaners_settings, "CLEANERS_"),
                   dataclass_builder(cleaners_settings.CleanerSettings, "CLEANERS_")),
         Component("dedup", fields_of(dedup_settings.DedupSettings, dedup_settings, "DEDUP_"),
@@ -62,46 +61,6 @@ def settings_components() -> list[Component]:
         Component("report", fields_of(report_settings.ReportSettings, report_settings, "REPORT_"), _build_report),
         Component("executor", executors.DEFAULTS, executors.ExecutorSettings.from_values),
     ]
-
-
-def _scrapy_setting(name: str) -> tuple[bool, object]:
-    from scrapy.settings import default_settings
-
-    return (True, getattr(default_settings, name)) if name.isupper() and hasattr(default_settings, name) \
-        else (False, None)
-
-
-# Crawler settings that must be positive (zero would stall or disable the crawl).
-_CRAWLER_POSITIVE = {"CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_TIMEOUT",
-                     "NEWSCORPUS_STORE_BATCH", "NEWSCORPUS_STORE_INTERVAL", "NEWSCORPUS_PROGRESS_INTERVAL",
-                     "NEWSCORPUS_WARC_MAX_SIZE", "NEWSCORPUS_BACKFILL_MAX_DAYS", "NEWSCORPUS_SITEMAP_MAX_SIZE",
-                     "NEWSCORPUS_FRONTIER_HEARTBEAT", "NEWSCORPUS_FRONTIER_LEASE"}
-_CRAWLER_CHOICES = {"NEWSCORPUS_PROGRESS": ("auto", "on", "off")}
-_DURATION = re.compile(r"(never|0|\d+(\.\d+)?\s*[smhdw])", re.IGNORECASE)
-
-
-def _build_crawler(values: dict) -> dict:
-    """Check the crawler's values (Scrapy checks its own only when the crawl starts, with a traceback)."""
-    for name, value in values.items():
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if value < 0 or (name in _CRAWLER_POSITIVE and value == 0):
-                allowed = "a number above 0" if name in _CRAWLER_POSITIVE else "a number >= 0"
-                raise ValueError(f"setting {name} must be {allowed}, got {value!r}")
-        if name in _CRAWLER_CHOICES and value not in _CRAWLER_CHOICES[name]:
-            raise ValueError(f"setting {name} must be one of {', '.join(_CRAWLER_CHOICES[name])}, got {value!r}")
-    if not 0 <= values.get("NEWSCORPUS_WARC_GZIP_LEVEL", 6) <= 9:
-        raise ValueError(f"setting NEWSCORPUS_WARC_GZIP_LEVEL must be 0 to 9, got {values['NEWSCORPUS_WARC_GZIP_LEVEL']!r}")
-    if not _DURATION.fullmatch(str(values.get("NEWSCORPUS_REVISIT_AFTER", "7d")).strip()):
-        raise ValueError("setting NEWSCORPUS_REVISIT_AFTER must be a duration such as 7d, 12h, 0 or never, "
-                         f"got {values['NEWSCORPUS_REVISIT_AFTER']!r}")
-    if values.get("NEWSCORPUS_FRONTIER_REDIS"):
-        from crawler.redis_frontier import FrontierError, check_frontier_url
-
-        try:
-            check_frontier_url(values["NEWSCORPUS_FRONTIER_REDIS"])
-        except FrontierError as error:
-            raise ValueError(f"setting {error}") from None
-    return values
 
 
 def _build_report(values: dict):

@@ -60,6 +60,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 # The request policy (fetched once per crawl, stored pages only when due) over the frontier.
 DUPEFILTER_CLASS = "crawler.dupefilter.FrontierDupeFilter"
+# The workspace's newscorpus.toml and NEWSCORPUS_* environment, for `scrapy crawl` too (crawler/config.py).
+ADDONS = {"crawler.config.WorkspaceSettings": 0}
 EXTENSIONS = {
     "crawler.storage.CrawlStorage": 100,
     "crawler.progress.ProgressLine": 200,

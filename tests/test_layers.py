@@ -18,7 +18,7 @@ PACKAGES = ("cleaners", "crawler", "corpus")
 GATEWAYS = {"corpus.runs", "corpus.fetches", "corpus.documents", "corpus.clusters"}
 # The bottom layer every stage and the crawler may use.
 STORE_LAYER = {"corpus", "corpus.store", "corpus.workspace", "corpus.runlock", "corpus.errors", "corpus.migrations",
-               *GATEWAYS}
+               "corpus.settings", *GATEWAYS}
 MAY_IMPORT_CRAWLER = {"corpus.cycle", "corpus.demo"}
 
 
