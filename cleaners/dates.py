@@ -7,11 +7,14 @@ Order of preference (first source with a usable date wins; the others are checke
 2. ``meta``     — ``article:published_time``, ``pubdate``, ``publishdate``, ... meta tags, ``<time datetime>``
 3. ``sitemap``  — the news sitemap's ``publication_date`` the crawler kept in ``urls.hints``
 4. ``feed``     — the RSS/Atom ``pubDate``/``published`` the crawler kept in ``urls.hints``
-5. ``text``     — a labelled line (发布时间：/發佈時間：/来源：/日期： …) in the article, then in the whole page,
-                  then the page's first date with a clock time; relative forms ("3小时前", "昨天 10:20") are
-                  anchored at the fetch time
-6. ``url``      — /2024/05/26/, /20240526/, t20240526_ ...
-7. ``text-first-date`` — the first short line of the article text holding a date (it may be a date
+5. ``text``     — a labelled line (发布时间：/發佈時間：/来源：/日期： …) in the article, then in the whole page;
+                  relative forms ("3小时前", "昨天 10:20") are anchored at the fetch time
+6. ``text-timestamp`` — the page's first date with a clock time, unlabelled. It yields to the URL's
+                  date when the two are more than a day apart: a bare timestamp may belong to a banner,
+                  a timer or a sidebar (明報's print-edition pages carry "2017/01/27 12:00:00" in a
+                  script), while a date in the path is where the site filed the story
+7. ``url``      — /2024/05/26/, /20240526/, t20240526_ ...
+8. ``text-first-date`` — the first short line of the article text holding a date (it may be a date
                   the story talks about, hence last)
 
 Times without a zone are Chinese local time (+08:00). A date later than the fetch (plus a day) or
@@ -24,7 +27,9 @@ import re
 from datetime import datetime, timedelta, timezone
 
 CHINA = timezone(timedelta(hours=8))
-SOURCE_ORDER = ("given", "jsonld", "meta", "sitemap", "feed", "text", "url", "text-first-date")
+SOURCE_ORDER = ("given", "jsonld", "meta", "sitemap", "feed", "text", "text-timestamp", "url", "text-first-date")
+# A weaker source that loses to the one named when they are more than DISAGREEMENT apart.
+YIELDS_TO = {"text-timestamp": "url"}
 DISAGREEMENT = timedelta(days=1)
 EARLIEST = datetime(1990, 1, 1, tzinfo=CHINA)
 
@@ -127,10 +132,12 @@ def labelled_date(text: str, anchor: datetime | None = None, head_chars: int = 3
 def date_from_text(text: str, anchor: datetime | None = None, head_chars: int = 3000,
                    page_text: str = "") -> datetime | None:
     """A labelled date in the article text, then in the whole page (the date line often sits outside
-    the extracted body), then the page's first date with a clock time ("2005年3月11日12:12 来源：…")."""
-    found = labelled_date(text, anchor, head_chars) or labelled_date(page_text, anchor, PAGE_HEAD_CHARS)
-    if found:
-        return found
+    the extracted body)."""
+    return labelled_date(text, anchor, head_chars) or labelled_date(page_text, anchor, PAGE_HEAD_CHARS)
+
+
+def page_timestamp(page_text: str) -> datetime | None:
+    """The page's first date with a clock time ("2005年3月11日12:12 来源：…"), labelled or not."""
     head = page_text[:PAGE_HEAD_CHARS]
     for start in _YEAR.finditer(head):          # cheap scan for years; the full pattern only there
         match = _ABSOLUTE.match(head, start.start())
@@ -170,7 +177,8 @@ def choose_published(candidates: dict[str, datetime | None], fetched_at: datetim
     usable = {source: value for source, value in candidates.items()
               if value is not None and EARLIEST <= _aware(value) <= latest}
     for source in SOURCE_ORDER:
-        if source in usable:
+        stronger = usable.get(YIELDS_TO.get(source, ""))
+        if source in usable and not (stronger and abs(_aware(usable[source]) - _aware(stronger)) > DISAGREEMENT):
             chosen = _aware(usable[source])
             disagreements = {other: _aware(value).isoformat() for other, value in usable.items()
                              if abs(_aware(value) - chosen) > DISAGREEMENT}

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
-from cleaners.dates import choose_published, date_from_text, date_from_url, parse_date
+from cleaners.dates import choose_published, date_from_text, date_from_url, page_timestamp, parse_date
 from cleaners.pipeline import clean_html
 
 FETCHED = datetime(2024, 5, 26, 4, 0, tzinfo=timezone.utc)       # 12:00 in Beijing
+FIXTURES = Path(__file__).parent / "fixtures" / "epaper"
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -78,12 +80,33 @@ def test_page_dates_follow_the_documented_order():
     hints = {"news:publication_date": "2024-05-26T01:00:00+08:00"}
     document = clean_html(body.encode(), "https://x.cn/2024/05/19/a.html", hints=hints, fetched_at=FETCHED).document
     assert (document["published"], document["date_source"]) == ("2024-05-26T08:30:00+08:00", "jsonld")
-    assert set(document["extra"]["date_disagreements"]) == {"text", "url", "text-first-date"}
+    assert set(document["extra"]["date_disagreements"]) == {"text", "text-timestamp", "url", "text-first-date"}
     assert "发布时间" not in document["text"]
 
 
 def test_page_timestamp_outside_the_article_is_found_but_a_bare_header_date_is_not():
     page = "首页 新闻 财经 体育 2005年3月10日 星期四 BUSINESS.SOHU.COM 2005年3月11日12:12 来源：[ 新华网 ]"
-    assert date_from_text("正文第一段。", page_text=page).isoformat() == "2005-03-11T12:12:00+08:00"
-    assert date_from_text("正文第一段。", page_text="首页 2019年1月1日 星期二 新闻") is None
+    assert date_from_text("正文第一段。", page_text=page) is None          # no label: a bare timestamp
+    assert page_timestamp(page).isoformat() == "2005-03-11T12:12:00+08:00"
+    assert page_timestamp("首页 2019年1月1日 星期二 新闻") is None
     assert date_from_text("", page_text="报纸网 | 发布: 2021-1-29 13:18").isoformat() == "2021-01-29T13:18:00+08:00"
+
+
+def test_ming_pao_print_story_is_dated_by_its_edition_not_a_timer_in_a_script():
+    """明報's print-edition page (trimmed, real bytes) carries "2017/01/27 12:00:00" in a script; the
+    URL's 20181217 is the edition."""
+    url = ("https://news.mingpao.com/pns/%e6%b8%af%e8%81%9e/article/20181217/s00002/1544984739431/"
+           "%e9%a7%95%e8%b6%85%e8%b7%91")
+    document = clean_html((FIXTURES / "hk_mingpao_pns_2018-12-17_story.html").read_bytes(), url,
+                          fetched_at=FETCHED).document
+    assert (document["published"][:10], document["date_source"]) == ("2018-12-17", "url")
+    assert document["extra"]["date_disagreements"] == {"text-timestamp": "2017-01-27T12:00:00+08:00"}
+
+
+def test_a_bare_timestamp_keeps_its_time_on_the_urls_day_and_a_labelled_date_never_yields():
+    url = date_from_url("https://news.example.hk/pns/article/20181217/s00002/1.html")
+    same_day = parse_date("2018-12-17 05:30")
+    assert choose_published({"text-timestamp": same_day, "url": url}, FETCHED)[:2] == (same_day.isoformat(),
+                                                                                         "text-timestamp")
+    labelled = parse_date("2017-01-27 12:00")
+    assert choose_published({"text": labelled, "url": url}, FETCHED)[:2] == (labelled.isoformat(), "text")
