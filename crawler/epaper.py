@@ -22,6 +22,9 @@ _SIGNS = ("pagepicmap", "<area", "版：", "版:")
 # "日報-港聞" slugs, a compact edition date in the path (/cnt/news/20200809/).
 _PRINT_SIGNS = ("/daily/", "dailynews", "/pns/", "日報-", "%e6%97%a5%e5%a0%b1-", "/cnt/news/20")
 _PRINT_PATH = re.compile(r"/daily/|dailynews|/pns/|日報-|日报-|/(?:19|20)\d{6}/", re.I)
+# A page headed "日報-港聞" (晴報's lists live at /sras001, their stories at /article/<id>/): the same
+# 日報-<section> label the other papers put in their URLs, here in the list's own heading.
+_PRINT_HEADING = re.compile(r"^(?:日報|日报)\s*[-－–—|｜:：·]\s*\S{1,10}$")
 PRINT_STORIES_SHARE = 0.8     # of a section list's stories whose URLs must say print edition
 
 
@@ -42,9 +45,13 @@ def layout_of(url: str, text: str | None) -> Layout | None:
 
 
 def _print_section(tree: HtmlElement, url: str) -> Layout | None:
-    """A print edition's section list, when the page or most of its stories sit where print editions do."""
+    """A print edition's section list, when the page or most of its stories sit where print editions do,
+    or the page's heading names a print-edition section."""
     layout = parse_section_list(tree, url)
     if layout is None:
         return None
     printed = sum(1 for story in layout.stories if _PRINT_PATH.search(unquote(story.url)))
-    return layout if _PRINT_PATH.search(unquote(url)) or printed >= PRINT_STORIES_SHARE * len(layout.stories) else None
+    if _PRINT_PATH.search(unquote(url)) or printed >= PRINT_STORIES_SHARE * len(layout.stories):
+        return layout
+    headings = (" ".join(heading.text_content().split()) for heading in tree.iter("h1"))
+    return layout if any(_PRINT_HEADING.match(heading) for heading in headings) else None

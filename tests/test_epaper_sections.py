@@ -7,6 +7,7 @@ dataset's INDEX records for the saved story), not taken from the code's output.
 
 from __future__ import annotations
 
+import lzma
 from pathlib import Path
 
 from cleaners.epaper import HINT_PREFIX
@@ -55,3 +56,25 @@ def test_a_story_followed_from_its_section_list_keeps_its_place():
     document = cleaned.document
     assert document["page_name"] == "要聞港聞" and document["page_url"] == INDEX_URL and document["story_index"] == 1
     assert document["extra"]["epaper"]["edition"] == "2020-08-09"
+
+
+SKYPOST_URL = "https://skypost.ulifestyle.com.hk/sras001"
+
+
+def _skypost_index() -> str:
+    return lzma.decompress((FIXTURES / "hk_skypost_2019-04-24_index.html.xz").read_bytes()).decode("utf-8")
+
+
+def test_a_list_headed_as_a_print_section_is_followed_though_its_urls_say_nothing():
+    """晴報's 港聞 list (/sras001, stories at /article/<id>/) is headed "日報-港聞"; count and first
+    headline are those the dataset's own parser test asserts (SkyPostParserTest)."""
+    layout = layout_of(SKYPOST_URL, _skypost_index())
+    assert layout is not None and layout.page_name == "港聞"
+    assert (len(layout.stories), layout.stories[0].title) == (22, "垃圾徵費欠細節 各界憂執行混亂")
+    assert layout.stories[0].url.startswith("https://skypost.ulifestyle.com.hk/article/2333915/")
+
+
+def test_the_same_list_without_the_print_heading_is_not_taken_for_a_print_edition():
+    html = _skypost_index().replace('<span class="chi-title">日報-港聞</span>', '<span class="chi-title">港聞</span>')
+    assert "日報-港聞" not in html
+    assert layout_of(SKYPOST_URL, html) is None
