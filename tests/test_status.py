@@ -110,3 +110,18 @@ def test_status_init_and_config_start_without_the_stage_libraries(workspace):
                                 cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, result.stderr
         assert result.stdout.splitlines()[-1] == "", (command, result.stdout.splitlines()[-1])
+
+
+def test_site_columns_line_up_with_chinese_names(workspace):
+    from rich.cells import cell_len
+
+    store = workspace.open_store()
+    with store.transaction() as db:
+        add_crawl_run(db, "明報", [("https://mingpao.example/a.htm", 200, None)])
+        add_crawl_run(db, "wire", [("https://wire.example/a.htm", 200, None)])
+    store.close()
+    lines = [line for line in run_cli("status", home=workspace).stdout.splitlines()
+             if " documents " in line and ("明報" in line or "wire" in line)]
+    assert len(lines) == 2
+    # The counts start at the same terminal column whatever the name's script (a CJK character is 2 cells).
+    assert len({cell_len(line[: line.index(" documents ")]) for line in lines}) == 1

@@ -125,6 +125,13 @@ def printable(text) -> str:
     return "".join("?" if unicodedata.category(ch) == "Cc" else ch for ch in str(text))
 
 
+def _pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal cells (a CJK character takes two)."""
+    from rich.cells import cell_len
+
+    return text + " " * max(0, width - cell_len(text))
+
+
 def format_status(status: dict) -> str:
     """The human form: short sections, numbers aligned, pending work with the command that does it."""
     return "\n".join(printable(line) for line in status_lines(status))
@@ -141,7 +148,7 @@ def status_lines(status: dict) -> list[str]:
 
     lines += ["", f"Sites ({len(status['sites'])})"]
     for site in status["sites"]:
-        lines.append(f"  {site['name']:<20} {site['documents']:>8,} documents {site['rejects']:>7,} rejects "
+        lines.append(f"  {_pad(site['name'], 20)} {site['documents']:>8,} documents {site['rejects']:>7,} rejects "
                      f"{site['fetches']:>8,} fetches   last fetch {site['last_fetched_at'] or 'never'}")
     if not status["sites"]:
         lines.append("  none yet")
