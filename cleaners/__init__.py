@@ -11,4 +11,4 @@ points; ``decode_html`` (``cleaners.encoding``) is shared with the crawler. One 
 every document and reject.
 """
 
-CLEANER_VERSION = "1.4.1"
+CLEANER_VERSION = "1.4.2"

@@ -7,8 +7,10 @@ Order of preference (first source with a usable date wins; the others are checke
 2. ``meta``     — ``article:published_time``, ``pubdate``, ``publishdate``, ... meta tags, ``<time datetime>``
 3. ``sitemap``  — the news sitemap's ``publication_date`` the crawler kept in ``urls.hints``
 4. ``feed``     — the RSS/Atom ``pubDate``/``published`` the crawler kept in ``urls.hints``
-5. ``text``     — a labelled line (发布时间：/發佈時間：/来源：/日期： …) in the article, then in the whole page;
-                  relative forms ("3小时前", "昨天 10:20") are anchored at the fetch time
+5. ``text``     — a labelled line (发布时间：/發佈時間：/来源：/日期： …) in the article, then in the page's
+                  text up to the article's end or a comment heading (``within_article``: a reader comment's
+                  "发表时间：" below the story is no publication date); relative forms ("3小时前",
+                  "昨天 10:20") are anchored at the fetch time
 6. ``text-timestamp`` — the page's first date with a clock time, unlabelled. It yields to the URL's
                   date when the two are more than a day apart: a bare timestamp may belong to a banner,
                   a timer or a sidebar (明報's print-edition pages carry "2017/01/27 12:00:00" in a
@@ -52,6 +54,9 @@ PAGE_HEAD_CHARS = 15_000   # how far into the whole page's text (menus first) da
 # also run straight into the digits): "最後修改時間為2006年" in prose is not a date line.
 _LABELLED = re.compile(r"(?:^|(?<=[\s【\[(（|]))(?:(?:发布时间|發佈時間|發布時間|发布日期|發佈日期|发表时间|發表時間|出版日期)"
                        r"(?:\s*[:：]|\s*(?=[0-9０-９]))|(?:发布|發佈|發布|发表|發表|时间|時間|日期|来源|來源|稿源)\s*[:：])", re.M)
+# The heading of a reader-comment block: the article has ended (a bare 发表评论/我要评论 is a link by the byline).
+_COMMENTS = re.compile(r"(?:相关|网友|網友|读者|讀者|最新|热门|熱門|精彩|全部)(?:评论|評論|留言)|(?:评论|評論)列表")
+ARTICLE_END_CHARS = 12    # characters of an article line's end sought in the page text to find where it ends
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _URL_MONTH_DAY = re.compile(r"/((?:19|20)\d{2})-?(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/")
 
@@ -134,6 +139,28 @@ def date_from_text(text: str, anchor: datetime | None = None, head_chars: int = 
     """A labelled date in the article text, then in the whole page (the date line often sits outside
     the extracted body)."""
     return labelled_date(text, anchor, head_chars) or labelled_date(page_text, anchor, PAGE_HEAD_CHARS)
+
+
+def before_comments(page_text: str) -> str:
+    """The page text before its first reader-comment heading: a comment's 发表时间 is not the story's
+    (the extracted text may hold the comments too: an old portal's page is one big table)."""
+    comments = _COMMENTS.search(page_text)
+    return page_text[:comments.start()] if comments else page_text
+
+
+def within_article(page_text: str, article_text: str) -> str:
+    """The page text up to the end of the article, found by the end of one of its last lines (whitespace
+    may differ): what follows is comments, related stories and footers, whose dates are not the story's.
+    The whole page text when the article's end is not found there."""
+    page_text = before_comments(page_text)
+    for line in reversed(article_text.splitlines()[-3:]):
+        compact = "".join(line.split())
+        if len(compact) < ARTICLE_END_CHARS:
+            continue
+        match = re.search(r"\s*".join(map(re.escape, compact[-ARTICLE_END_CHARS:])), page_text)
+        if match:
+            return page_text[:match.end()]
+    return page_text
 
 
 def page_timestamp(page_text: str) -> datetime | None:

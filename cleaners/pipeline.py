@@ -28,7 +28,8 @@ from trafilatura.utils import HTML_PARSER
 
 from cleaners import CLEANER_VERSION
 from cleaners.boilerplate import page_keys
-from cleaners.dates import choose_published, date_from_text, date_from_url, first_date_line, page_timestamp, parse_date
+from cleaners.dates import (choose_published, date_from_text, date_from_url, first_date_line, page_timestamp, parse_date,
+                            within_article)
 from cleaners.encoding import decode_html, plausibility
 from cleaners.language import detect_language
 from cleaners.layout import section_paragraphs, unwrap_layout_lists
@@ -384,7 +385,7 @@ def _published(found: PageMetadata, raw_text: str, url: str, hints: dict, fetche
     candidates = dict(found.dates)
     for source, key in HINT_DATE_KEYS.items():
         candidates[source] = parse_date(hints.get(key))
-    candidates["text"] = date_from_text(raw_text, fetched_at, page_text=found.page_text)
+    candidates["text"] = date_from_text(raw_text, fetched_at, page_text=within_article(found.page_text, raw_text))
     candidates["text-timestamp"] = page_timestamp(found.page_text)
     candidates["url"] = date_from_url(url)
     candidates["text-first-date"] = first_date_line(raw_text, fetched_at)
