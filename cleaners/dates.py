@@ -8,13 +8,15 @@ Order of preference (first source with a usable date wins; the others are checke
 3. ``sitemap``  — the news sitemap's ``publication_date`` the crawler kept in ``urls.hints``
 4. ``feed``     — the RSS/Atom ``pubDate``/``published`` the crawler kept in ``urls.hints``
 5. ``text``     — a labelled line (发布时间：/發佈時間：/来源：/日期： …) in the article, then in the page's
-                  text up to the article's end or a comment heading (``within_article``: a reader comment's
+                  visible text (no script, style or template) up to a little past the article's end and
+                  never past a reader-comment heading after its start (``within_article``: a comment's
                   "发表时间：" below the story is no publication date); relative forms ("3小时前",
                   "昨天 10:20") are anchored at the fetch time
-6. ``text-timestamp`` — the page's first date with a clock time, unlabelled. It yields to the URL's
-                  date when the two are more than a day apart: a bare timestamp may belong to a banner,
-                  a timer or a sidebar (明報's print-edition pages carry "2017/01/27 12:00:00" in a
-                  script), while a date in the path is where the site filed the story
+6. ``text-timestamp`` — the page's first date with a clock time, unlabelled, before any reader-comment
+                  heading after the article's start (not cut at the article's end: blogs and 头条 put
+                  "发表于 …" under the post). It yields to the URL's date when the two are more than a
+                  day apart: a bare timestamp may belong to a banner or a sidebar, while a date in the
+                  path is where the site filed the story
 7. ``url``      — /2024/05/26/, /20240526/, t20240526_ ...
 8. ``text-first-date`` — the first short line of the article text holding a date (it may be a date
                   the story talks about, hence last)
@@ -56,7 +58,9 @@ _LABELLED = re.compile(r"(?:^|(?<=[\s【\[(（|]))(?:(?:发布时间|發佈時�
                        r"(?:\s*[:：]|\s*(?=[0-9０-９]))|(?:发布|發佈|發布|发表|發表|时间|時間|日期|来源|來源|稿源)\s*[:：])", re.M)
 # The heading of a reader-comment block: the article has ended (a bare 发表评论/我要评论 is a link by the byline).
 _COMMENTS = re.compile(r"(?:相关|网友|網友|读者|讀者|最新|热门|熱門|精彩|全部)(?:评论|評論|留言)|(?:评论|評論)列表")
-ARTICLE_END_CHARS = 12    # characters of an article line's end sought in the page text to find where it ends
+ARTICLE_END_CHARS = 12    # characters of an article line's start or end sought in the page text to place it
+_CELL_GAPS = re.compile(r"[\s|]+")   # trafilatura writes a table row as "| cell | cell |"
+ARTICLE_TAIL_CHARS = 200  # how far past the article's end a date line still belongs to it
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _URL_MONTH_DAY = re.compile(r"/((?:19|20)\d{2})-?(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/")
 
@@ -141,25 +145,34 @@ def date_from_text(text: str, anchor: datetime | None = None, head_chars: int = 
     return labelled_date(text, anchor, head_chars) or labelled_date(page_text, anchor, PAGE_HEAD_CHARS)
 
 
-def before_comments(page_text: str) -> str:
-    """The page text before its first reader-comment heading: a comment's 发表时间 is not the story's
-    (the extracted text may hold the comments too: an old portal's page is one big table)."""
-    comments = _COMMENTS.search(page_text)
+def _line_at(page_text: str, line: str, end: bool) -> re.Match | None:
+    """Where the first or last ARTICLE_END_CHARS characters of ``line`` stand in the page text
+    (whitespace may differ there); None for a short line."""
+    compact = "".join(_CELL_GAPS.split(line))
+    if len(compact) < ARTICLE_END_CHARS:
+        return None
+    piece = compact[-ARTICLE_END_CHARS:] if end else compact[:ARTICLE_END_CHARS]
+    return re.search(r"\s*".join(map(re.escape, piece)), page_text)
+
+
+def before_comments(page_text: str, article_text: str) -> str:
+    """The page text before the first reader-comment heading that follows the article's start: a
+    comment's 发表时间 is not the story's (the extracted text may hold the comments too: an old portal's
+    page is one big table). A "最新评论" widget in a sidebar before the story does not count."""
+    start = next((match.start() for line in article_text.splitlines()[:3]
+                  if (match := _line_at(page_text, line, end=False))), None)
+    comments = _COMMENTS.search(page_text, start) if start is not None else None
     return page_text[:comments.start()] if comments else page_text
 
 
 def within_article(page_text: str, article_text: str) -> str:
-    """The page text up to the end of the article, found by the end of one of its last lines (whitespace
-    may differ): what follows is comments, related stories and footers, whose dates are not the story's.
-    The whole page text when the article's end is not found there."""
-    page_text = before_comments(page_text)
+    """The page text up to the article's end (found by one of its last lines) and ARTICLE_TAIL_CHARS
+    more, where a date line under the story stands; what follows is comments, related stories and
+    footers. Never past a comment heading; the whole page text when the end is not found."""
+    page_text = before_comments(page_text, article_text)
     for line in reversed(article_text.splitlines()[-3:]):
-        compact = "".join(line.split())
-        if len(compact) < ARTICLE_END_CHARS:
-            continue
-        match = re.search(r"\s*".join(map(re.escape, compact[-ARTICLE_END_CHARS:])), page_text)
-        if match:
-            return page_text[:match.end()]
+        if match := _line_at(page_text, line, end=True):
+            return page_text[:match.end() + ARTICLE_TAIL_CHARS]
     return page_text
 
 

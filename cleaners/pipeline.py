@@ -21,15 +21,15 @@ from datetime import datetime, timezone
 
 import trafilatura
 import xxhash
-from lxml.etree import ParserError
+from lxml.etree import ParserError, XPath
 from lxml.html import HtmlElement, document_fromstring
 from trafilatura.settings import use_config
 from trafilatura.utils import HTML_PARSER
 
 from cleaners import CLEANER_VERSION
 from cleaners.boilerplate import page_keys
-from cleaners.dates import (choose_published, date_from_text, date_from_url, first_date_line, page_timestamp, parse_date,
-                            within_article)
+from cleaners.dates import (before_comments, choose_published, date_from_text, date_from_url, first_date_line,
+                            page_timestamp, parse_date, within_article)
 from cleaners.encoding import decode_html, plausibility
 from cleaners.language import detect_language
 from cleaners.layout import section_paragraphs, unwrap_layout_lists
@@ -48,7 +48,9 @@ _TRAFILATURA_CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")   # lxml refuses str input that declares an encoding
 BALANCED_MIN_GAIN = 3      # times the precise pass's prose the balanced pass must find above it to win
-PAGE_TEXT_CHARS = 20_000   # how much of the whole page's text is searched for a labelled date
+PAGE_TEXT_CHARS = 20_000   # how much of the page's visible text is searched for a date line
+# The text a reader sees: a script's strings (a banner timer's date) are no part of it.
+_VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::template)]")
 # Hints the crawler keeps in urls.hints (contracts.md), by date source.
 HINT_DATE_KEYS = {"sitemap": "news:publication_date", "feed": "feed:published"}
 
@@ -159,7 +161,7 @@ def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header
     if not extracted:
         return _reject(url, outlet, "empty", "trafilatura found no main text")
     found = page_metadata(tree)
-    found.page_text = str(tree.xpath("string(//body)") or tree.text_content())[:PAGE_TEXT_CHARS]
+    found.page_text = "".join(_VISIBLE_TEXT(tree))[:PAGE_TEXT_CHARS]
     hints = {key: value for key, value in (hints or {}).items() if isinstance(value, str)}   # scraped: trust no type
     mode, containers, label = _page_kind(tree, url, found)
     removed = 0
@@ -386,7 +388,7 @@ def _published(found: PageMetadata, raw_text: str, url: str, hints: dict, fetche
     for source, key in HINT_DATE_KEYS.items():
         candidates[source] = parse_date(hints.get(key))
     candidates["text"] = date_from_text(raw_text, fetched_at, page_text=within_article(found.page_text, raw_text))
-    candidates["text-timestamp"] = page_timestamp(found.page_text)
+    candidates["text-timestamp"] = page_timestamp(before_comments(found.page_text, raw_text))
     candidates["url"] = date_from_url(url)
     candidates["text-first-date"] = first_date_line(raw_text, fetched_at)
     return choose_published(candidates, fetched_at)
