@@ -25,6 +25,8 @@ PAGE_LABEL = re.compile(r"第?\s*([A-Za-z]{0,2}\d{1,3})\s*版\s*[:：]\s*([^\s<>
 _STORY_HREF = re.compile(r"content_\d+|/content/|article", re.I)
 _URL_DATE = re.compile(r"/(20\d\d)-?(\d\d)/?(\d\d)(?:/|_)")
 _TEXT_DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_NUMBER = re.compile(r"\d+")
+STORY_SHAPE_SHARE = 0.5   # of a map's story links shaped like the page's own URL: the page is one of them
 HINT_PREFIX = "epaper:"   # fetch hints the crawler passes to the extract stage
 
 
@@ -129,6 +131,8 @@ def parse_layout(tree: HtmlElement, url: str) -> Layout | None:
         if label is None or len(titled) < 2:
             return None
         stories = {target: StoryLink(target) for target in titled}
+    if _is_one_of(url, stories):
+        return None
     for target, link in stories.items():
         # The title list's link wins: the page's other links to the story are written the same way.
         link.title, link.link = titled.get(target, (None, link.link or target))
@@ -139,6 +143,15 @@ def parse_layout(tree: HtmlElement, url: str) -> Layout | None:
     return Layout(url=url, edition_date=edition_date(url, body_text), page_number=label[0] if label else None,
                   page_name=label[1] if label else None, image=image, pdf=pdf,
                   stories=list(stories.values()), pages=list(pages.values()))
+
+
+def _is_one_of(url: str, stories: dict[str, StoryLink]) -> bool:
+    """Whether the page is one of the stories its map links: Founder's story pages (``content_N``) keep
+    their page's map and title list beside the article, so only the page's own URL tells them from the
+    layout (``node_N``). Compared numbers aside, so ``content_128707.html`` is shaped like ``content_128704.html``."""
+    own = _NUMBER.sub("N", urlsplit(url).path)
+    alike = sum(1 for target in stories if _NUMBER.sub("N", urlsplit(target).path) == own)
+    return alike > STORY_SHAPE_SHARE * len(stories)
 
 
 MAIN_LIST_SHARE = 0.6              # the main list holds at least this share of the page's story links

@@ -80,3 +80,18 @@ def test_a_saved_story_is_titled_as_its_section_list_links_it():
             story = _index()[link["saved_as"]]
             document = clean_html((EPAPER / link["saved_as"]).read_bytes(), story["url"] or "https://example.hk/s.html").document
             assert document is not None and document["title"] == link["anchor"].strip(), link
+
+
+# Founder story pages keep their page's map and title list; each is one of the map's stories, not a layout.
+# 河南商报's URL is not stored (INDEX "url": null); its own links place it at newpaper.dahe.cn.
+FOUNDER_STORIES = {"xzrb_pc-content_2022-02-13_content_128707_story.html": None,
+                   "hnsb_html_2022-02-12_content_547409_story.htm":
+                       "http://newpaper.dahe.cn/hnsb/html/2022-02/12/content_547409.htm"}
+
+
+def test_founder_story_pages_are_not_layouts():
+    rows = _index()
+    assert {name for name, row in rows.items() if row["cms"].startswith("founder") and row["page_type"] == "story"} \
+        == set(FOUNDER_STORIES)
+    for name, url in FOUNDER_STORIES.items():
+        assert layout_of(url or rows[name]["url"], (EPAPER / name).read_bytes().decode("utf-8-sig")) is None, name
