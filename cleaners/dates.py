@@ -17,8 +17,13 @@ Order of preference (first source with a usable date wins; the others are checke
                   "发表于 …" under the post). It yields to the URL's date when the two are more than a
                   day apart: a bare timestamp may belong to a banner or a sidebar, while a date in the
                   path is where the site filed the story
-7. ``url``      — /2024/05/26/, /20240526/, t20240526_ ...
-8. ``text-first-date`` — the first short line of the article text holding a date (it may be a date
+7. ``script-timestamp`` — the first date with a clock time in the page's inline scripts: some pages
+                  render their date from a script's data ("time": "2019-12-29 22:31:02", 百家号), but a
+                  script also holds timers and other stories' dates, so it ranks below what a reader
+                  sees and yields to the URL's date like a bare timestamp (明報's print-edition pages
+                  carry a banner timer's "2017/01/27 12:00:00")
+8. ``url``      — /2024/05/26/, /20240526/, t20240526_ ...
+9. ``text-first-date`` — the first short line of the article text holding a date (it may be a date
                   the story talks about, hence last)
 
 Times without a zone are Chinese local time (+08:00). A date later than the fetch (plus a day) or
@@ -31,9 +36,10 @@ import re
 from datetime import datetime, timedelta, timezone
 
 CHINA = timezone(timedelta(hours=8))
-SOURCE_ORDER = ("given", "jsonld", "meta", "sitemap", "feed", "text", "text-timestamp", "url", "text-first-date")
+SOURCE_ORDER = ("given", "jsonld", "meta", "sitemap", "feed", "text", "text-timestamp", "script-timestamp", "url",
+                "text-first-date")
 # A weaker source that loses to the one named when they are more than DISAGREEMENT apart.
-YIELDS_TO = {"text-timestamp": "url"}
+YIELDS_TO = {"text-timestamp": "url", "script-timestamp": "url"}
 DISAGREEMENT = timedelta(days=1)
 EARLIEST = datetime(1990, 1, 1, tzinfo=CHINA)
 

@@ -36,7 +36,8 @@ class PageMetadata:
     title: str | None = None
     author: str | None = None
     dates: dict[str, datetime | None] = field(default_factory=dict)   # jsonld, meta
-    page_text: str = ""      # the whole page's text, where date lines outside the article are found
+    page_text: str = ""      # the page's visible text, where date lines outside the article are found
+    script_text: str = ""    # its inline scripts' text: a page that renders its date by script has it only there
     title_alternatives: list[str] = field(default_factory=list)   # next-best headlines, for site-boilerplate titles
 
 

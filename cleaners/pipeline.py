@@ -51,6 +51,7 @@ BALANCED_MIN_GAIN = 3      # times the precise pass's prose the balanced pass mu
 PAGE_TEXT_CHARS = 20_000   # how much of the page's visible text is searched for a date line
 # The text a reader sees: a script's strings (a banner timer's date) are no part of it.
 _VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::template)]")
+_SCRIPT_TEXT = XPath("//script/text()")
 # Hints the crawler keeps in urls.hints (contracts.md), by date source.
 HINT_DATE_KEYS = {"sitemap": "news:publication_date", "feed": "feed:published"}
 
@@ -162,6 +163,7 @@ def clean_html(body: bytes | str, url: str, outlet: str | None = None, *, header
         return _reject(url, outlet, "empty", "trafilatura found no main text")
     found = page_metadata(tree)
     found.page_text = "".join(_VISIBLE_TEXT(tree))[:PAGE_TEXT_CHARS]
+    found.script_text = "\n".join(_SCRIPT_TEXT(tree))[:PAGE_TEXT_CHARS]
     hints = {key: value for key, value in (hints or {}).items() if isinstance(value, str)}   # scraped: trust no type
     mode, containers, label = _page_kind(tree, url, found)
     removed = 0
@@ -389,6 +391,7 @@ def _published(found: PageMetadata, raw_text: str, url: str, hints: dict, fetche
         candidates[source] = parse_date(hints.get(key))
     candidates["text"] = date_from_text(raw_text, fetched_at, page_text=within_article(found.page_text, raw_text))
     candidates["text-timestamp"] = page_timestamp(before_comments(found.page_text, raw_text))
+    candidates["script-timestamp"] = page_timestamp(found.script_text)
     candidates["url"] = date_from_url(url)
     candidates["text-first-date"] = first_date_line(raw_text, fetched_at)
     return choose_published(candidates, fetched_at)

@@ -94,14 +94,13 @@ def test_page_timestamp_outside_the_article_is_found_but_a_bare_header_date_is_n
 
 def test_ming_pao_print_story_is_dated_by_its_edition_not_a_timer_in_a_script():
     """明報's print-edition page (trimmed, real bytes) carries "2017/01/27 12:00:00" in a script: no
-    reader sees it, so it is no candidate at all (it was, and lost only to the URL's 20181217)."""
+    reader sees it, so it is a script's timestamp, not the page's, and the URL's 20181217 wins."""
     url = ("https://news.mingpao.com/pns/%e6%b8%af%e8%81%9e/article/20181217/s00002/1544984739431/"
            "%e9%a7%95%e8%b6%85%e8%b7%91")
     document = clean_html((FIXTURES / "hk_mingpao_pns_2018-12-17_story.html").read_bytes(), url,
                           fetched_at=FETCHED).document
     assert (document["published"][:10], document["date_source"]) == ("2018-12-17", "url")
-    assert b"2017/01/27 12:00:00" in (FIXTURES / "hk_mingpao_pns_2018-12-17_story.html").read_bytes()
-    assert "date_disagreements" not in document["extra"]
+    assert document["extra"]["date_disagreements"] == {"script-timestamp": "2017-01-27T12:00:00+08:00"}
 
 
 def test_a_bare_timestamp_keeps_its_time_on_the_urls_day_and_a_labelled_date_never_yields():
@@ -116,10 +115,29 @@ def test_a_bare_timestamp_keeps_its_time_on_the_urls_day_and_a_labelled_date_nev
 def test_a_reader_comments_date_below_the_story_is_not_its_date():
     """A 2006 blog post (CleanEval page 30) has no date of its own on the page; the first timestamp is
     a reader comment's "(2006-12-24 03:45:27)" under "…文章的最新评论", and it was taken."""
-    import lzma
-
-    page = lzma.decompress((Path(__file__).parent / "fixtures" / "cleaners" / "blog-reader-comments.html.xz").read_bytes())
+    page = _fixture_page("blog-reader-comments.html.xz")
     assert "2006-12-24 03:45:27".encode("gb18030") in page     # the comment's date is there to be taken
     document = clean_html(page, "http://blog.example.invalid/post.html", fetched_at="2030-01-01T00:00:00+00:00").document
     assert document is not None
     assert not (document["published"] or "").startswith("2006-12-24"), document["published"]
+
+
+def _fixture_page(name: str) -> bytes:
+    import lzma
+
+    return lzma.decompress((Path(__file__).parent / "fixtures" / "cleaners" / name).read_bytes())
+
+
+def test_a_visible_timestamp_is_found_behind_a_page_worth_of_script():
+    """澎湃's page (GNE test page) has its "2019-09-24 09:10" under the source line, after 15,000+
+    characters of inline script that used to fill the search window: it had no date."""
+    document = clean_html(_fixture_page("thepaper-script-heavy.html.xz"), "https://www.thepaper.cn/newsDetail_forward_4547300",
+                          fetched_at="2030-01-01T00:00:00+00:00").document
+    assert (document["published"], document["date_source"]) == ("2019-09-24T09:10:00+08:00", "text-timestamp")
+
+
+def test_a_page_that_renders_its_date_by_script_keeps_it_ranked_as_a_script_date():
+    """百家号 shows its time from the page's data ("time": "2019-12-29 22:31:02"); no visible text has it."""
+    document = clean_html(_fixture_page("baijiahao-script-date.html.xz"), "https://baijiahao.baidu.com/s?id=1654292",
+                          fetched_at="2030-01-01T00:00:00+00:00").document
+    assert (document["published"], document["date_source"]) == ("2019-12-29T22:31:02+08:00", "script-timestamp")
