@@ -8,6 +8,7 @@ paragraph per line (trafilatura's text output), never HTML.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -241,24 +242,33 @@ class RepeatedParagraphRule:
     name: str = "repeated-paragraph"
     removes: str = "paragraphs repeated on the page, whole or as a cut copy of a longer paragraph"
     min_chars: int = 15           # Han characters: a repeated blank or rule line is no paragraph
-    max_lines: int = 400          # the pairwise check is quadratic; longer pages keep their lines
     markup: re.Pattern = re.compile(r"<[A-Za-z/][^<>]{0,40}>|[\s\u3000]+")
 
     def apply(self, lines: list[str]) -> list[str]:
-        if len(lines) > self.max_lines:
-            return lines
         # A cut copy ends where it was cut: an ellipsis, or "?" for a character cut in half.
         flat = [self.markup.sub("", line).rstrip(".…?") for line in lines]
+        first: dict[str, int] = {}
+        for i, text in enumerate(flat):
+            first.setdefault(text, i)
+        ordered = sorted(first)   # the longer lines a text begins follow it here
         kept = []
         for i, (line, text) in enumerate(zip(lines, flat)):
             # A cut copy is a sentence or more cut short: a headline that a paragraph repeats is no copy.
-            cut = _CLAUSE.search(text) is not None
-            repeated = len(_HAN.findall(text)) >= self.min_chars and any(
-                j != i and (text == other and j < i or cut and len(other) > len(text) and other.startswith(text))
-                for j, other in enumerate(flat))
+            repeated = len(_HAN.findall(text)) >= self.min_chars and (
+                first[text] < i or _CLAUSE.search(text) is not None and _begins_longer(ordered, text))
             if not repeated:
                 kept.append(line)
         return kept
+
+
+def _begins_longer(ordered: list[str], text: str) -> bool:
+    """Does ``text`` begin a longer line of ``ordered`` (sorted, distinct)?"""
+    for other in ordered[bisect_left(ordered, text):]:
+        if not other.startswith(text):
+            return False
+        if len(other) > len(text):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
