@@ -9,9 +9,9 @@ Order of preference (first source with a usable date wins; the others are checke
 4. ``feed``     — the RSS/Atom ``pubDate``/``published`` the crawler kept in ``urls.hints``
 5. ``text``     — a labelled line (发布时间：/發佈時間：/来源：/日期： …) in the article, then in the page's
                   visible text (no script, style or template) up to a little past the article's end and
-                  never past a reader-comment heading after its start (``within_article``: a comment's
-                  "发表时间：" below the story is no publication date); relative forms ("3小时前",
-                  "昨天 10:20") are anchored at the fetch time
+                  never past a reader-comment heading after its start (``before_comments``,
+                  ``within_article``: a comment's "发表时间：" below the story is no publication date);
+                  relative forms ("3小时前", "昨天 10:20") are anchored at the fetch time
 6. ``text-timestamp`` — the page's first date with a clock time, unlabelled, before any reader-comment
                   heading after the article's start (not cut at the article's end: blogs and 头条 put
                   "发表于 …" under the post). It yields to the URL's date when the two are more than a
@@ -174,8 +174,8 @@ def before_comments(page_text: str, article_text: str) -> str:
 def within_article(page_text: str, article_text: str) -> str:
     """The page text up to the article's end (found by one of its last lines) and ARTICLE_TAIL_CHARS
     more, where a date line under the story stands; what follows is comments, related stories and
-    footers. Never past a comment heading; the whole page text when the end is not found."""
-    page_text = before_comments(page_text, article_text)
+    footers. ``page_text`` is cut at the comments already (``before_comments``); all of it is kept
+    when the end is not found."""
     for line in reversed(article_text.splitlines()[-3:]):
         if match := _line_at(page_text, line, end=True):
             return page_text[:match.end() + ARTICLE_TAIL_CHARS]

@@ -389,8 +389,9 @@ def _published(found: PageMetadata, raw_text: str, url: str, hints: dict, fetche
     candidates = dict(found.dates)
     for source, key in HINT_DATE_KEYS.items():
         candidates[source] = parse_date(hints.get(key))
-    candidates["text"] = date_from_text(raw_text, fetched_at, page_text=within_article(found.page_text, raw_text))
-    candidates["text-timestamp"] = page_timestamp(before_comments(found.page_text, raw_text))
+    before = before_comments(found.page_text, raw_text)
+    candidates["text"] = date_from_text(raw_text, fetched_at, page_text=within_article(before, raw_text))
+    candidates["text-timestamp"] = page_timestamp(before)
     candidates["script-timestamp"] = page_timestamp(found.script_text)
     candidates["url"] = date_from_url(url)
     candidates["text-first-date"] = first_date_line(raw_text, fetched_at)
