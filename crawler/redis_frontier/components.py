@@ -267,7 +267,6 @@ class FrontierScheduler:
         data["body"] = _text(data["body"])
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
-
     def _method_name(self, method):
         if not callable(method):
             return method

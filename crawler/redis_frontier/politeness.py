@@ -26,9 +26,10 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import call_later
 
 # KEYS: next-free-moment key, in-flight sorted set, wanting sorted set. ARGV: worker, token, concurrency
-# (0 = no cap), delay ms, hold ms, want ms, then tokens this worker released since (freed first). Returns the milliseconds to wait before sending, or -1 when the host is
-# at its cap or this worker holds its fair share while others wait (try again soon). A refused worker
-# is "wanting" for want ms; while others want, a worker may hold only cap / (wanting workers) slots.
+# (0 = no cap), delay ms, hold ms, want ms, then the tokens this worker released since (freed first).
+# Returns the milliseconds to wait before sending, or -1 when the host is at its cap or this worker
+# holds its fair share while others wait (try again soon). A refused worker is "wanting" for want ms;
+# while others want, a worker may hold only cap / (wanting workers) slots.
 _ACQUIRE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)

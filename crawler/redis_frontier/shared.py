@@ -229,10 +229,11 @@ class SharedFrontier:
     def send(self) -> None:
         """Queue the pushes held so far (one round trip), so other workers can take them now."""
         if self._outbox:
-            self._sent(self._push(keys=[self._seen_key(), self.queue_key], args=self._outbox))
+            self._sent(self._send())
 
-    def _send(self, pipe) -> None:
-        self._push(keys=[self._seen_key(), self.queue_key], args=self._outbox, client=pipe)
+    def _send(self, pipe=None):
+        """The push script over the outbox, on ``pipe`` (its result comes with the pipeline's) or at once."""
+        return self._push(keys=[self._seen_key(), self.queue_key], args=self._outbox, client=pipe)
 
     def _sent(self, dropped: int) -> None:
         self.claimed_elsewhere += int(dropped)
