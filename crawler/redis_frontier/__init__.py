@@ -28,6 +28,7 @@ from __future__ import annotations
 from crawler.sites import SiteConfigError
 
 _SCHEMES = ("redis://", "rediss://", "unix://")
+_SCHEDULER = "crawler.redis_frontier.components.FrontierScheduler"
 
 
 class FrontierError(SiteConfigError):
@@ -67,7 +68,7 @@ def frontier_settings(settings) -> None:
         FrontierError: the URL is not a Redis URL, the redis package is missing or the server is unreachable.
     """
     url = settings.get("NEWSCORPUS_FRONTIER_REDIS")
-    if not url:
+    if not url or settings.get("SCHEDULER") == _SCHEDULER:   # off, or switched already (the workspace add-on runs it too)
         return
     try:
         heartbeat, lease = settings.getfloat("NEWSCORPUS_FRONTIER_HEARTBEAT"), settings.getfloat("NEWSCORPUS_FRONTIER_LEASE")
@@ -79,7 +80,7 @@ def frontier_settings(settings) -> None:
     connect(url).close()
     priority = settings.getpriority("NEWSCORPUS_FRONTIER_REDIS")
     settings.set("NEWSCORPUS_FRONTIER", "crawler.redis_frontier.components.RedisFrontier", priority=priority)
-    settings.set("SCHEDULER", "crawler.redis_frontier.components.FrontierScheduler", priority=priority)
+    settings.set("SCHEDULER", _SCHEDULER, priority=priority)
     # A random delay per process would let two processes' requests bunch up; the shared slot spaces them.
     settings.set("DOWNLOAD_DELAY_JITTER", 0, priority=priority)
     settings.set("DOWNLOADER_MIDDLEWARES", {**settings.getdict("DOWNLOADER_MIDDLEWARES"),
